@@ -46,7 +46,7 @@ impl Msg {
         v[6..8].copy_from_slice(&flags.to_ne_bytes());
         v[8..12].copy_from_slice(&seq.to_ne_bytes());
         v.extend_from_slice(family_header);
-        while v.len() % 4 != 0 {
+        while !v.len().is_multiple_of(4) {
             v.push(0);
         }
         Msg(v)
@@ -56,7 +56,7 @@ impl Msg {
             .extend_from_slice(&((4 + payload.len()) as u16).to_ne_bytes());
         self.0.extend_from_slice(&kind.to_ne_bytes());
         self.0.extend_from_slice(payload);
-        while self.0.len() % 4 != 0 {
+        while !self.0.len().is_multiple_of(4) {
             self.0.push(0);
         }
         self
