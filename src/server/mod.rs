@@ -1,1 +1,18 @@
+//! Transports that let unmodified programs reach the engine:
+//! - [`daemon`]: the server loop owning the [`engine::Host`] (`nlroute serve`, and embedded
+//!   in `nlroute exec`);
+//! - [`exec`]: the seccomp user-notification supervisor behind `nlroute exec`;
+//! - [`proto`]: the protocol between them (documented there);
+//! - [`state`]: the durable `--state` file.
 
+pub mod daemon;
+pub mod exec;
+mod mock_engine;
+pub mod proto;
+pub mod state;
+pub mod sys;
+
+/// The engine as the transports use it.
+pub mod engine {
+    pub use super::mock_engine::{Credentials, Host, Outgoing, SockAddr, SockId};
+}

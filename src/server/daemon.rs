@@ -1,0 +1,693 @@
+//! The server: one poll loop that owns the engine's [`Host`] and serves connections speaking
+//! [`super::proto`]. Used by `nlroute serve` (listening on a path) and embedded in
+//! `nlroute exec` (a thread fed connections through a channel).
+//!
+//! Each loop round: run due timers, accept, read requests from every ready connection,
+//! persist the state if it changed, then write output. Writing last is what makes
+//! `--state` durable: no ACK or notification of a change leaves before the change is on disk.
+//! Output is pulled from the engine only while a connection is writable (plus one datagram
+//! held per connection), so a slow reader never makes the server's memory grow.
+
+use super::engine::{Credentials, Host, Outgoing, SockId};
+use super::proto::{self, Hello, Reply, Request, Welcome};
+use super::state;
+use super::sys::{self, EventFd};
+use std::collections::HashMap;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tracing::{debug, error, info, warn};
+
+/// Who may change state (like CAP_NET_ADMIN): root, the server's own uid, and the listed
+/// uids and gids. Everyone else may read and listen.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub allow_uids: Vec<u32>,
+    pub allow_gids: Vec<u32>,
+}
+
+impl Policy {
+    pub fn allows(&self, uid: u32, gid: u32) -> bool {
+        // SAFETY: geteuid cannot fail.
+        let me = unsafe { libc::geteuid() };
+        uid == 0 || uid == me || self.allow_uids.contains(&uid) || self.allow_gids.contains(&gid)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub state_file: Option<PathBuf>,
+    pub policy: Policy,
+}
+
+/// Where new connections come from.
+pub enum Accept {
+    /// A listening SOCK_SEQPACKET socket (`nlroute serve`).
+    Listener(OwnedFd),
+    /// Connections handed over by the embedding process (`nlroute exec` without --socket).
+    Channel(mpsc::Receiver<OwnedFd>, Arc<EventFd>),
+}
+
+/// How a client reaches a server.
+#[derive(Clone)]
+pub enum Connector {
+    Path(PathBuf),
+    Embedded(mpsc::Sender<OwnedFd>, Arc<EventFd>),
+}
+
+impl Connector {
+    /// A new connection to the server (blocking, close-on-exec).
+    pub fn connect(&self) -> io::Result<OwnedFd> {
+        match self {
+            Connector::Path(p) => sys::seqpacket_connect(p).map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot connect to the nlroute server at {}: {e} (is `nlroute serve --socket {}` running?)",
+                        p.display(),
+                        p.display()
+                    ),
+                )
+            }),
+            Connector::Embedded(tx, wake) => {
+                let (mine, theirs) = sys::seqpacket_pair()?;
+                tx.send(theirs)
+                    .map_err(|_| io::Error::other("the embedded nlroute server has stopped"))?;
+                wake.wake();
+                Ok(mine)
+            }
+        }
+    }
+}
+
+/// Starts a server on its own thread and returns how to reach it.
+pub fn spawn_embedded(server: Server) -> io::Result<Connector> {
+    let (tx, rx) = mpsc::channel();
+    let wake = Arc::new(EventFd::new()?);
+    let accept = Accept::Channel(rx, wake.clone());
+    std::thread::Builder::new()
+        .name("nlroute-server".into())
+        .spawn(move || {
+            if let Err(e) = server.run(accept, None) {
+                error!("embedded server failed: {e}");
+            }
+        })?;
+    Ok(Connector::Embedded(tx, wake))
+}
+
+/// Largest request datagram accepted (Linux caps a netlink send at the sender's sndbuf).
+const MAX_DATAGRAM: usize = 512 * 1024;
+/// Datagrams read from, or written to, one connection per round, so no one starves others.
+const ROUND_BUDGET: usize = 64;
+/// In-flight bytes per data connection in the kernel; beyond this, output waits in the engine.
+const DATA_SNDBUF: i32 = 128 * 1024;
+/// Retry interval for persisting after a failed write (full disk, ...).
+const PERSIST_RETRY: Duration = Duration::from_secs(1);
+
+struct Data {
+    sock: SockId,
+    token: u32,
+    cred: Credentials,
+    reader_len: usize,
+    /// One datagram taken from the engine that the socket could not take yet.
+    pending: Option<Vec<u8>>,
+    /// The engine may have output for this socket.
+    has_output: bool,
+    /// This connection changed state during the current round (so its ACKs need the disk).
+    changed: bool,
+}
+
+enum Kind {
+    Hello,
+    Control,
+    Data(Data),
+}
+
+struct Conn {
+    fd: OwnedFd,
+    peer: libc::ucred,
+    kind: Kind,
+    dead: bool,
+}
+
+pub struct Server {
+    host: Host,
+    config: Config,
+    conns: HashMap<u64, Conn>,
+    next_conn: u64,
+    by_token: HashMap<u32, u64>,
+    by_sock: HashMap<SockId, u64>,
+    next_token: u32,
+    persisted: u64,
+    persist_failed_at: Option<Instant>,
+    buf: Vec<u8>,
+}
+
+impl Server {
+    /// A server over a fresh namespace, or over the state in `config.state_file`.
+    pub fn new(config: Config) -> Result<Server, String> {
+        let host = match &config.state_file {
+            Some(p) => match state::load(p)? {
+                Some(h) => {
+                    info!("loaded state from {}", p.display());
+                    h
+                }
+                None => {
+                    info!(
+                        "no state file at {} yet; starting with a fresh stack",
+                        p.display()
+                    );
+                    Host::new()
+                }
+            },
+            None => Host::new(),
+        };
+        let persisted = host.generation();
+        Ok(Server {
+            host,
+            config,
+            conns: HashMap::new(),
+            next_conn: 1,
+            by_token: HashMap::new(),
+            by_sock: HashMap::new(),
+            next_token: 1,
+            persisted,
+            persist_failed_at: None,
+            buf: vec![0; MAX_DATAGRAM],
+        })
+    }
+
+    /// Serves until `stop` (a signalfd or eventfd) becomes readable, or the channel of an
+    /// embedded server is closed and no connection is left.
+    pub fn run(mut self, accept: Accept, stop: Option<RawFd>) -> io::Result<()> {
+        let mut pfds: Vec<libc::pollfd> = Vec::new();
+        let mut ids: Vec<u64> = Vec::new();
+        let mut channel_open = true;
+        loop {
+            pfds.clear();
+            ids.clear();
+            let accept_fd = match &accept {
+                Accept::Listener(fd) => fd.as_raw_fd(),
+                Accept::Channel(_, wake) => wake.fd(),
+            };
+            pfds.push(sys::pollfd(accept_fd, libc::POLLIN));
+            pfds.push(sys::pollfd(stop.unwrap_or(-1), libc::POLLIN));
+            for (id, c) in &self.conns {
+                let mut ev = libc::POLLIN | libc::POLLRDHUP;
+                if let Kind::Data(d) = &c.kind
+                    && d.pending.is_some()
+                {
+                    ev |= libc::POLLOUT;
+                }
+                pfds.push(sys::pollfd(c.fd.as_raw_fd(), ev));
+                ids.push(*id);
+            }
+            let timeout = self.poll_timeout();
+            sys::poll(&mut pfds, timeout)?;
+
+            if pfds[1].revents != 0 {
+                info!("stopping");
+                return Ok(());
+            }
+            let now = Instant::now();
+            if self.host.next_deadline().is_some_and(|d| d <= now) {
+                self.host.tick(now);
+            }
+            if pfds[0].revents != 0 {
+                match &accept {
+                    Accept::Listener(l) => {
+                        for _ in 0..ROUND_BUDGET {
+                            match sys::accept(l.as_raw_fd()) {
+                                Ok(Some(fd)) => self.add_conn(fd),
+                                Ok(None) => break,
+                                Err(e) => {
+                                    // EMFILE and friends: log and keep serving the others.
+                                    warn!("accept failed: {e}");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Accept::Channel(rx, wake) => {
+                        wake.clear();
+                        loop {
+                            match rx.try_recv() {
+                                Ok(fd) => {
+                                    if let Err(e) = sys::set_nonblocking(fd.as_raw_fd(), true) {
+                                        warn!("dropping a connection: {e}");
+                                        continue;
+                                    }
+                                    self.add_conn(fd)
+                                }
+                                Err(mpsc::TryRecvError::Empty) => break,
+                                Err(mpsc::TryRecvError::Disconnected) => {
+                                    channel_open = false;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for (i, id) in ids.iter().enumerate() {
+                let re = pfds[i + 2].revents;
+                if re & (libc::POLLIN | libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP) != 0 {
+                    self.read_conn(*id, ROUND_BUDGET, re);
+                }
+                if re & libc::POLLOUT != 0
+                    && let Some(Conn {
+                        kind: Kind::Data(d),
+                        ..
+                    }) = self.conns.get_mut(id)
+                {
+                    d.has_output = true;
+                }
+            }
+            self.persist_if_changed();
+            for s in self.host.take_woken() {
+                if let Some(Conn {
+                    kind: Kind::Data(d),
+                    ..
+                }) = self.by_sock.get(&s).and_then(|id| self.conns.get_mut(id))
+                {
+                    d.has_output = true;
+                }
+            }
+            self.flush_all();
+            self.reap();
+            if !channel_open && self.conns.is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
+    fn poll_timeout(&self) -> i32 {
+        let mut deadline = self.host.next_deadline();
+        if let Some(t) = self.persist_failed_at {
+            let retry = t + PERSIST_RETRY;
+            deadline = Some(deadline.map_or(retry, |d| d.min(retry)));
+        }
+        // Output left over from a round budget: come back at once.
+        let busy = self.conns.values().any(|c| match &c.kind {
+            Kind::Data(d) => d.has_output && d.pending.is_none(),
+            _ => false,
+        });
+        if busy {
+            return 0;
+        }
+        match deadline {
+            None => -1,
+            Some(d) => {
+                let ms = d
+                    .saturating_duration_since(Instant::now())
+                    .as_micros()
+                    .div_ceil(1000);
+                ms.min(i32::MAX as u128) as i32
+            }
+        }
+    }
+
+    fn add_conn(&mut self, fd: OwnedFd) {
+        let peer = match sys::peer_cred(fd.as_raw_fd()) {
+            Ok(c) => c,
+            Err(e) => {
+                warn!("dropping a connection without peer credentials: {e}");
+                return;
+            }
+        };
+        let id = self.next_conn;
+        self.next_conn += 1;
+        self.conns.insert(
+            id,
+            Conn {
+                fd,
+                peer,
+                kind: Kind::Hello,
+                dead: false,
+            },
+        );
+    }
+
+    /// Reads up to `budget` datagrams from a connection and acts on them.
+    fn read_conn(&mut self, id: u64, budget: usize, revents: i16) {
+        for _ in 0..budget {
+            let Some(c) = self.conns.get(&id) else { return };
+            if c.dead {
+                return;
+            }
+            let fd = c.fd.as_raw_fd();
+            let n = match sys::recv(fd, &mut self.buf, libc::MSG_DONTWAIT) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) => {
+                    debug!("connection {id}: {e}");
+                    self.kill(id);
+                    return;
+                }
+            };
+            // Seqpacket shows end-of-file as a 0-byte read, like an empty datagram; the
+            // hang-up flag tells them apart (an empty netlink datagram does nothing anyway).
+            if n == 0 {
+                if revents & (libc::POLLHUP | libc::POLLRDHUP | libc::POLLERR) != 0 {
+                    self.kill(id);
+                    return;
+                }
+                continue;
+            }
+            if n > self.buf.len() {
+                warn!("connection {id}: dropped a {n}-byte datagram (limit {MAX_DATAGRAM})");
+                continue;
+            }
+            let datagram = self.buf[..n].to_vec();
+            self.handle_datagram(id, &datagram);
+        }
+    }
+
+    fn handle_datagram(&mut self, id: u64, datagram: &[u8]) {
+        let Some(c) = self.conns.get_mut(&id) else {
+            return;
+        };
+        match &mut c.kind {
+            Kind::Hello => self.handle_hello(id, datagram),
+            Kind::Control => {
+                let reply = match Request::decode(datagram) {
+                    Some(r) if r.payload.len() <= proto::MAX_CONTROL => self.handle_control(id, r),
+                    _ => Reply::error(libc::EINVAL),
+                };
+                let Some(c) = self.conns.get(&id) else { return };
+                // The client waits for each reply before the next request, so the socket
+                // has room; if it does not, the client is misbehaving.
+                if sys::send(c.fd.as_raw_fd(), &reply.encode(), libc::MSG_DONTWAIT).is_err() {
+                    self.kill(id);
+                }
+            }
+            Kind::Data(d) => {
+                let before = self.host.generation();
+                let cred = d.cred;
+                let sock = d.sock;
+                // Errors from send are the netlink socket's own (e.g. EMSGSIZE); a client on
+                // a seqpacket connection has no way to receive them, as Linux reports them
+                // only to the sender's sendmsg call. They are logged.
+                if let Err(e) = self.host.send(sock, datagram, &cred) {
+                    debug!("connection {id}: send failed with errno {e}");
+                }
+                d.has_output = true;
+                let after = self.host.generation();
+                if after != before {
+                    d.changed = true;
+                    info!(
+                        "change by pid {} uid {}: {} (generation {after})",
+                        cred.pid,
+                        cred.uid,
+                        describe(datagram)
+                    );
+                }
+            }
+        }
+    }
+
+    fn handle_hello(&mut self, id: u64, datagram: &[u8]) {
+        let Some(c) = self.conns.get_mut(&id) else {
+            return;
+        };
+        let peer = c.peer;
+        let fd = c.fd.as_raw_fd();
+        let welcome = match Hello::decode(datagram) {
+            Err(why) => {
+                warn!("connection from pid {} uid {}: {why}", peer.pid, peer.uid);
+                c.dead = true;
+                return;
+            }
+            Ok(Hello::Control) => {
+                c.kind = Kind::Control;
+                debug!("control connection from pid {} uid {}", peer.pid, peer.uid);
+                Welcome {
+                    status: 0,
+                    token: 0,
+                }
+            }
+            Ok(Hello::Data(h)) => {
+                let policy = &self.config.policy;
+                let admin = policy.allows(peer.uid, peer.gid) && policy.allows(h.uid, h.gid);
+                // A root peer (a supervisor run by root) speaks for the process it serves.
+                let (uid, gid) = if peer.uid == 0 {
+                    (h.uid, h.gid)
+                } else {
+                    (peer.uid, peer.gid)
+                };
+                match self.host.open(h.pid, h.sock_type, h.protocol) {
+                    Err(errno) => Welcome {
+                        status: errno,
+                        token: 0,
+                    },
+                    Ok(sock) => {
+                        let token = self.next_token;
+                        self.next_token = self.next_token.wrapping_add(1).max(1);
+                        info!(
+                            "netlink socket {sock} opened by pid {} uid {uid} via pid {}{}",
+                            h.pid,
+                            peer.pid,
+                            if admin { " (admin)" } else { " (read-only)" }
+                        );
+                        let _ = sys::set_sndbuf(fd, DATA_SNDBUF);
+                        c.kind = Kind::Data(Data {
+                            sock,
+                            token,
+                            cred: Credentials {
+                                pid: h.pid,
+                                uid,
+                                gid,
+                                admin,
+                            },
+                            reader_len: 0,
+                            pending: None,
+                            has_output: false,
+                            changed: false,
+                        });
+                        self.by_token.insert(token, id);
+                        self.by_sock.insert(sock, id);
+                        Welcome { status: 0, token }
+                    }
+                }
+            }
+        };
+        if sys::send(fd, &welcome.encode(), libc::MSG_DONTWAIT).is_err() || welcome.status != 0 {
+            if let Some(c) = self.conns.get_mut(&id) {
+                // A failed open: the client read its errno; nothing more to serve.
+                if welcome.status != 0 {
+                    c.kind = Kind::Hello;
+                }
+                c.dead = true;
+            }
+        }
+    }
+
+    fn handle_control(&mut self, id: u64, r: Request) -> Reply {
+        if r.op == proto::OP_ALIVE {
+            let alive: Vec<u8> = r
+                .payload
+                .chunks_exact(4)
+                .filter_map(|t| t.try_into().ok().map(u32::from_le_bytes))
+                .filter(|t| self.by_token.contains_key(t))
+                .flat_map(|t| t.to_le_bytes())
+                .collect();
+            return Reply {
+                payload: alive,
+                ..Reply::default()
+            };
+        }
+        let Some(ctl_pid) = self.conns.get(&id).map(|c| c.peer.pid) else {
+            return Reply::error(libc::EBADF);
+        };
+        let Some(&data_id) = self.by_token.get(&r.token) else {
+            return Reply::error(libc::EBADF);
+        };
+        if self.conns.get(&data_id).map(|c| c.peer.pid) != Some(ctl_pid) {
+            return Reply::error(libc::EBADF);
+        }
+        // Requests sent before this operation come first, as on Linux.
+        self.read_conn(data_id, usize::MAX, 0);
+        let Some(Conn {
+            kind: Kind::Data(d),
+            ..
+        }) = self.conns.get_mut(&data_id)
+        else {
+            return Reply::error(libc::EBADF);
+        };
+        let s = d.sock;
+        // Any operation may make output appear (e.g. a larger reader buffer resumes a dump).
+        d.has_output = true;
+        let done = |res: Result<(), i32>| match res {
+            Ok(()) => Reply::default(),
+            Err(e) => Reply::error(e),
+        };
+        match r.op {
+            proto::OP_BIND => done(self.host.bind(s, r.a, r.b)),
+            proto::OP_CONNECT => done(self.host.connect(s, r.a, r.b)),
+            proto::OP_GETSOCKNAME | proto::OP_GETPEERNAME => {
+                let a = if r.op == proto::OP_GETSOCKNAME {
+                    self.host.local_addr(s)
+                } else {
+                    self.host.peer_addr(s)
+                };
+                Reply {
+                    a: a.port_id,
+                    b: a.groups,
+                    ..Reply::default()
+                }
+            }
+            proto::OP_SETSOCKOPT => done(self.host.set_option(s, r.level, r.name, &r.payload)),
+            proto::OP_GETSOCKOPT => match self.host.get_option(s, r.level, r.name) {
+                Ok(v) => Reply {
+                    payload: v,
+                    ..Reply::default()
+                },
+                Err(e) => Reply::error(e),
+            },
+            proto::OP_READER_LEN => {
+                d.reader_len = d.reader_len.max(r.a as usize);
+                Reply::default()
+            }
+            _ => Reply::error(libc::EOPNOTSUPP),
+        }
+    }
+
+    /// Saves the state if it changed. On failure the connections that made this round's
+    /// changes are dropped unacknowledged (their changes may or may not survive a crash,
+    /// which is what "unacknowledged" allows) and saving is retried.
+    fn persist_if_changed(&mut self) {
+        let Some(path) = &self.config.state_file else {
+            for c in self.conns.values_mut() {
+                if let Kind::Data(d) = &mut c.kind {
+                    d.changed = false;
+                }
+            }
+            return;
+        };
+        let generation = self.host.generation();
+        if generation == self.persisted {
+            return;
+        }
+        match state::save(path, &self.host) {
+            Ok(()) => {
+                self.persisted = generation;
+                self.persist_failed_at = None;
+                for c in self.conns.values_mut() {
+                    if let Kind::Data(d) = &mut c.kind {
+                        d.changed = false;
+                    }
+                }
+            }
+            Err(e) => {
+                error!(
+                    "cannot save state to {}: {e}; changes are not acknowledged until it works",
+                    path.display()
+                );
+                self.persist_failed_at = Some(Instant::now());
+                for c in self.conns.values_mut() {
+                    if let Kind::Data(d) = &mut c.kind
+                        && d.changed
+                    {
+                        c.dead = true;
+                    }
+                }
+            }
+        }
+    }
+
+    fn flush_all(&mut self) {
+        let ids: Vec<u64> = self.conns.keys().copied().collect();
+        for id in ids {
+            self.flush(id);
+        }
+    }
+
+    /// Moves output from the engine to the connection while it can take it.
+    fn flush(&mut self, id: u64) {
+        let Some(c) = self.conns.get_mut(&id) else {
+            return;
+        };
+        if c.dead {
+            return;
+        }
+        let fd = c.fd.as_raw_fd();
+        let Kind::Data(d) = &mut c.kind else { return };
+        if !d.has_output && d.pending.is_none() {
+            return;
+        }
+        for _ in 0..ROUND_BUDGET {
+            if d.pending.is_none() {
+                d.pending = match self.host.recv(d.sock, d.reader_len) {
+                    None => {
+                        d.has_output = false;
+                        return;
+                    }
+                    Some(Outgoing::Datagram(v)) => Some(v),
+                    Some(Outgoing::Overrun) => Some(proto::overrun_marker()),
+                };
+            }
+            let Some(p) = &d.pending else { return };
+            match sys::send(fd, p, libc::MSG_DONTWAIT) {
+                Ok(_) => d.pending = None,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) => {
+                    debug!("connection {id}: {e}");
+                    c.dead = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn kill(&mut self, id: u64) {
+        if let Some(c) = self.conns.get_mut(&id) {
+            c.dead = true;
+        }
+    }
+
+    fn reap(&mut self) {
+        let dead: Vec<u64> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| c.dead)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in dead {
+            let Some(c) = self.conns.remove(&id) else {
+                continue;
+            };
+            if let Kind::Data(d) = c.kind {
+                self.host.close(d.sock);
+                self.by_token.remove(&d.token);
+                self.by_sock.remove(&d.sock);
+                info!("netlink socket {} closed (pid {})", d.sock, d.cred.pid);
+            }
+        }
+    }
+}
+
+/// Names the request types in a datagram, for the change log.
+fn describe(datagram: &[u8]) -> String {
+    let mut names = Vec::new();
+    let mut off = 0;
+    while let Some(h) = datagram.get(off..off + 16) {
+        let len = u32::from_ne_bytes([h[0], h[1], h[2], h[3]]) as usize;
+        let ty = u16::from_ne_bytes([h[4], h[5]]);
+        names.push(match ty {
+            16 => "RTM_NEWLINK".to_string(),
+            17 => "RTM_DELLINK".to_string(),
+            19 => "RTM_SETLINK".to_string(),
+            20 => "RTM_NEWADDR".to_string(),
+            21 => "RTM_DELADDR".to_string(),
+            t => format!("type {t}"),
+        });
+        if len < 16 || names.len() > 8 {
+            break;
+        }
+        off += (len + 3) & !3;
+    }
+    names.join(", ")
+}

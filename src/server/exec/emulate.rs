@@ -1,0 +1,908 @@
+//! The supervisor loop: receives seccomp notifications and emulates netlink socket calls.
+//!
+//! Receives use peek-copy-then-consume: the datagram is peeked, copied into the caller's
+//! memory, the call is completed, and only then is the datagram consumed — so a call
+//! interrupted by a signal loses nothing. A blocking receive with nothing to read is parked
+//! (this loop polls the socket) instead of blocking the supervisor.
+
+use super::kernel::{self, Errno, Notifier, read_i32, read_mem, write_mem, write_u32};
+use crate::server::daemon::Connector;
+use crate::server::proto::{self, Hello, Reply, Request, Welcome};
+use crate::server::sys;
+use std::collections::HashMap;
+use std::io;
+use std::ops::Range;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::time::{Duration, Instant};
+use tracing::{debug, warn};
+
+const SOCKADDR_NL_LEN: usize = 12;
+/// Linux's UIO_MAXIOV: longer iovec arrays get EMSGSIZE (recvmsg) or EINVAL (readv).
+const UIO_MAXIOV: u64 = 1024;
+/// Largest datagram the supervisor copies in one receive.
+const MAX_COPY: usize = 1024 * 1024;
+/// How often parked receives are checked for callers that went away.
+const SWEEP: Duration = Duration::from_millis(500);
+/// How long the supervisor waits for the server's handshake answer.
+const HANDSHAKE_TIMEOUT_MS: i32 = 10_000;
+// struct msghdr on 64-bit Linux.
+const MSGHDR_LEN: usize = 56;
+const MMSGHDR_LEN: u64 = 64;
+const SOL_NETLINK: i32 = 270;
+const NETLINK_LIST_MEMBERSHIPS: i32 = 9;
+
+/// One emulated netlink socket, found by the inode of its connection.
+struct Sock {
+    token: u32,
+    sock_type: i32,
+    reader_len: usize,
+}
+
+/// A blocking receive waiting for data.
+struct Parked {
+    notif: libc::seccomp_notif,
+    file: OwnedFd,
+    inode: u64,
+    deadline: Option<Instant>,
+}
+
+enum Outcome {
+    Done,
+    WouldBlock,
+}
+
+pub struct Supervisor {
+    notifier: Notifier,
+    connector: Connector,
+    control: Option<OwnedFd>,
+    socks: HashMap<u64, Sock>,
+    range: Range<i32>,
+    parked: Vec<Parked>,
+    prune_at: usize,
+    buf: Vec<u8>,
+}
+
+impl Supervisor {
+    pub fn new(notifier: Notifier, connector: Connector, range: Range<i32>) -> Supervisor {
+        Supervisor {
+            notifier,
+            connector,
+            control: None,
+            socks: HashMap::new(),
+            range,
+            parked: Vec::new(),
+            prune_at: 1024,
+            buf: vec![0; 64 * 1024],
+        }
+    }
+
+    /// Serves notifications until `child` exits; returns its exit status.
+    pub fn run(&mut self, child: libc::pid_t, sigfd: OwnedFd) -> io::Result<i32> {
+        let mut listener_open = true;
+        let mut last_sweep = Instant::now();
+        loop {
+            let mut pfds = vec![
+                sys::pollfd(sigfd.as_raw_fd(), libc::POLLIN),
+                sys::pollfd(
+                    if listener_open {
+                        self.notifier.0.as_raw_fd()
+                    } else {
+                        -1
+                    },
+                    libc::POLLIN,
+                ),
+            ];
+            for p in &self.parked {
+                pfds.push(sys::pollfd(p.file.as_raw_fd(), libc::POLLIN));
+            }
+            let mut timeout = if self.parked.is_empty() {
+                -1
+            } else {
+                SWEEP.as_millis() as i32
+            };
+            let now = Instant::now();
+            for p in &self.parked {
+                if let Some(d) = p.deadline {
+                    let ms = d.saturating_duration_since(now).as_millis() as i32;
+                    timeout = if timeout < 0 { ms } else { timeout.min(ms) };
+                }
+            }
+            sys::poll(&mut pfds, timeout)?;
+
+            if pfds[0].revents != 0
+                && let Some(status) = self.signals(&sigfd, child)
+            {
+                return Ok(status);
+            }
+            if pfds[1].revents & libc::POLLIN != 0 {
+                if let Some(n) = self.notifier.recv()? {
+                    self.dispatch(n);
+                }
+            } else if pfds[1].revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+                // No process with the filter is left; wait for the child's exit status.
+                listener_open = false;
+            }
+            // Retry parked receives whose socket became readable, oldest first.
+            let ready: Vec<RawFd> = pfds[2..]
+                .iter()
+                .filter(|p| p.revents != 0)
+                .map(|p| p.fd)
+                .collect();
+            if !ready.is_empty() {
+                self.retry_parked(&ready);
+            }
+            let now = Instant::now();
+            if now.duration_since(last_sweep) >= SWEEP
+                || self
+                    .parked
+                    .iter()
+                    .any(|p| p.deadline.is_some_and(|d| d <= now))
+            {
+                last_sweep = now;
+                self.sweep(now);
+            }
+        }
+    }
+
+    /// Handles queued signals; returns the child's status once it has exited.
+    fn signals(&mut self, sigfd: &OwnedFd, child: libc::pid_t) -> Option<i32> {
+        let mut status = None;
+        loop {
+            // SAFETY: signalfd_siginfo is plain data; read fills at most its size.
+            let mut si: libc::signalfd_siginfo = unsafe { std::mem::zeroed() };
+            let n = unsafe {
+                libc::read(
+                    sigfd.as_raw_fd(),
+                    &mut si as *mut _ as *mut libc::c_void,
+                    std::mem::size_of::<libc::signalfd_siginfo>(),
+                )
+            };
+            if n != std::mem::size_of::<libc::signalfd_siginfo>() as isize {
+                break;
+            }
+            let sig = si.ssi_signo as i32;
+            if sig == libc::SIGCHLD {
+                continue;
+            }
+            // The terminal sends SIGINT/SIGQUIT to the whole foreground group, child
+            // included; forward only signals someone sent to us (kill, timeout, ...).
+            let from_tty =
+                (sig == libc::SIGINT || sig == libc::SIGQUIT) && si.ssi_code == libc::SI_KERNEL;
+            if !from_tty {
+                // SAFETY: kill with a pid we spawned.
+                unsafe { libc::kill(child, sig) };
+            }
+        }
+        // Reap every exited descendant (we are their subreaper); note the child's status.
+        loop {
+            let mut st = 0;
+            // SAFETY: waitpid with a valid status pointer.
+            let pid = unsafe { libc::waitpid(-1, &mut st, libc::WNOHANG) };
+            if pid <= 0 {
+                break;
+            }
+            if pid == child {
+                status = Some(if libc::WIFEXITED(st) {
+                    libc::WEXITSTATUS(st)
+                } else if libc::WIFSIGNALED(st) {
+                    128 + libc::WTERMSIG(st)
+                } else {
+                    1
+                });
+            }
+        }
+        status
+    }
+
+    fn dispatch(&mut self, n: libc::seccomp_notif) {
+        let nr = n.data.nr as libc::c_long;
+        if nr == libc::SYS_socket {
+            self.do_socket(&n);
+            return;
+        }
+        let fd = n.data.args[0] as i32;
+        // Is this descriptor one of ours? Its inode says; anything else runs natively.
+        let Ok(file) = kernel::take_fd(n.pid, fd) else {
+            self.notifier.pass(n.id);
+            return;
+        };
+        let Some(inode) = kernel::inode(file.as_raw_fd())
+            .ok()
+            .filter(|i| self.socks.contains_key(i))
+        else {
+            self.notifier.pass(n.id);
+            return;
+        };
+        let result = match nr {
+            libc::SYS_bind => self.do_bind(&n, inode, false),
+            libc::SYS_connect => self.do_bind(&n, inode, true),
+            libc::SYS_getsockname => self.do_getname(&n, inode, proto::OP_GETSOCKNAME),
+            libc::SYS_getpeername => self.do_getname(&n, inode, proto::OP_GETPEERNAME),
+            libc::SYS_setsockopt => self.do_setsockopt(&n, inode),
+            libc::SYS_getsockopt => self.do_getsockopt(&n, inode),
+            _ => {
+                match self.do_recv(&n, &file, inode) {
+                    Ok(Outcome::Done) => {}
+                    Ok(Outcome::WouldBlock) => {
+                        let deadline = rcv_timeout(file.as_raw_fd()).map(|t| Instant::now() + t);
+                        self.parked.push(Parked {
+                            notif: n,
+                            file,
+                            inode,
+                            deadline,
+                        });
+                    }
+                    Err(e) => {
+                        self.notifier.fail(n.id, e);
+                    }
+                }
+                return;
+            }
+        };
+        match result {
+            Ok(Some(v)) => {
+                self.notifier.reply(n.id, v);
+            }
+            Ok(None) => {
+                self.notifier.pass(n.id);
+            }
+            Err(e) => {
+                self.notifier.fail(n.id, e);
+            }
+        }
+    }
+
+    /// socket(AF_NETLINK, type, NETLINK_ROUTE): a new data connection, injected in the caller.
+    fn do_socket(&mut self, n: &libc::seccomp_notif) {
+        let ty = n.data.args[1] as i32;
+        let base = ty & 0xf;
+        let flags = ty & !0xf;
+        if flags & !(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK) != 0 {
+            self.notifier.fail(n.id, libc::EINVAL);
+            return;
+        }
+        let Ok(task) = kernel::task_info(n.pid) else {
+            self.notifier.fail(n.id, libc::ESRCH);
+            return;
+        };
+        let conn =
+            match self.open_data(task.tgid, base, n.data.args[2] as i32, task.euid, task.egid) {
+                Ok(Ok(c)) => c,
+                Ok(Err(errno)) => {
+                    self.notifier.fail(n.id, errno);
+                    return;
+                }
+                Err(e) => {
+                    warn!("netlink socket for pid {} failed: {e}", task.tgid);
+                    self.notifier.fail(n.id, libc::ECONNREFUSED);
+                    return;
+                }
+            };
+        let (fd, token) = conn;
+        if ty & libc::SOCK_NONBLOCK != 0 && sys::set_nonblocking(fd.as_raw_fd(), true).is_err() {
+            self.notifier.fail(n.id, libc::ENOMEM);
+            return;
+        }
+        let Ok(ino) = kernel::inode(fd.as_raw_fd()) else {
+            self.notifier.fail(n.id, libc::ENOMEM);
+            return;
+        };
+        let used = kernel::used_fds(n.pid, &self.range).unwrap_or_default();
+        // From the top down: far from where the program's own descriptors grow.
+        let Some(target) = self.range.clone().rev().find(|f| !used.contains(f)) else {
+            self.notifier.fail(n.id, libc::EMFILE);
+            return;
+        };
+        self.socks.insert(
+            ino,
+            Sock {
+                token,
+                sock_type: base,
+                reader_len: 0,
+            },
+        );
+        match self.notifier.add_fd_and_reply(
+            n.id,
+            fd.as_raw_fd(),
+            target,
+            ty & libc::SOCK_CLOEXEC != 0,
+        ) {
+            Ok(_) => debug!("pid {}: netlink socket at fd {target}", task.tgid),
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
+                // The caller was interrupted or died; our copy closes the connection below.
+                self.socks.remove(&ino);
+            }
+            Err(e) => {
+                self.socks.remove(&ino);
+                warn!("cannot place a netlink socket in pid {}: {e}", task.tgid);
+                self.notifier.fail(n.id, libc::EMFILE);
+            }
+        }
+        // `fd` is dropped here: the program holds the only copy from now on.
+        self.maybe_prune();
+    }
+
+    /// Opens a data connection; the inner error is the errno the server gave to socket().
+    fn open_data(
+        &mut self,
+        pid: u32,
+        sock_type: i32,
+        protocol: i32,
+        uid: u32,
+        gid: u32,
+    ) -> io::Result<Result<(OwnedFd, u32), Errno>> {
+        let fd = self.connector.connect()?;
+        let hello = Hello::Data(proto::DataHello {
+            pid,
+            sock_type,
+            protocol,
+            uid,
+            gid,
+        });
+        sys::send(fd.as_raw_fd(), &hello.encode(), 0)?;
+        let mut p = [sys::pollfd(fd.as_raw_fd(), libc::POLLIN)];
+        if sys::poll(&mut p, HANDSHAKE_TIMEOUT_MS)? == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "server did not answer",
+            ));
+        }
+        let mut b = [0u8; 64];
+        let n = sys::recv(fd.as_raw_fd(), &mut b, libc::MSG_DONTWAIT)?;
+        let w = Welcome::decode(&b[..n.min(b.len())])
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "bad handshake answer"))?;
+        Ok(if w.status != 0 {
+            Err(w.status)
+        } else {
+            Ok((fd, w.token))
+        })
+    }
+
+    /// One control request and its reply, reconnecting the control connection if needed.
+    fn control(&mut self, req: Request) -> Result<Reply, Errno> {
+        for _ in 0..2 {
+            if self.control.is_none() {
+                let fd = self.connector.connect().map_err(|_| libc::ECONNREFUSED)?;
+                let ok = sys::send(fd.as_raw_fd(), &Hello::Control.encode(), 0).is_ok()
+                    && sys::recv(fd.as_raw_fd(), &mut self.buf, 0)
+                        .ok()
+                        .and_then(|n| Welcome::decode(&self.buf[..n.min(self.buf.len())]))
+                        .is_some_and(|w| w.status == 0);
+                if !ok {
+                    return Err(libc::ECONNREFUSED);
+                }
+                self.control = Some(fd);
+            }
+            let Some(fd) = &self.control else { continue };
+            let fd = fd.as_raw_fd();
+            let reply = sys::send(fd, &req.encode(), 0)
+                .and_then(|_| sys::recv(fd, &mut self.buf, 0))
+                .ok()
+                .filter(|n| *n > 0 && *n <= self.buf.len())
+                .and_then(|n| Reply::decode(&self.buf[..n]));
+            match reply {
+                Some(r) => return Ok(r),
+                None => self.control = None,
+            }
+        }
+        Err(libc::ECONNREFUSED)
+    }
+
+    fn sock_op(
+        &mut self,
+        inode: u64,
+        op: u32,
+        level: i32,
+        name: i32,
+        a: u32,
+        b: u32,
+        payload: Vec<u8>,
+    ) -> Result<Reply, Errno> {
+        let token = self.socks.get(&inode).map(|s| s.token).ok_or(libc::EBADF)?;
+        let r = self.control(Request {
+            op,
+            token,
+            level,
+            name,
+            a,
+            b,
+            payload,
+        })?;
+        if r.status != 0 { Err(r.status) } else { Ok(r) }
+    }
+
+    /// bind(2) and connect(2) with a sockaddr_nl.
+    fn do_bind(
+        &mut self,
+        n: &libc::seccomp_notif,
+        inode: u64,
+        connect: bool,
+    ) -> Result<Option<i64>, Errno> {
+        let (tid, addr, len) = (n.pid, n.data.args[1], n.data.args[2] as i32);
+        if connect && len >= 2 {
+            let fam = read_mem(tid, addr, 2)?;
+            if u16::from_ne_bytes([fam[0], fam[1]]) == libc::AF_UNSPEC as u16 {
+                self.sock_op(inode, proto::OP_CONNECT, 0, 0, 0, 0, Vec::new())?;
+                return Ok(Some(0));
+            }
+        }
+        if len < SOCKADDR_NL_LEN as i32 {
+            return Err(libc::EINVAL);
+        }
+        let sa = read_mem(tid, addr, SOCKADDR_NL_LEN)?;
+        if u16::from_ne_bytes([sa[0], sa[1]]) != libc::AF_NETLINK as u16 {
+            return Err(libc::EINVAL);
+        }
+        let port = u32::from_ne_bytes([sa[4], sa[5], sa[6], sa[7]]);
+        let groups = u32::from_ne_bytes([sa[8], sa[9], sa[10], sa[11]]);
+        let op = if connect {
+            proto::OP_CONNECT
+        } else {
+            proto::OP_BIND
+        };
+        self.sock_op(inode, op, 0, 0, port, groups, Vec::new())?;
+        Ok(Some(0))
+    }
+
+    fn do_getname(
+        &mut self,
+        n: &libc::seccomp_notif,
+        inode: u64,
+        op: u32,
+    ) -> Result<Option<i64>, Errno> {
+        let (tid, addr, lenp) = (n.pid, n.data.args[1], n.data.args[2]);
+        let len = read_i32(tid, lenp)?;
+        if len < 0 {
+            return Err(libc::EINVAL);
+        }
+        let r = self.sock_op(inode, op, 0, 0, 0, 0, Vec::new())?;
+        let sa = sockaddr_nl(r.a, r.b);
+        write_mem(tid, addr, &sa[..(len as usize).min(SOCKADDR_NL_LEN)])?;
+        write_u32(tid, lenp, SOCKADDR_NL_LEN as u32)?;
+        Ok(Some(0))
+    }
+
+    fn do_setsockopt(&mut self, n: &libc::seccomp_notif, inode: u64) -> Result<Option<i64>, Errno> {
+        let (tid, level, name) = (n.pid, n.data.args[1] as i32, n.data.args[2] as i32);
+        let (val, len) = (n.data.args[3], n.data.args[4] as i32);
+        if level == libc::SOL_SOCKET && !is_buffer_option(name) {
+            // Timeouts, SO_PASSCRED, filters...: the unix socket itself takes them.
+            return Ok(None);
+        }
+        if len < 0 {
+            return Err(libc::EINVAL);
+        }
+        let value = read_mem(tid, val, (len as usize).min(proto::MAX_CONTROL))?;
+        self.sock_op(inode, proto::OP_SETSOCKOPT, level, name, 0, 0, value)?;
+        Ok(Some(0))
+    }
+
+    fn do_getsockopt(&mut self, n: &libc::seccomp_notif, inode: u64) -> Result<Option<i64>, Errno> {
+        let (tid, level, name) = (n.pid, n.data.args[1] as i32, n.data.args[2] as i32);
+        let (val, lenp) = (n.data.args[3], n.data.args[4]);
+        let local = match (level, name) {
+            (libc::SOL_SOCKET, libc::SO_DOMAIN) => Some(libc::AF_NETLINK),
+            (libc::SOL_SOCKET, libc::SO_PROTOCOL) => Some(libc::NETLINK_ROUTE),
+            (libc::SOL_SOCKET, libc::SO_TYPE) => self.socks.get(&inode).map(|s| s.sock_type),
+            (libc::SOL_SOCKET, o) if !is_buffer_option(o) => return Ok(None),
+            _ => None,
+        };
+        let len = read_i32(tid, lenp)?;
+        if len < 0 {
+            return Err(libc::EINVAL);
+        }
+        let value = match local {
+            Some(v) => v.to_ne_bytes().to_vec(),
+            None => {
+                self.sock_op(inode, proto::OP_GETSOCKOPT, level, name, 0, 0, Vec::new())?
+                    .payload
+            }
+        };
+        let len = len as usize;
+        let (copy, report) = if level == SOL_NETLINK && name == NETLINK_LIST_MEMBERSHIPS {
+            // Linux copies what fits and reports the size needed.
+            (len.min(value.len()), value.len())
+        } else if level == SOL_NETLINK {
+            if len < value.len() {
+                return Err(libc::EINVAL);
+            }
+            (value.len(), value.len())
+        } else {
+            let c = len.min(value.len());
+            (c, c)
+        };
+        write_mem(tid, val, &value[..copy])?;
+        write_u32(tid, lenp, report as u32)?;
+        Ok(Some(0))
+    }
+
+    /// recvmsg, recvfrom, recvmmsg, read, readv.
+    fn do_recv(
+        &mut self,
+        n: &libc::seccomp_notif,
+        file: &OwnedFd,
+        inode: u64,
+    ) -> Result<Outcome, Errno> {
+        let nr = n.data.nr as libc::c_long;
+        let a = n.data.args;
+        let tid = n.pid;
+        if nr == libc::SYS_recvmmsg {
+            return self.do_recvmmsg(n, file, inode);
+        }
+        let (target, flags) = match nr {
+            libc::SYS_recvmsg => (Target::Msg(a[1]), a[2] as i32),
+            libc::SYS_recvfrom => (
+                Target::From {
+                    buf: a[1],
+                    len: a[2] as usize,
+                    addr: a[4],
+                    lenp: a[5],
+                },
+                a[3] as i32,
+            ),
+            libc::SYS_read => (
+                Target::From {
+                    buf: a[1],
+                    len: a[2] as usize,
+                    addr: 0,
+                    lenp: 0,
+                },
+                0,
+            ),
+            _ => (Target::Vec(a[1], a[2]), 0),
+        };
+        let nonblock = flags & libc::MSG_DONTWAIT != 0 || sys::is_nonblocking(file.as_raw_fd());
+        match self.recv_one(tid, n.id, file, inode, &target, flags, true)? {
+            Some(v) => {
+                self.finish(n.id, file, flags, v);
+                Ok(Outcome::Done)
+            }
+            None if nonblock => Err(libc::EAGAIN),
+            None => Ok(Outcome::WouldBlock),
+        }
+    }
+
+    /// After the answer reached the caller, consume the datagram (unless it peeked).
+    fn finish(&mut self, id: u64, file: &OwnedFd, flags: i32, v: i64) {
+        if self.notifier.reply(id, v) && flags & libc::MSG_PEEK == 0 {
+            let _ = sys::recv(file.as_raw_fd(), &mut [0u8; 1], libc::MSG_DONTWAIT);
+        }
+    }
+
+    fn do_recvmmsg(
+        &mut self,
+        n: &libc::seccomp_notif,
+        file: &OwnedFd,
+        inode: u64,
+    ) -> Result<Outcome, Errno> {
+        let a = n.data.args;
+        let (vec, vlen, flags) = (a[1], (a[2] as u32 as u64).min(UIO_MAXIOV), a[3] as i32);
+        let nonblock = flags & libc::MSG_DONTWAIT != 0 || sys::is_nonblocking(file.as_raw_fd());
+        let mut got = 0u64;
+        // The last message received stays queued until the reply is in: `finish` consumes it.
+        let mut unconsumed = false;
+        while got < vlen {
+            let hdr = vec + got * MMSGHDR_LEN;
+            // Only the first message may wait; later ones take what is there.
+            let res = self.recv_one(
+                n.pid,
+                n.id,
+                file,
+                inode,
+                &Target::Msg(hdr),
+                flags & !libc::MSG_PEEK,
+                got == 0,
+            );
+            match res {
+                Ok(Some(len)) => {
+                    if write_u32(n.pid, hdr + MSGHDR_LEN as u64, len as u32).is_err() && got == 0 {
+                        return Err(libc::EFAULT);
+                    }
+                    got += 1;
+                    if got < vlen && self.notifier.valid(n.id) {
+                        let _ = sys::recv(file.as_raw_fd(), &mut [0u8; 1], libc::MSG_DONTWAIT);
+                    } else {
+                        unconsumed = true;
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) if got == 0 => return Err(e),
+                Err(_) => break,
+            }
+        }
+        if vlen == 0 {
+            self.notifier.reply(n.id, 0);
+            return Ok(Outcome::Done);
+        }
+        if got == 0 {
+            return if nonblock {
+                Err(libc::EAGAIN)
+            } else {
+                Ok(Outcome::WouldBlock)
+            };
+        }
+        if unconsumed {
+            self.finish(n.id, file, 0, got as i64);
+        } else {
+            self.notifier.reply(n.id, got as i64);
+        }
+        Ok(Outcome::Done)
+    }
+
+    /// Peeks one datagram and copies it to the caller as `target` describes. `Ok(None)`: no
+    /// data. The datagram stays queued; the caller consumes it once the call is answered.
+    #[allow(clippy::too_many_arguments)]
+    fn recv_one(
+        &mut self,
+        tid: u32,
+        id: u64,
+        file: &OwnedFd,
+        inode: u64,
+        target: &Target,
+        flags: i32,
+        report_len: bool,
+    ) -> Result<Option<i64>, Errno> {
+        if flags & libc::MSG_OOB != 0 {
+            return Err(libc::EOPNOTSUPP);
+        }
+        // Where the bytes go.
+        let (iovs, name, msghdr) = match *target {
+            Target::Msg(h) => {
+                let m = read_mem(tid, h, MSGHDR_LEN)?;
+                let u64_at =
+                    |o: usize| u64::from_ne_bytes(m[o..o + 8].try_into().unwrap_or([0; 8]));
+                let (iov, iovlen) = (u64_at(16), u64_at(24));
+                if iovlen > UIO_MAXIOV {
+                    return Err(libc::EMSGSIZE);
+                }
+                let namelen = u32::from_ne_bytes([m[8], m[9], m[10], m[11]]);
+                let name = u64_at(0);
+                (
+                    read_iovecs(tid, iov, iovlen)?,
+                    Name::Msg {
+                        ptr: name,
+                        len: namelen,
+                    },
+                    Some(h),
+                )
+            }
+            Target::From {
+                buf,
+                len,
+                addr,
+                lenp,
+            } => {
+                let name = if addr != 0 && lenp != 0 {
+                    Name::From { ptr: addr, lenp }
+                } else {
+                    Name::None
+                };
+                (vec![(buf, len)], name, None)
+            }
+            Target::Vec(iov, cnt) => {
+                if cnt > UIO_MAXIOV {
+                    return Err(libc::EINVAL);
+                }
+                (read_iovecs(tid, iov, cnt)?, Name::None, None)
+            }
+        };
+        let capacity: usize = iovs.iter().fold(0usize, |a, (_, l)| a.saturating_add(*l));
+        if report_len {
+            self.report_reader_len(inode, capacity);
+        }
+        let want = capacity.min(MAX_COPY);
+        if self.buf.len() < want {
+            self.buf.resize(want, 0);
+        }
+        let fd = file.as_raw_fd();
+        let full = match sys::recv(
+            fd,
+            &mut self.buf[..want],
+            libc::MSG_PEEK | libc::MSG_DONTWAIT,
+        ) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
+            Err(e) => return Err(e.raw_os_error().unwrap_or(libc::EIO)),
+        };
+        if full > 0 && full < proto::NLMSG_HDRLEN {
+            // The overrun marker: one ENOBUFS, and it is gone (like sk_err), even on peek.
+            let _ = sys::recv(fd, &mut [0u8; 1], libc::MSG_DONTWAIT);
+            return Err(libc::ENOBUFS);
+        }
+        let copied = full.min(want);
+        if !self.notifier.valid(id) {
+            // Interrupted: leave the datagram for the next call.
+            return Err(libc::EINTR);
+        }
+        // Scatter into the caller's buffers.
+        let mut off = 0;
+        for (base, len) in &iovs {
+            if off >= copied {
+                break;
+            }
+            let take = (*len).min(copied - off);
+            write_mem(tid, *base, &self.buf[off..off + take])?;
+            off += take;
+        }
+        let sa = sockaddr_nl(0, 0);
+        match name {
+            Name::Msg { ptr, len } if ptr != 0 => {
+                write_mem(tid, ptr, &sa[..(len as usize).min(SOCKADDR_NL_LEN)])?;
+            }
+            Name::From { ptr, lenp } => {
+                let len = read_i32(tid, lenp)?;
+                if len < 0 {
+                    return Err(libc::EINVAL);
+                }
+                write_mem(tid, ptr, &sa[..(len as usize).min(SOCKADDR_NL_LEN)])?;
+                write_u32(tid, lenp, SOCKADDR_NL_LEN as u32)?;
+            }
+            _ => {}
+        }
+        if let Some(h) = msghdr {
+            let namelen = if matches!(name, Name::Msg { ptr, .. } if ptr != 0) {
+                SOCKADDR_NL_LEN as u32
+            } else {
+                0
+            };
+            write_u32(tid, h + 8, namelen)?;
+            // No control messages are produced.
+            write_mem(tid, h + 40, &0u64.to_ne_bytes())?;
+            let mflags = if full > capacity { libc::MSG_TRUNC } else { 0 };
+            write_u32(tid, h + 48, mflags as u32)?;
+        }
+        Ok(Some(if flags & libc::MSG_TRUNC != 0 {
+            full as i64
+        } else {
+            copied as i64
+        }))
+    }
+
+    /// Tells the server the reader's buffer grew (Linux's max_recvmsg_len sizes dump parts).
+    fn report_reader_len(&mut self, inode: u64, len: usize) {
+        let Some(s) = self.socks.get_mut(&inode) else {
+            return;
+        };
+        let len = len.min(u32::MAX as usize);
+        if len > s.reader_len {
+            s.reader_len = len;
+            let _ = self.sock_op(inode, proto::OP_READER_LEN, 0, 0, len as u32, 0, Vec::new());
+        }
+    }
+
+    fn retry_parked(&mut self, ready: &[RawFd]) {
+        let mut i = 0;
+        while i < self.parked.len() {
+            if !ready.contains(&self.parked[i].file.as_raw_fd()) {
+                i += 1;
+                continue;
+            }
+            let p = self.parked.remove(i);
+            if !self.notifier.valid(p.notif.id) {
+                continue;
+            }
+            match self.do_recv(&p.notif, &p.file, p.inode) {
+                Ok(Outcome::WouldBlock) | Err(libc::EAGAIN) => {
+                    self.parked.insert(i, p);
+                    i += 1;
+                }
+                Ok(Outcome::Done) => {}
+                Err(libc::EINTR) => {}
+                Err(e) => {
+                    self.notifier.fail(p.notif.id, e);
+                }
+            }
+        }
+    }
+
+    /// Drops parked receives whose caller went away; times out those with SO_RCVTIMEO.
+    fn sweep(&mut self, now: Instant) {
+        let notifier = &self.notifier;
+        self.parked.retain(|p| {
+            if !notifier.valid(p.notif.id) {
+                return false;
+            }
+            if p.deadline.is_some_and(|d| d <= now) {
+                notifier.fail(p.notif.id, libc::EAGAIN);
+                return false;
+            }
+            true
+        });
+    }
+
+    /// Forgets sockets the server has closed, once the table has grown.
+    fn maybe_prune(&mut self) {
+        if self.socks.len() < self.prune_at {
+            return;
+        }
+        let payload: Vec<u8> = self
+            .socks
+            .values()
+            .flat_map(|s| s.token.to_le_bytes())
+            .collect();
+        if let Ok(r) = self.control(Request {
+            op: proto::OP_ALIVE,
+            payload,
+            ..Request::default()
+        }) {
+            let alive: Vec<u32> = r
+                .payload
+                .chunks_exact(4)
+                .filter_map(|c| c.try_into().ok().map(u32::from_le_bytes))
+                .collect();
+            self.socks.retain(|_, s| alive.contains(&s.token));
+        }
+        self.prune_at = (self.socks.len() * 2).max(1024);
+    }
+}
+
+enum Target {
+    /// A struct msghdr at this address.
+    Msg(u64),
+    /// recvfrom/read: one buffer, optional source address and its length pointer.
+    From {
+        buf: u64,
+        len: usize,
+        addr: u64,
+        lenp: u64,
+    },
+    /// readv: an iovec array and its count.
+    Vec(u64, u64),
+}
+
+#[derive(Clone, Copy)]
+enum Name {
+    None,
+    Msg { ptr: u64, len: u32 },
+    From { ptr: u64, lenp: u64 },
+}
+
+fn read_iovecs(tid: u32, addr: u64, count: u64) -> Result<Vec<(u64, usize)>, Errno> {
+    let raw = read_mem(tid, addr, (count * 16) as usize)?;
+    Ok(raw
+        .chunks_exact(16)
+        .map(|c| {
+            let base = u64::from_ne_bytes(c[0..8].try_into().unwrap_or([0; 8]));
+            let len = u64::from_ne_bytes(c[8..16].try_into().unwrap_or([0; 8]));
+            (base, len.min(isize::MAX as u64) as usize)
+        })
+        .collect())
+}
+
+/// struct sockaddr_nl { AF_NETLINK, pad, pid, groups }.
+fn sockaddr_nl(pid: u32, groups: u32) -> [u8; SOCKADDR_NL_LEN] {
+    let mut sa = [0u8; SOCKADDR_NL_LEN];
+    sa[0..2].copy_from_slice(&(libc::AF_NETLINK as u16).to_ne_bytes());
+    sa[4..8].copy_from_slice(&pid.to_ne_bytes());
+    sa[8..12].copy_from_slice(&groups.to_ne_bytes());
+    sa
+}
+
+/// SOL_SOCKET options the netlink socket itself owns (its receive and send buffers).
+fn is_buffer_option(name: i32) -> bool {
+    matches!(
+        name,
+        libc::SO_RCVBUF | libc::SO_SNDBUF | libc::SO_RCVBUFFORCE | libc::SO_SNDBUFFORCE
+    )
+}
+
+/// SO_RCVTIMEO set by the program (it lands on the unix socket, which we share).
+fn rcv_timeout(fd: RawFd) -> Option<Duration> {
+    // SAFETY: timeval is plain data; getsockopt fills at most len bytes.
+    let mut tv: libc::timeval = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::timeval>() as libc::socklen_t;
+    let r = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            &mut tv as *mut _ as *mut libc::c_void,
+            &mut len,
+        )
+    };
+    if r != 0 || (tv.tv_sec == 0 && tv.tv_usec == 0) {
+        return None;
+    }
+    Some(Duration::from_secs(tv.tv_sec as u64) + Duration::from_micros(tv.tv_usec as u64))
+}

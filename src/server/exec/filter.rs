@@ -1,0 +1,203 @@
+//! The seccomp BPF filter installed in the child before exec.
+//!
+//! It sends to the supervisor only what must be emulated, so everything else stays in the
+//! kernel at the price of a few BPF instructions:
+//! - `socket(AF_NETLINK, *, NETLINK_ROUTE)`;
+//! - socket calls a unix socket cannot answer like netlink (bind, connect, getsockname,
+//!   getpeername, setsockopt, getsockopt, recvmsg, recvfrom, recvmmsg, read, readv) only when
+//!   their fd lies in the reserved range where the supervisor places emulated sockets.
+//!   sendmsg/sendto/write/poll/epoll/select never trap: they work natively on the seqpacket
+//!   connection. Every other architecture or ABI (i386, x32) is allowed untouched.
+
+use std::ops::Range;
+
+#[cfg(target_arch = "x86_64")]
+const AUDIT_ARCH: u32 = 0xC000_003E; // AUDIT_ARCH_X86_64
+#[cfg(target_arch = "aarch64")]
+const AUDIT_ARCH: u32 = 0xC000_00B7; // AUDIT_ARCH_AARCH64
+/// x32 system calls have this bit set in their number on x86_64.
+#[cfg(target_arch = "x86_64")]
+const X32_SYSCALL_BIT: u32 = 0x4000_0000;
+
+// Offsets in struct seccomp_data.
+const OFF_NR: u32 = 0;
+const OFF_ARCH: u32 = 4;
+const fn off_arg_low(i: u32) -> u32 {
+    // The low 32 bits of a 64-bit argument: the int the kernel sees for fds and families.
+    if cfg!(target_endian = "little") {
+        16 + 8 * i
+    } else {
+        16 + 8 * i + 4
+    }
+}
+
+/// System calls emulated when their first argument is one of our descriptors.
+pub const FD_SYSCALLS: &[libc::c_long] = &[
+    libc::SYS_bind,
+    libc::SYS_connect,
+    libc::SYS_getsockname,
+    libc::SYS_getpeername,
+    libc::SYS_setsockopt,
+    libc::SYS_getsockopt,
+    libc::SYS_recvmsg,
+    libc::SYS_recvfrom,
+    libc::SYS_recvmmsg,
+    libc::SYS_read,
+    libc::SYS_readv,
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Label {
+    Next,
+    Allow,
+    Notify,
+    Socket,
+    FdCheck,
+}
+
+enum Op {
+    Load(u32),
+    JumpEq(u32, Label, Label),
+    JumpGe(u32, Label, Label),
+    Ret(u32),
+    Mark(Label),
+}
+
+/// Builds the filter for descriptors in `fds`.
+pub fn build(fds: Range<i32>) -> Vec<libc::sock_filter> {
+    use Label::*;
+    let mut ops = vec![
+        Op::Load(OFF_ARCH),
+        Op::JumpEq(AUDIT_ARCH, Next, Allow),
+        Op::Load(OFF_NR),
+    ];
+    #[cfg(target_arch = "x86_64")]
+    ops.push(Op::JumpGe(X32_SYSCALL_BIT, Allow, Next));
+    ops.push(Op::JumpEq(libc::SYS_socket as u32, Socket, Next));
+    for nr in FD_SYSCALLS {
+        ops.push(Op::JumpEq(*nr as u32, FdCheck, Next));
+    }
+    ops.extend([
+        Op::Ret(libc::SECCOMP_RET_ALLOW),
+        Op::Mark(Socket),
+        Op::Load(off_arg_low(0)),
+        Op::JumpEq(libc::AF_NETLINK as u32, Next, Allow),
+        Op::Load(off_arg_low(2)),
+        Op::JumpEq(libc::NETLINK_ROUTE as u32, Notify, Allow),
+        Op::Mark(FdCheck),
+        Op::Load(off_arg_low(0)),
+        Op::JumpGe(fds.start as u32, Next, Allow),
+        Op::JumpGe(fds.end as u32, Allow, Notify),
+        Op::Mark(Allow),
+        Op::Ret(libc::SECCOMP_RET_ALLOW),
+        Op::Mark(Notify),
+        Op::Ret(libc::SECCOMP_RET_USER_NOTIF),
+    ]);
+    assemble(&ops)
+}
+
+fn assemble(ops: &[Op]) -> Vec<libc::sock_filter> {
+    // Pass 1: where each label lands.
+    let mut at = Vec::new();
+    let mut pc = 0usize;
+    for op in ops {
+        match op {
+            Op::Mark(l) => at.push((*l, pc)),
+            _ => pc += 1,
+        }
+    }
+    let target = |l: Label, pc: usize| -> u8 {
+        if l == Label::Next {
+            return 0;
+        }
+        let dest = at
+            .iter()
+            .find(|(x, _)| *x == l)
+            .map(|(_, p)| *p)
+            .unwrap_or(pc + 1);
+        // Jumps only go forward and the program is a few dozen instructions long.
+        u8::try_from(dest - (pc + 1)).unwrap_or(0)
+    };
+    let ins = |code: u32, jt: u8, jf: u8, k: u32| libc::sock_filter {
+        code: code as u16,
+        jt,
+        jf,
+        k,
+    };
+    let mut out = Vec::new();
+    for op in ops {
+        let pc = out.len();
+        match op {
+            Op::Mark(_) => continue,
+            Op::Load(off) => out.push(ins(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, 0, 0, *off)),
+            Op::JumpEq(k, t, f) => out.push(ins(
+                libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K,
+                target(*t, pc),
+                target(*f, pc),
+                *k,
+            )),
+            Op::JumpGe(k, t, f) => out.push(ins(
+                libc::BPF_JMP | libc::BPF_JGE | libc::BPF_K,
+                target(*t, pc),
+                target(*f, pc),
+                *k,
+            )),
+            Op::Ret(k) => out.push(ins(libc::BPF_RET | libc::BPF_K, 0, 0, *k)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tiny interpreter for the instructions `build` emits, to check the decisions.
+    fn run(prog: &[libc::sock_filter], nr: i64, args: [u64; 6]) -> u32 {
+        let mut data = vec![0u8; 64];
+        data[0..4].copy_from_slice(&(nr as u32).to_ne_bytes());
+        data[4..8].copy_from_slice(&AUDIT_ARCH.to_ne_bytes());
+        for (i, a) in args.iter().enumerate() {
+            data[16 + 8 * i..24 + 8 * i].copy_from_slice(&a.to_ne_bytes());
+        }
+        let (mut pc, mut acc) = (0usize, 0u32);
+        loop {
+            let i = prog[pc];
+            let code = i.code as u32;
+            if code == libc::BPF_LD | libc::BPF_W | libc::BPF_ABS {
+                let o = i.k as usize;
+                acc = u32::from_ne_bytes(data[o..o + 4].try_into().expect("4 bytes"));
+                pc += 1;
+            } else if code == libc::BPF_RET | libc::BPF_K {
+                return i.k;
+            } else {
+                let taken = if code & 0xf0 == libc::BPF_JEQ {
+                    acc == i.k
+                } else {
+                    acc >= i.k
+                };
+                pc += 1 + if taken { i.jt } else { i.jf } as usize;
+            }
+        }
+    }
+
+    #[test]
+    fn traps_only_netlink_route_sockets_and_calls_on_reserved_fds() {
+        let p = build(768..1024);
+        let notify = libc::SECCOMP_RET_USER_NOTIF;
+        let allow = libc::SECCOMP_RET_ALLOW;
+        let nl = libc::AF_NETLINK as u64;
+        assert_eq!(run(&p, libc::SYS_socket, [nl, 3, 0, 0, 0, 0]), notify);
+        assert_eq!(run(&p, libc::SYS_socket, [nl, 3, 15, 0, 0, 0]), allow);
+        assert_eq!(run(&p, libc::SYS_socket, [2, 1, 0, 0, 0, 0]), allow);
+        for nr in FD_SYSCALLS {
+            assert_eq!(run(&p, *nr, [800, 0, 0, 0, 0, 0]), notify);
+            assert_eq!(run(&p, *nr, [768, 0, 0, 0, 0, 0]), notify);
+            assert_eq!(run(&p, *nr, [1023, 0, 0, 0, 0, 0]), notify);
+            assert_eq!(run(&p, *nr, [1024, 0, 0, 0, 0, 0]), allow);
+            assert_eq!(run(&p, *nr, [3, 0, 0, 0, 0, 0]), allow);
+        }
+        assert_eq!(run(&p, libc::SYS_sendmsg, [800, 0, 0, 0, 0, 0]), allow);
+        assert_eq!(run(&p, libc::SYS_write, [800, 0, 0, 0, 0, 0]), allow);
+    }
+}

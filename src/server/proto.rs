@@ -1,0 +1,282 @@
+//! The transport protocol between a client (the `nlroute exec` supervisor, or any program)
+//! and the nlroute server (`nlroute serve`, or the server embedded in `nlroute exec`).
+//!
+//! Everything travels over AF_UNIX SOCK_SEQPACKET connections. Seqpacket keeps message
+//! boundaries, ignores a sendto/sendmsg destination address and supports MSG_PEEK|MSG_TRUNC,
+//! so a connection can stand in for a netlink socket inside an unmodified program: its
+//! send/sendmsg/sendto/write/poll/epoll/select work natively on the injected descriptor.
+//! All integers are little-endian.
+//!
+//! ## Connections and handshake
+//! The first datagram on every new connection is a handshake:
+//!
+//! ```text
+//! "NLRT" | version u16 (=1) | kind u16 (1 = data, 2 = control)
+//! data only: | pid u32 | sock_type i32 | protocol i32 | uid u32 | gid u32
+//! ```
+//! `pid` is the thread-group id of the process that called socket() (it picks the first
+//! port id, as Linux); `uid`/`gid` are its effective ids. They can only lower privilege: a
+//! peer's rights come from SO_PEERCRED, and the server grants admin only if both the peer
+//! and the claimed ids are allowed. The server answers with one datagram:
+//!
+//! ```text
+//! "NLRT" | version u16 | status i32 (0, or a positive errno such as EPROTONOSUPPORT) | token u32
+//! ```
+//!
+//! ## Data connections: one per emulated netlink socket
+//! After the handshake, every datagram in either direction is raw netlink bytes: a request
+//! datagram from the client, a reply or notification datagram from the server. The one
+//! exception: a server→client datagram shorter than 16 bytes (a netlink header) is the
+//! overrun marker; the receiver turns it into a single ENOBUFS error for the reader (as
+//! Linux's sk_err). The server only produces output while the connection is writable, so a
+//! reader that stops reading pauses its dumps and eventually overruns — never server memory.
+//! Closing the connection closes the netlink socket.
+//!
+//! ## The control connection: one per client process
+//! Socket operations that a unix socket cannot express go over one separate control
+//! connection, naming the data connection by the token from its handshake (tokens are only
+//! accepted from the process that made the data connection). Before the server handles a
+//! control request it drains the data already queued on that data connection, so
+//! `send(); setsockopt()` is ordered as on Linux. Request, then exactly one reply:
+//!
+//! ```text
+//! request: op u32 | token u32 | level i32 | name i32 | a u32 | b u32 | payload...
+//! reply:   status i32 (0 or positive errno) | a u32 | b u32 | payload...
+//! ```
+//! | op | meaning | arguments | reply |
+//! |----|---------|-----------|-------|
+//! | 1 BIND | bind(2) | a = nl_pid, b = nl_groups | |
+//! | 2 CONNECT | connect(2) | a = nl_pid, b = nl_groups (0, 0 = AF_UNSPEC) | |
+//! | 3 GETSOCKNAME | getsockname(2) | | a = port id, b = groups |
+//! | 4 GETPEERNAME | getpeername(2) | | a = port id, b = groups |
+//! | 5 SETSOCKOPT | setsockopt(2) | level, name, payload = value | |
+//! | 6 GETSOCKOPT | getsockopt(2) | level, name | payload = value |
+//! | 7 READER_LEN | the reader's buffer size grew (max_recvmsg_len) | a = bytes | |
+//! | 8 ALIVE | which tokens are still open | payload = u32 tokens | payload = open ones |
+
+pub const MAGIC: &[u8; 4] = b"NLRT";
+pub const VERSION: u16 = 1;
+pub const KIND_DATA: u16 = 1;
+pub const KIND_CONTROL: u16 = 2;
+
+/// Shortest real netlink datagram; anything shorter from the server is the overrun marker.
+pub const NLMSG_HDRLEN: usize = 16;
+/// The overrun marker the server sends (a 4-byte ENOBUFS).
+pub fn overrun_marker() -> Vec<u8> {
+    (libc::ENOBUFS).to_le_bytes().to_vec()
+}
+
+pub const OP_BIND: u32 = 1;
+pub const OP_CONNECT: u32 = 2;
+pub const OP_GETSOCKNAME: u32 = 3;
+pub const OP_GETPEERNAME: u32 = 4;
+pub const OP_SETSOCKOPT: u32 = 5;
+pub const OP_GETSOCKOPT: u32 = 6;
+pub const OP_READER_LEN: u32 = 7;
+pub const OP_ALIVE: u32 = 8;
+
+/// Largest control payload accepted (socket option values are small).
+pub const MAX_CONTROL: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataHello {
+    pub pid: u32,
+    pub sock_type: i32,
+    pub protocol: i32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hello {
+    Data(DataHello),
+    Control,
+}
+
+fn u32_at(b: &[u8], off: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(off..off + 4)?.try_into().ok()?))
+}
+fn i32_at(b: &[u8], off: usize) -> Option<i32> {
+    u32_at(b, off).map(|v| v as i32)
+}
+
+impl Hello {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = MAGIC.to_vec();
+        v.extend_from_slice(&VERSION.to_le_bytes());
+        match self {
+            Hello::Control => v.extend_from_slice(&KIND_CONTROL.to_le_bytes()),
+            Hello::Data(d) => {
+                v.extend_from_slice(&KIND_DATA.to_le_bytes());
+                for x in [d.pid, d.sock_type as u32, d.protocol as u32, d.uid, d.gid] {
+                    v.extend_from_slice(&x.to_le_bytes());
+                }
+            }
+        }
+        v
+    }
+
+    pub fn decode(b: &[u8]) -> Result<Hello, &'static str> {
+        if b.len() < 8 || &b[0..4] != MAGIC {
+            return Err("not an nlroute client (bad magic)");
+        }
+        if u16::from_le_bytes([b[4], b[5]]) != VERSION {
+            return Err("unsupported protocol version");
+        }
+        match u16::from_le_bytes([b[6], b[7]]) {
+            KIND_CONTROL => Ok(Hello::Control),
+            KIND_DATA => {
+                let f = |i: usize| u32_at(b, 8 + 4 * i).ok_or("short data handshake");
+                Ok(Hello::Data(DataHello {
+                    pid: f(0)?,
+                    sock_type: f(1)? as i32,
+                    protocol: f(2)? as i32,
+                    uid: f(3)?,
+                    gid: f(4)?,
+                }))
+            }
+            _ => Err("unknown connection kind"),
+        }
+    }
+}
+
+/// The server's handshake answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Welcome {
+    pub status: i32,
+    pub token: u32,
+}
+
+impl Welcome {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = MAGIC.to_vec();
+        v.extend_from_slice(&VERSION.to_le_bytes());
+        v.extend_from_slice(&self.status.to_le_bytes());
+        v.extend_from_slice(&self.token.to_le_bytes());
+        v
+    }
+    pub fn decode(b: &[u8]) -> Option<Welcome> {
+        if b.len() != 14 || &b[0..4] != MAGIC || u16::from_le_bytes([b[4], b[5]]) != VERSION {
+            return None;
+        }
+        Some(Welcome {
+            status: i32_at(b, 6)?,
+            token: u32_at(b, 10)?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Request {
+    pub op: u32,
+    pub token: u32,
+    pub level: i32,
+    pub name: i32,
+    pub a: u32,
+    pub b: u32,
+    pub payload: Vec<u8>,
+}
+
+impl Request {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(24 + self.payload.len());
+        for x in [
+            self.op,
+            self.token,
+            self.level as u32,
+            self.name as u32,
+            self.a,
+            self.b,
+        ] {
+            v.extend_from_slice(&x.to_le_bytes());
+        }
+        v.extend_from_slice(&self.payload);
+        v
+    }
+    pub fn decode(b: &[u8]) -> Option<Request> {
+        Some(Request {
+            op: u32_at(b, 0)?,
+            token: u32_at(b, 4)?,
+            level: i32_at(b, 8)?,
+            name: i32_at(b, 12)?,
+            a: u32_at(b, 16)?,
+            b: u32_at(b, 20)?,
+            payload: b.get(24..)?.to_vec(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reply {
+    pub status: i32,
+    pub a: u32,
+    pub b: u32,
+    pub payload: Vec<u8>,
+}
+
+impl Reply {
+    pub fn error(errno: i32) -> Reply {
+        Reply {
+            status: errno,
+            ..Reply::default()
+        }
+    }
+    pub fn encode(&self) -> Vec<u8> {
+        let mut v = Vec::with_capacity(12 + self.payload.len());
+        v.extend_from_slice(&self.status.to_le_bytes());
+        v.extend_from_slice(&self.a.to_le_bytes());
+        v.extend_from_slice(&self.b.to_le_bytes());
+        v.extend_from_slice(&self.payload);
+        v
+    }
+    pub fn decode(b: &[u8]) -> Option<Reply> {
+        Some(Reply {
+            status: i32_at(b, 0)?,
+            a: u32_at(b, 4)?,
+            b: u32_at(b, 8)?,
+            payload: b.get(12..)?.to_vec(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handshake_round_trips_and_rejects_garbage() {
+        let h = Hello::Data(DataHello {
+            pid: 7,
+            sock_type: libc::SOCK_RAW,
+            protocol: 0,
+            uid: 1000,
+            gid: 100,
+        });
+        assert_eq!(Hello::decode(&h.encode()), Ok(h));
+        assert_eq!(Hello::decode(&Hello::Control.encode()), Ok(Hello::Control));
+        assert!(Hello::decode(b"NLRT").is_err());
+        assert!(Hello::decode(&h.encode()[..12]).is_err());
+        let w = Welcome {
+            status: 0,
+            token: 9,
+        };
+        assert_eq!(Welcome::decode(&w.encode()), Some(w));
+    }
+
+    #[test]
+    fn control_messages_round_trip_and_short_ones_fail() {
+        let r = Request {
+            op: OP_SETSOCKOPT,
+            token: 3,
+            level: 270,
+            name: 11,
+            a: 0,
+            b: 0,
+            payload: vec![1, 0, 0, 0],
+        };
+        assert_eq!(Request::decode(&r.encode()), Some(r));
+        assert_eq!(Request::decode(&[0; 23]), None);
+        assert_eq!(Reply::decode(&[0; 11]), None);
+        assert!(overrun_marker().len() < NLMSG_HDRLEN);
+    }
+}

@@ -1,0 +1,323 @@
+//! Thin, checked wrappers over the few libc calls the transports need (seqpacket sockets,
+//! fd passing, peer credentials, poll). Everything returns `io::Result`; nothing panics.
+
+use std::io;
+use std::mem::{size_of, zeroed};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+/// Turns a libc return value into `io::Result`, reading errno on -1.
+pub fn cvt<T: Copy + PartialOrd + Default + From<i8>>(ret: T) -> io::Result<T> {
+    if ret == T::from(-1) {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// Retries a call interrupted by a signal.
+pub fn retry<T>(mut f: impl FnMut() -> io::Result<T>) -> io::Result<T> {
+    loop {
+        match f() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
+    }
+}
+
+fn sockaddr_un(path: &Path) -> io::Result<(libc::sockaddr_un, libc::socklen_t)> {
+    // SAFETY: sockaddr_un is plain data; all-zero is a valid value.
+    let mut addr: libc::sockaddr_un = unsafe { zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    let bytes = path.as_os_str().as_bytes();
+    if bytes.is_empty() || bytes.len() >= addr.sun_path.len() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "socket path {} is empty or longer than {} bytes",
+                path.display(),
+                addr.sun_path.len() - 1
+            ),
+        ));
+    }
+    for (d, s) in addr.sun_path.iter_mut().zip(bytes) {
+        *d = *s as libc::c_char;
+    }
+    let len = size_of::<libc::sa_family_t>() + bytes.len() + 1;
+    Ok((addr, len as libc::socklen_t))
+}
+
+fn seqpacket() -> io::Result<OwnedFd> {
+    // SAFETY: plain syscall; the fd is owned right away.
+    let fd =
+        cvt(unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC, 0) })?;
+    // SAFETY: fd is a fresh descriptor we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Connects a SOCK_SEQPACKET socket to a listening path.
+pub fn seqpacket_connect(path: &Path) -> io::Result<OwnedFd> {
+    let fd = seqpacket()?;
+    let (addr, len) = sockaddr_un(path)?;
+    // SAFETY: addr is a valid sockaddr_un of `len` bytes.
+    retry(|| {
+        cvt(unsafe {
+            libc::connect(
+                fd.as_raw_fd(),
+                &addr as *const _ as *const libc::sockaddr,
+                len,
+            )
+        })
+    })?;
+    Ok(fd)
+}
+
+/// Binds and listens on a SOCK_SEQPACKET socket at `path`.
+pub fn seqpacket_listen(path: &Path) -> io::Result<OwnedFd> {
+    let fd = seqpacket()?;
+    let (addr, len) = sockaddr_un(path)?;
+    // SAFETY: addr is a valid sockaddr_un of `len` bytes.
+    cvt(unsafe {
+        libc::bind(
+            fd.as_raw_fd(),
+            &addr as *const _ as *const libc::sockaddr,
+            len,
+        )
+    })?;
+    // SAFETY: plain syscall on our fd.
+    cvt(unsafe { libc::listen(fd.as_raw_fd(), 128) })?;
+    set_nonblocking(fd.as_raw_fd(), true)?;
+    Ok(fd)
+}
+
+/// Accepts one connection (non-blocking, close-on-exec); `Ok(None)` when none is pending.
+pub fn accept(listener: RawFd) -> io::Result<Option<OwnedFd>> {
+    // SAFETY: null address pointers are allowed by accept4.
+    let r = unsafe {
+        libc::accept4(
+            listener,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
+        )
+    };
+    match cvt(r) {
+        // SAFETY: accept4 returned a new descriptor we now own.
+        Ok(fd) => Ok(Some(unsafe { OwnedFd::from_raw_fd(fd) })),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
+        Err(e) if e.raw_os_error() == Some(libc::ECONNABORTED) => Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A connected SOCK_SEQPACKET pair (close-on-exec).
+pub fn seqpacket_pair() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: fds has room for two descriptors.
+    cvt(unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+            0,
+            fds.as_mut_ptr(),
+        )
+    })?;
+    // SAFETY: socketpair returned two fresh descriptors we own.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+pub fn set_nonblocking(fd: RawFd, on: bool) -> io::Result<()> {
+    // SAFETY: fcntl on a descriptor; invalid fds give EBADF.
+    let fl = cvt(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+    let nfl = if on {
+        fl | libc::O_NONBLOCK
+    } else {
+        fl & !libc::O_NONBLOCK
+    };
+    if nfl != fl {
+        // SAFETY: as above.
+        cvt(unsafe { libc::fcntl(fd, libc::F_SETFL, nfl) })?;
+    }
+    Ok(())
+}
+
+pub fn is_nonblocking(fd: RawFd) -> bool {
+    // SAFETY: fcntl on a descriptor; invalid fds give EBADF.
+    let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    fl != -1 && fl & libc::O_NONBLOCK != 0
+}
+
+/// Sends one datagram; `flags` usually includes MSG_DONTWAIT. MSG_NOSIGNAL is always added.
+pub fn send(fd: RawFd, data: &[u8], flags: i32) -> io::Result<usize> {
+    // SAFETY: data is a valid slice.
+    retry(|| {
+        cvt(unsafe {
+            libc::send(
+                fd,
+                data.as_ptr() as *const libc::c_void,
+                data.len(),
+                flags | libc::MSG_NOSIGNAL,
+            )
+        })
+        .map(|n| n as usize)
+    })
+}
+
+/// Receives one datagram into `buf`; returns the datagram's full length (MSG_TRUNC),
+/// which may exceed `buf.len()`.
+pub fn recv(fd: RawFd, buf: &mut [u8], flags: i32) -> io::Result<usize> {
+    // SAFETY: buf is a valid mutable slice.
+    retry(|| {
+        cvt(unsafe {
+            libc::recv(
+                fd,
+                buf.as_mut_ptr() as *mut libc::c_void,
+                buf.len(),
+                flags | libc::MSG_TRUNC,
+            )
+        })
+        .map(|n| n as usize)
+    })
+}
+
+/// Sends `data` with one descriptor attached (SCM_RIGHTS).
+pub fn send_fd(sock: RawFd, data: &[u8], fd: RawFd) -> io::Result<()> {
+    let mut iov = libc::iovec {
+        iov_base: data.as_ptr() as *mut libc::c_void,
+        iov_len: data.len(),
+    };
+    // u64 alignment covers cmsghdr's alignment.
+    let mut cbuf = [0u64; 4];
+    // SAFETY: msghdr is plain data; the pointers set below outlive the sendmsg call and
+    // the control buffer is large enough for one int (CMSG_SPACE(4) = 24 bytes).
+    unsafe {
+        let mut msg: libc::msghdr = zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cbuf.as_mut_ptr() as *mut libc::c_void;
+        msg.msg_controllen = libc::CMSG_SPACE(size_of::<RawFd>() as u32) as usize;
+        let c = libc::CMSG_FIRSTHDR(&msg);
+        (*c).cmsg_level = libc::SOL_SOCKET;
+        (*c).cmsg_type = libc::SCM_RIGHTS;
+        (*c).cmsg_len = libc::CMSG_LEN(size_of::<RawFd>() as u32) as usize;
+        std::ptr::write_unaligned(libc::CMSG_DATA(c) as *mut RawFd, fd);
+        retry(|| cvt(libc::sendmsg(sock, &msg, libc::MSG_NOSIGNAL)).map(|_| ()))
+    }
+}
+
+/// Receives a datagram that carries one descriptor (SCM_RIGHTS).
+pub fn recv_fd(sock: RawFd) -> io::Result<OwnedFd> {
+    let mut byte = [0u8; 16];
+    let mut iov = libc::iovec {
+        iov_base: byte.as_mut_ptr() as *mut libc::c_void,
+        iov_len: byte.len(),
+    };
+    let mut cbuf = [0u64; 8];
+    // SAFETY: as in send_fd; we only read a cmsg the kernel filled and check its type.
+    unsafe {
+        let mut msg: libc::msghdr = zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cbuf.as_mut_ptr() as *mut libc::c_void;
+        msg.msg_controllen = size_of::<[u64; 8]>();
+        retry(|| cvt(libc::recvmsg(sock, &mut msg, libc::MSG_CMSG_CLOEXEC)))?;
+        let c = libc::CMSG_FIRSTHDR(&msg);
+        if c.is_null() || (*c).cmsg_level != libc::SOL_SOCKET || (*c).cmsg_type != libc::SCM_RIGHTS
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "expected a file descriptor",
+            ));
+        }
+        let fd = std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const RawFd);
+        Ok(OwnedFd::from_raw_fd(fd))
+    }
+}
+
+/// SO_PEERCRED of a connected unix socket.
+pub fn peer_cred(fd: RawFd) -> io::Result<libc::ucred> {
+    // SAFETY: ucred is plain data; len is its size.
+    let mut cred: libc::ucred = unsafe { zeroed() };
+    let mut len = size_of::<libc::ucred>() as libc::socklen_t;
+    cvt(unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            &mut cred as *mut _ as *mut libc::c_void,
+            &mut len,
+        )
+    })?;
+    Ok(cred)
+}
+
+pub fn set_sndbuf(fd: RawFd, bytes: i32) -> io::Result<()> {
+    // SAFETY: value is a valid int.
+    cvt(unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_SNDBUF,
+            &bytes as *const i32 as *const libc::c_void,
+            size_of::<i32>() as libc::socklen_t,
+        )
+    })
+    .map(|_| ())
+}
+
+/// poll(2); EINTR counts as "nothing ready".
+pub fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> io::Result<usize> {
+    // SAFETY: fds is a valid slice of pollfd.
+    match cvt(unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) }) {
+        Ok(n) => Ok(n as usize),
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(0),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn pollfd(fd: RawFd, events: i16) -> libc::pollfd {
+    libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    }
+}
+
+/// An eventfd used to wake a poll loop from another thread.
+pub struct EventFd(OwnedFd);
+
+impl EventFd {
+    pub fn new() -> io::Result<EventFd> {
+        // SAFETY: plain syscall; the fd is owned right away.
+        let fd = cvt(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) })?;
+        // SAFETY: fresh descriptor.
+        Ok(EventFd(unsafe { OwnedFd::from_raw_fd(fd) }))
+    }
+    pub fn wake(&self) {
+        let one: u64 = 1;
+        // SAFETY: writes 8 bytes from a valid u64. A full counter already means "woken".
+        unsafe {
+            libc::write(
+                self.0.as_raw_fd(),
+                &one as *const u64 as *const libc::c_void,
+                8,
+            )
+        };
+    }
+    pub fn clear(&self) {
+        let mut v: u64 = 0;
+        // SAFETY: reads 8 bytes into a valid u64; EAGAIN when not signalled is fine.
+        unsafe {
+            libc::read(
+                self.0.as_raw_fd(),
+                &mut v as *mut u64 as *mut libc::c_void,
+                8,
+            )
+        };
+    }
+    pub fn fd(&self) -> RawFd {
+        self.0.as_raw_fd()
+    }
+}
