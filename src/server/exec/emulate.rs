@@ -213,6 +213,10 @@ impl Supervisor {
             self.notifier.pass(n.id);
             return;
         };
+        if nr == libc::SYS_dup || nr == libc::SYS_fcntl {
+            self.do_dup(&n, &file);
+            return;
+        }
         let result = match nr {
             libc::SYS_bind => self.do_bind(&n, inode, false),
             libc::SYS_connect => self.do_bind(&n, inode, true),
@@ -320,6 +324,37 @@ impl Supervisor {
         }
         // `fd` is dropped here: the program holds the only copy from now on.
         self.maybe_prune();
+    }
+
+    /// dup(2) and fcntl(F_DUPFD/F_DUPFD_CLOEXEC): the copy goes in the reserved range (the
+    /// lowest free number at or above the one asked for), so it is emulated too.
+    fn do_dup(&mut self, n: &libc::seccomp_notif, file: &OwnedFd) {
+        let (min, cloexec) = if n.data.nr as libc::c_long == libc::SYS_dup {
+            (0, false)
+        } else {
+            match n.data.args[1] as i32 {
+                libc::F_DUPFD => (n.data.args[2] as i32, false),
+                libc::F_DUPFD_CLOEXEC => (n.data.args[2] as i32, true),
+                _ => {
+                    self.notifier.pass(n.id);
+                    return;
+                }
+            }
+        };
+        let used = kernel::used_fds(n.pid, &self.range).unwrap_or_default();
+        let Some(target) = (min.max(self.range.start)..self.range.end).find(|f| !used.contains(f))
+        else {
+            // Nothing free where asked: the kernel places it (outside the range).
+            self.notifier.pass(n.id);
+            return;
+        };
+        if let Err(e) = self
+            .notifier
+            .add_fd_and_reply(n.id, file.as_raw_fd(), target, cloexec)
+            && e.raw_os_error() != Some(libc::ENOENT)
+        {
+            self.notifier.fail(n.id, libc::EMFILE);
+        }
     }
 
     /// Opens a data connection; the inner error is the errno the server gave to socket().
@@ -715,9 +750,34 @@ impl Supervisor {
             // Interrupted: leave the datagram for the next call.
             return Err(libc::EINTR);
         }
+        let written = self.copy_out(tid, &iovs, copied, name, msghdr, full > capacity);
+        if let Err(e) = written {
+            // Linux drops a datagram it failed to copy out (unless peeking).
+            if flags & libc::MSG_PEEK == 0 {
+                let _ = sys::recv(fd, &mut [0u8; 1], libc::MSG_DONTWAIT);
+            }
+            return Err(e);
+        }
+        Ok(Some(if flags & libc::MSG_TRUNC != 0 {
+            full as i64
+        } else {
+            copied as i64
+        }))
+    }
+
+    /// Writes a peeked datagram (`copied` bytes of `self.buf`) and its source address out.
+    fn copy_out(
+        &self,
+        tid: u32,
+        iovs: &[(u64, usize)],
+        copied: usize,
+        name: Name,
+        msghdr: Option<u64>,
+        truncated: bool,
+    ) -> Result<(), Errno> {
         // Scatter into the caller's buffers.
         let mut off = 0;
-        for (base, len) in &iovs {
+        for (base, len) in iovs {
             if off >= copied {
                 break;
             }
@@ -749,14 +809,10 @@ impl Supervisor {
             write_u32(tid, h + 8, namelen)?;
             // No control messages are produced.
             write_mem(tid, h + 40, &0u64.to_ne_bytes())?;
-            let mflags = if full > capacity { libc::MSG_TRUNC } else { 0 };
+            let mflags = if truncated { libc::MSG_TRUNC } else { 0 };
             write_u32(tid, h + 48, mflags as u32)?;
         }
-        Ok(Some(if flags & libc::MSG_TRUNC != 0 {
-            full as i64
-        } else {
-            copied as i64
-        }))
+        Ok(())
     }
 
     /// Tells the server the reader's buffer grew (Linux's max_recvmsg_len sizes dump parts).

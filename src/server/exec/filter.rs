@@ -5,7 +5,8 @@
 //! - `socket(AF_NETLINK, *, NETLINK_ROUTE)`;
 //! - socket calls a unix socket cannot answer like netlink (bind, connect, getsockname,
 //!   getpeername, setsockopt, getsockopt, recvmsg, recvfrom, recvmmsg, read, readv) only when
-//!   their fd lies in the reserved range where the supervisor places emulated sockets.
+//!   their fd lies in the reserved range where the supervisor places emulated sockets;
+//!   dup and fcntl(F_DUPFD*) there too, so copies land in the range as well.
 //!   sendmsg/sendto/write/poll/epoll/select never trap: they work natively on the seqpacket
 //!   connection. Every other architecture or ABI (i386, x32) is allowed untouched.
 
@@ -44,6 +45,10 @@ pub const FD_SYSCALLS: &[libc::c_long] = &[
     libc::SYS_recvmmsg,
     libc::SYS_read,
     libc::SYS_readv,
+    // Copies of our sockets must stay in the range, or calls on them would escape the filter
+    // (Python's socket(fileno=os.dup(fd)) does this, e.g. in pyroute2).
+    libc::SYS_dup,
+    libc::SYS_fcntl,
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
