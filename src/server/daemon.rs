@@ -474,14 +474,12 @@ impl Server {
                 }
             }
         };
-        if sys::send(fd, &welcome.encode(), libc::MSG_DONTWAIT).is_err() || welcome.status != 0 {
-            if let Some(c) = self.conns.get_mut(&id) {
-                // A failed open: the client read its errno; nothing more to serve.
-                if welcome.status != 0 {
-                    c.kind = Kind::Hello;
-                }
-                c.dead = true;
-            }
+        let sent = sys::send(fd, &welcome.encode(), libc::MSG_DONTWAIT).is_ok();
+        // After a failed open the client has its errno; nothing more to serve.
+        if (!sent || welcome.status != 0)
+            && let Some(c) = self.conns.get_mut(&id)
+        {
+            c.dead = true;
         }
     }
 

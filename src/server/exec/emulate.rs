@@ -423,26 +423,10 @@ impl Supervisor {
         Err(libc::ECONNREFUSED)
     }
 
-    fn sock_op(
-        &mut self,
-        inode: u64,
-        op: u32,
-        level: i32,
-        name: i32,
-        a: u32,
-        b: u32,
-        payload: Vec<u8>,
-    ) -> Result<Reply, Errno> {
-        let token = self.socks.get(&inode).map(|s| s.token).ok_or(libc::EBADF)?;
-        let r = self.control(Request {
-            op,
-            token,
-            level,
-            name,
-            a,
-            b,
-            payload,
-        })?;
+    /// A control request about the socket with this inode.
+    fn sock_op(&mut self, inode: u64, mut req: Request) -> Result<Reply, Errno> {
+        req.token = self.socks.get(&inode).map(|s| s.token).ok_or(libc::EBADF)?;
+        let r = self.control(req)?;
         if r.status != 0 { Err(r.status) } else { Ok(r) }
     }
 
@@ -457,7 +441,7 @@ impl Supervisor {
         if connect && len >= 2 {
             let fam = read_mem(tid, addr, 2)?;
             if u16::from_ne_bytes([fam[0], fam[1]]) == libc::AF_UNSPEC as u16 {
-                self.sock_op(inode, proto::OP_CONNECT, 0, 0, 0, 0, Vec::new())?;
+                self.sock_op(inode, op(proto::OP_CONNECT))?;
                 return Ok(Some(0));
             }
         }
@@ -470,12 +454,19 @@ impl Supervisor {
         }
         let port = u32::from_ne_bytes([sa[4], sa[5], sa[6], sa[7]]);
         let groups = u32::from_ne_bytes([sa[8], sa[9], sa[10], sa[11]]);
-        let op = if connect {
+        let code = if connect {
             proto::OP_CONNECT
         } else {
             proto::OP_BIND
         };
-        self.sock_op(inode, op, 0, 0, port, groups, Vec::new())?;
+        self.sock_op(
+            inode,
+            Request {
+                a: port,
+                b: groups,
+                ..op(code)
+            },
+        )?;
         Ok(Some(0))
     }
 
@@ -483,14 +474,14 @@ impl Supervisor {
         &mut self,
         n: &libc::seccomp_notif,
         inode: u64,
-        op: u32,
+        code: u32,
     ) -> Result<Option<i64>, Errno> {
         let (tid, addr, lenp) = (n.pid, n.data.args[1], n.data.args[2]);
         let len = read_i32(tid, lenp)?;
         if len < 0 {
             return Err(libc::EINVAL);
         }
-        let r = self.sock_op(inode, op, 0, 0, 0, 0, Vec::new())?;
+        let r = self.sock_op(inode, op(code))?;
         let sa = sockaddr_nl(r.a, r.b);
         write_mem(tid, addr, &sa[..(len as usize).min(SOCKADDR_NL_LEN)])?;
         write_u32(tid, lenp, SOCKADDR_NL_LEN as u32)?;
@@ -508,7 +499,15 @@ impl Supervisor {
             return Err(libc::EINVAL);
         }
         let value = read_mem(tid, val, (len as usize).min(proto::MAX_CONTROL))?;
-        self.sock_op(inode, proto::OP_SETSOCKOPT, level, name, 0, 0, value)?;
+        self.sock_op(
+            inode,
+            Request {
+                level,
+                name,
+                payload: value,
+                ..op(proto::OP_SETSOCKOPT)
+            },
+        )?;
         Ok(Some(0))
     }
 
@@ -529,8 +528,12 @@ impl Supervisor {
         let value = match local {
             Some(v) => v.to_ne_bytes().to_vec(),
             None => {
-                self.sock_op(inode, proto::OP_GETSOCKOPT, level, name, 0, 0, Vec::new())?
-                    .payload
+                let req = Request {
+                    level,
+                    name,
+                    ..op(proto::OP_GETSOCKOPT)
+                };
+                self.sock_op(inode, req)?.payload
             }
         };
         let len = len as usize;
@@ -823,7 +826,11 @@ impl Supervisor {
         let len = len.min(u32::MAX as usize);
         if len > s.reader_len {
             s.reader_len = len;
-            let _ = self.sock_op(inode, proto::OP_READER_LEN, 0, 0, len as u32, 0, Vec::new());
+            let req = Request {
+                a: len as u32,
+                ..op(proto::OP_READER_LEN)
+            };
+            let _ = self.sock_op(inode, req);
         }
     }
 
@@ -912,6 +919,13 @@ enum Name {
     None,
     Msg { ptr: u64, len: u32 },
     From { ptr: u64, lenp: u64 },
+}
+
+fn op(code: u32) -> Request {
+    Request {
+        op: code,
+        ..Request::default()
+    }
 }
 
 fn read_iovecs(tid: u32, addr: u64, count: u64) -> Result<Vec<(u64, usize)>, Errno> {
