@@ -7,12 +7,11 @@
 
 pub mod daemon;
 pub mod exec;
-mod mock_engine;
 pub mod proto;
 pub mod state;
 pub mod sys;
 
 /// The engine as the transports use it.
 pub mod engine {
-    pub use super::mock_engine::{Credentials, Host, Outgoing, SockAddr, SockId};
+    pub use crate::socket::{Credentials, Host, Outgoing, SockAddr, SockId};
 }
