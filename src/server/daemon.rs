@@ -102,8 +102,13 @@ pub fn spawn_embedded(server: Server) -> io::Result<Connector> {
 const MAX_DATAGRAM: usize = 512 * 1024;
 /// Datagrams read from, or written to, one connection per round, so no one starves others.
 const ROUND_BUDGET: usize = 64;
-/// In-flight bytes per data connection in the kernel; beyond this, output waits in the engine.
-const DATA_SNDBUF: i32 = 128 * 1024;
+/// Send buffer of a data connection (the kernel doubles it). Kept small so that only a
+/// datagram or so is in flight: output waits in the engine, whose accounting against the
+/// socket's SO_RCVBUF then decides overruns as Linux does. A larger datagram raises it for
+/// its own send only.
+const DATA_SNDBUF: i32 = 4096;
+/// Truesize overhead allowance of one datagram in a unix socket.
+const SKB_OVERHEAD: usize = 1024;
 /// Retry interval for persisting after a failed write (full disk, ...).
 const PERSIST_RETRY: Duration = Duration::from_secs(1);
 
@@ -549,6 +554,12 @@ impl Server {
                 d.reader_len = d.reader_len.max(r.a as usize);
                 Reply::default()
             }
+            proto::OP_SYNC => {
+                // Acknowledgements may only leave once their changes are on disk.
+                self.persist_if_changed();
+                self.flush(data_id);
+                Reply::default()
+            }
             _ => Reply::error(libc::EOPNOTSUPP),
         }
     }
@@ -628,7 +639,15 @@ impl Server {
                 };
             }
             let Some(p) = &d.pending else { return };
-            match sys::send(fd, p, libc::MSG_DONTWAIT) {
+            let big = p.len() + SKB_OVERHEAD > 2 * DATA_SNDBUF as usize;
+            if big {
+                let _ = sys::set_sndbuf(fd, (p.len() + SKB_OVERHEAD) as i32);
+            }
+            let sent = sys::send(fd, p, libc::MSG_DONTWAIT);
+            if big {
+                let _ = sys::set_sndbuf(fd, DATA_SNDBUF);
+            }
+            match sent {
                 Ok(_) => d.pending = None,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) => {

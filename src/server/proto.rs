@@ -53,6 +53,11 @@
 //! | 6 GETSOCKOPT | getsockopt(2) | level, name | payload = value |
 //! | 7 READER_LEN | the reader's buffer size grew (max_recvmsg_len) | a = bytes | |
 //! | 8 ALIVE | which tokens are still open | payload = u32 tokens | payload = open ones |
+//! | 9 SYNC | deliver what the engine holds for this socket now (as far as the connection takes it) | | |
+//!
+//! SYNC exists because the server fills data connections asynchronously: before a
+//! non-blocking receive reports EAGAIN, the client asks the server to catch up, so "nothing
+//! to read" means what it means on Linux.
 
 pub const MAGIC: &[u8; 4] = b"NLRT";
 pub const VERSION: u16 = 1;
@@ -74,6 +79,7 @@ pub const OP_SETSOCKOPT: u32 = 5;
 pub const OP_GETSOCKOPT: u32 = 6;
 pub const OP_READER_LEN: u32 = 7;
 pub const OP_ALIVE: u32 = 8;
+pub const OP_SYNC: u32 = 9;
 
 /// Largest control payload accepted (socket option values are small).
 pub const MAX_CONTROL: usize = 64 * 1024;

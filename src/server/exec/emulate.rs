@@ -590,7 +590,13 @@ impl Supervisor {
             _ => (Target::Vec(a[1], a[2]), 0),
         };
         let nonblock = flags & libc::MSG_DONTWAIT != 0 || sys::is_nonblocking(file.as_raw_fd());
-        match self.recv_one(tid, n.id, file, inode, &target, flags, true)? {
+        let mut got = self.recv_one(tid, n.id, file, inode, &target, flags, true)?;
+        if got.is_none() && nonblock {
+            // The server may hold output it has not pushed yet; Linux would have it queued.
+            let _ = self.sock_op(inode, op(proto::OP_SYNC));
+            got = self.recv_one(tid, n.id, file, inode, &target, flags, false)?;
+        }
+        match got {
             Some(v) => {
                 self.finish(n.id, file, flags, v);
                 Ok(Outcome::Done)
@@ -612,6 +618,16 @@ impl Supervisor {
         n: &libc::seccomp_notif,
         file: &OwnedFd,
         inode: u64,
+    ) -> Result<Outcome, Errno> {
+        self.do_recvmmsg_inner(n, file, inode, false)
+    }
+
+    fn do_recvmmsg_inner(
+        &mut self,
+        n: &libc::seccomp_notif,
+        file: &OwnedFd,
+        inode: u64,
+        synced: bool,
     ) -> Result<Outcome, Errno> {
         let a = n.data.args;
         let (vec, vlen, flags) = (a[1], (a[2] as u32 as u64).min(UIO_MAXIOV), a[3] as i32);
@@ -652,6 +668,10 @@ impl Supervisor {
         if vlen == 0 {
             self.notifier.reply(n.id, 0);
             return Ok(Outcome::Done);
+        }
+        if got == 0 && nonblock && !synced {
+            let _ = self.sock_op(inode, op(proto::OP_SYNC));
+            return self.do_recvmmsg_inner(n, file, inode, true);
         }
         if got == 0 {
             return if nonblock {

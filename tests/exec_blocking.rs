@@ -1,0 +1,104 @@
+//! Blocking receives, signals, timeouts and overruns through `nlroute exec`.
+
+#[path = "clients/common.rs"]
+mod common;
+use common::*;
+
+fn need() -> bool {
+    if have("python3") && have("ip") {
+        true
+    } else {
+        skip("python3 or ip is not installed");
+        false
+    }
+}
+
+#[test]
+fn a_blocking_receive_interrupted_by_a_signal_loses_nothing() {
+    if !need() {
+        return;
+    }
+    // The receive blocks, a signal interrupts it (Python retries after its handler), and the
+    // notification sent later still arrives, whole, to the retried call.
+    let script = r#"
+import socket, signal, subprocess, struct
+fired = []
+signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.bind((0, 1))  # RTMGRP_LINK
+signal.setitimer(signal.ITIMER_REAL, 0.2)
+subprocess.Popen(["sh", "-c", "sleep 0.6; ip link add sig0 type dummy"])
+d = s.recv(65536)
+ln, ty = struct.unpack_from("IH", d)
+print("signals", len(fired), "type", ty, "whole", ln == len(d), "name", b"sig0\0" in d)
+"#;
+    let r = exec(&["python3", "-c", script]).expect_ok("python");
+    assert_eq!(r.stdout.trim(), "signals 1 type 16 whole True name True");
+}
+
+#[test]
+fn so_rcvtimeo_and_nonblocking_receives_return_eagain() {
+    if !need() {
+        return;
+    }
+    let script = r#"
+import socket, struct, time, errno
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 0, 300000))
+t = time.monotonic()
+try:
+    s.recv(100)
+except OSError as e:
+    print("timeout", errno.errorcode[e.errno], round(time.monotonic() - t, 1))
+s.setblocking(False)
+try:
+    s.recv(100)
+except OSError as e:
+    print("nonblocking", errno.errorcode[e.errno])
+"#;
+    let r = exec(&["python3", "-c", script]).expect_ok("python");
+    assert_eq!(r.stdout, "timeout EAGAIN 0.3\nnonblocking EAGAIN\n");
+}
+
+#[test]
+fn a_listener_that_does_not_read_gets_enobufs_once() {
+    if !need() {
+        return;
+    }
+    let dir = tmpdir("enobufs");
+    let batch = dir.join("cmds");
+    let cmds: String = (0..300)
+        .map(|i| format!("link add ov{i} type dummy\n"))
+        .collect();
+    std::fs::write(&batch, cmds).expect("write batch");
+    let script = format!(
+        r#"
+import socket, subprocess, errno
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.bind((0, 1))
+subprocess.run(["ip", "-batch", "{}"], check=True)
+seen = []
+s.setblocking(False)
+for _ in range(1000):
+    try:
+        s.recv(65536)
+        seen.append("data")
+    except OSError as e:
+        seen.append(errno.errorcode[e.errno])
+        if e.errno == errno.EAGAIN:
+            break
+print("enobufs", seen.count("ENOBUFS"), "data_after", "data" in seen[seen.index("ENOBUFS"):] if "ENOBUFS" in seen else None, "notifications", seen.count("data"))
+"#,
+        batch.display()
+    );
+    let r = exec(&["python3", "-c", &script]).expect_ok("python");
+    let f: Vec<&str> = r.stdout.split_whitespace().collect();
+    assert_eq!(f[..2], ["enobufs", "1"], "{}", r.stdout);
+    let n: usize = f[5].parse().expect("count");
+    assert!(
+        n < 300,
+        "every notification was kept despite a 4 KiB buffer: {}",
+        r.stdout
+    );
+}
