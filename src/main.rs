@@ -37,10 +37,13 @@ enum Cmd {
     /// and system call behaves as usual. Without --socket the stack is private to this run
     /// and starts like a fresh network namespace (only `lo`, down). Exits with the command's
     /// status (128 + N when killed by signal N).
-    #[command(after_help = "Examples:
+    #[command(
+        override_usage = "nlroute exec [--socket PATH | --state FILE] -- CMD [ARGS]...",
+        after_help = "Examples:
   nlroute exec -- ip link add br0 type bridge
   nlroute exec -- sh -c 'ip link add d0 type dummy && ip -br link'
-  nlroute exec --socket /tmp/nlroute.sock -- python3 -c 'import socket; print(socket.if_nameindex())'")]
+  nlroute exec --socket /tmp/nlroute.sock -- python3 -c 'import socket; print(socket.if_nameindex())'"
+    )]
     Exec {
         /// Attach to a running `nlroute serve` at this path, sharing its stack.
         #[arg(long, value_name = "PATH")]
@@ -49,7 +52,7 @@ enum Cmd {
         #[arg(long, value_name = "FILE", conflicts_with = "socket")]
         state: Option<PathBuf>,
         /// The command to run, after `--`.
-        #[arg(required = true, trailing_var_arg = true, value_name = "CMD [ARGS]...")]
+        #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
         command: Vec<OsString>,
     },
     /// Serve one emulated network stack to many commands and users, in the foreground.
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let result = match cli.command {
         Cmd::Exec {

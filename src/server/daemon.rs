@@ -356,7 +356,9 @@ impl Server {
             // Seqpacket shows end-of-file as a 0-byte read, like an empty datagram; the
             // hang-up flag tells them apart (an empty netlink datagram does nothing anyway).
             if n == 0 {
-                if revents & (libc::POLLHUP | libc::POLLRDHUP | libc::POLLERR) != 0 {
+                let mut p = [sys::pollfd(fd, libc::POLLRDHUP)];
+                let hup = libc::POLLHUP | libc::POLLRDHUP | libc::POLLERR;
+                if revents & hup != 0 || (sys::poll(&mut p, 0).is_ok() && p[0].revents & hup != 0) {
                     self.kill(id);
                     return;
                 }
