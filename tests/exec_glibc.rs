@@ -123,3 +123,32 @@ fn netlink_socket_calls_behave_as_on_linux() {
 fn a_static_binary_is_served_too() {
     check_probe(true);
 }
+
+#[test]
+fn bad_arguments_get_the_same_errors_as_from_the_kernel() {
+    let Some(prog) = build_c("nlbad.c", false) else {
+        return;
+    };
+    // The same program against the real kernel is the reference.
+    let native = run_limited(
+        &mut std::process::Command::new(&prog),
+        std::time::Duration::from_secs(10),
+    );
+    if !native.ok() || !native.stdout.contains("bind_bad_addr=") {
+        skip("no real NETLINK_ROUTE socket here to compare with");
+        return;
+    }
+    let emulated = exec(&[prog.to_str().expect("utf-8 path")]).expect_ok("nlbad");
+    let diff: Vec<String> = native
+        .stdout
+        .lines()
+        .zip(emulated.stdout.lines())
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("kernel {a} / nlroute {b}"))
+        .collect();
+    assert!(diff.is_empty(), "{diff:#?}");
+    assert_eq!(
+        native.stdout.lines().count(),
+        emulated.stdout.lines().count()
+    );
+}
