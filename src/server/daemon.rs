@@ -109,6 +109,9 @@ const ROUND_BUDGET: usize = 64;
 const DATA_SNDBUF: i32 = 4096;
 /// Truesize overhead allowance of one datagram in a unix socket.
 const SKB_OVERHEAD: usize = 1024;
+/// Most datagrams drained from a data connection before a control operation: more than its
+/// socket can queue, yet a bound if its other writers keep sending.
+const DRAIN_LIMIT: usize = 1024;
 /// Retry interval for persisting after a failed write (full disk, ...).
 const PERSIST_RETRY: Duration = Duration::from_secs(1);
 
@@ -514,7 +517,7 @@ impl Server {
             return Reply::error(libc::EBADF);
         }
         // Requests sent before this operation come first, as on Linux.
-        self.read_conn(data_id, usize::MAX, 0);
+        self.read_conn(data_id, DRAIN_LIMIT, 0);
         let Some(Conn {
             kind: Kind::Data(d),
             ..
