@@ -33,3 +33,33 @@ fn a_private_stack_carries_over_to_the_next_run() {
         r.stderr
     );
 }
+
+#[test]
+fn a_request_sent_just_before_exit_is_applied_and_saved() {
+    if !have("python3") {
+        skip("python3 is not installed");
+        return;
+    }
+    // On Linux the change happens inside send(); here the program exits right after it, and
+    // the embedded server must still apply and save it before `nlroute exec` returns.
+    let dir = tmpdir("exec-fire");
+    let state = dir.join("net.json");
+    let st = state.to_str().expect("utf-8");
+    let script = r#"
+import socket, struct
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+def attr(t, p):
+    a = struct.pack("HH", 4 + len(p), t) + p
+    return a + b"\0" * (-len(a) % 4)
+body = struct.pack("BxHiII", 0, 0, 0, 0, 0) + attr(3, b"fire0\0") + attr(18, attr(1, b"dummy\0"))
+s.send(struct.pack("IHHII", 16 + len(body), 16, 1 | 0x600, 1, 0) + body)
+"#;
+    let mut c = std::process::Command::new(nlroute());
+    c.args(["exec", "--state", st, "--", "python3", "-c", script]);
+    run_limited(&mut c, Duration::from_secs(30)).expect_ok("fire and forget");
+    let mut c = std::process::Command::new(nlroute());
+    c.args(["exec", "--state", st, "--", "python3", "-c"])
+        .arg("import socket; print([n for _, n in socket.if_nameindex()])");
+    let r = run_limited(&mut c, Duration::from_secs(30)).expect_ok("list");
+    assert_eq!(r.stdout.trim(), "['lo', 'fire0']");
+}

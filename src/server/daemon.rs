@@ -83,9 +83,26 @@ impl Connector {
     }
 }
 
+/// A server running on a thread of this process (`nlroute exec` without --socket).
+pub struct Embedded {
+    wake: Arc<EventFd>,
+    done: mpsc::Receiver<()>,
+}
+
+impl Embedded {
+    /// Stops the server once every [`Connector`] to it is dropped: it first handles the
+    /// requests already sent (a program may exit right after a send, as the kernel would
+    /// have applied it during the call) and saves the state. Waits at most `limit`.
+    pub fn finish(self, limit: Duration) {
+        self.wake.wake();
+        let _ = self.done.recv_timeout(limit);
+    }
+}
+
 /// Starts a server on its own thread and returns how to reach it.
-pub fn spawn_embedded(server: Server) -> io::Result<Connector> {
+pub fn spawn_embedded(server: Server) -> io::Result<(Connector, Embedded)> {
     let (tx, rx) = mpsc::channel();
+    let (done_tx, done) = mpsc::channel();
     let wake = Arc::new(EventFd::new()?);
     let accept = Accept::Channel(rx, wake.clone());
     std::thread::Builder::new()
@@ -94,8 +111,12 @@ pub fn spawn_embedded(server: Server) -> io::Result<Connector> {
             if let Err(e) = server.run(accept, None) {
                 error!("embedded server failed: {e}");
             }
+            let _ = done_tx.send(());
         })?;
-    Ok(Connector::Embedded(tx, wake))
+    Ok((
+        Connector::Embedded(tx, wake.clone()),
+        Embedded { wake, done },
+    ))
 }
 
 /// Largest request datagram accepted (Linux caps a netlink send at the sender's sndbuf).
@@ -286,7 +307,14 @@ impl Server {
             }
             self.flush_all();
             self.reap();
-            if !channel_open && self.conns.is_empty() {
+            if !channel_open {
+                // The embedding process is done: handle what was sent, save, and stop.
+                let ids: Vec<u64> = self.conns.keys().copied().collect();
+                for id in ids {
+                    self.read_conn(id, DRAIN_LIMIT, 0);
+                }
+                self.persist_if_changed();
+                self.flush_all();
                 return Ok(());
             }
         }
