@@ -133,6 +133,8 @@ const SKB_OVERHEAD: usize = 1024;
 /// Most datagrams drained from a data connection before a control operation: more than its
 /// socket can queue, yet a bound if its other writers keep sending.
 const DRAIN_LIMIT: usize = 1024;
+/// How long to stop accepting after accept() failed (out of descriptors).
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// Retry interval for persisting after a failed write (full disk, ...).
 const PERSIST_RETRY: Duration = Duration::from_secs(1);
 
@@ -215,6 +217,7 @@ impl Server {
         let mut pfds: Vec<libc::pollfd> = Vec::new();
         let mut ids: Vec<u64> = Vec::new();
         let mut channel_open = true;
+        let mut accept_paused_until: Option<Instant> = None;
         loop {
             pfds.clear();
             ids.clear();
@@ -222,7 +225,12 @@ impl Server {
                 Accept::Listener(fd) => fd.as_raw_fd(),
                 Accept::Channel(_, wake) => wake.fd(),
             };
-            pfds.push(sys::pollfd(accept_fd, libc::POLLIN));
+            // While out of descriptors, a pending connection would wake every poll: back off.
+            let accepting = accept_paused_until.is_none_or(|t| Instant::now() >= t);
+            pfds.push(sys::pollfd(
+                if accepting { accept_fd } else { -1 },
+                libc::POLLIN,
+            ));
             pfds.push(sys::pollfd(stop.unwrap_or(-1), libc::POLLIN));
             for (id, c) in &self.conns {
                 let mut ev = libc::POLLIN | libc::POLLRDHUP;
@@ -234,7 +242,14 @@ impl Server {
                 pfds.push(sys::pollfd(c.fd.as_raw_fd(), ev));
                 ids.push(*id);
             }
-            let timeout = self.poll_timeout();
+            let mut timeout = self.poll_timeout();
+            if !accepting {
+                timeout = if timeout < 0 {
+                    ACCEPT_PAUSE.as_millis() as i32
+                } else {
+                    timeout.min(ACCEPT_PAUSE.as_millis() as i32)
+                };
+            }
             sys::poll(&mut pfds, timeout)?;
 
             if pfds[1].revents != 0 {
@@ -253,8 +268,9 @@ impl Server {
                                 Ok(Some(fd)) => self.add_conn(fd),
                                 Ok(None) => break,
                                 Err(e) => {
-                                    // EMFILE and friends: log and keep serving the others.
-                                    warn!("accept failed: {e}");
+                                    // EMFILE and friends: keep serving the others.
+                                    warn!("accept failed: {e}; pausing new connections");
+                                    accept_paused_until = Some(Instant::now() + ACCEPT_PAUSE);
                                     break;
                                 }
                             }
