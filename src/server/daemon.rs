@@ -297,9 +297,21 @@ impl Server {
                     }
                 }
             }
+            // Connections that were closed go first: their close happened before anything
+            // that other connections ask now (a process that closes its netlink socket and
+            // opens another must find its port id free again, as on Linux).
+            let hup = libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP;
             for (i, id) in ids.iter().enumerate() {
                 let re = pfds[i + 2].revents;
-                if re & (libc::POLLIN | libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP) != 0 {
+                if re & hup != 0 {
+                    self.read_conn(*id, DRAIN_LIMIT, re);
+                    self.kill(*id);
+                }
+            }
+            self.reap();
+            for (i, id) in ids.iter().enumerate() {
+                let re = pfds[i + 2].revents;
+                if re & hup == 0 && re & libc::POLLIN != 0 {
                     self.read_conn(*id, ROUND_BUDGET, re);
                 }
                 if re & libc::POLLOUT != 0
