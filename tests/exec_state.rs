@@ -19,9 +19,20 @@ fn a_private_stack_carries_over_to_the_next_run() {
         c.args(["exec", "--state", st, "--"]).args(args);
         run_limited(&mut c, Duration::from_secs(30))
     };
-    run(&["ip", "link", "add", "keep0", "type", "dummy"]).expect_ok("add");
+    let first = run(&[
+        "sh",
+        "-c",
+        "ip link add keep0 type dummy && ip -br link show keep0",
+    ])
+    .expect_ok("add");
     let r = run(&["ip", "-j", "link"]).expect_ok("list");
     assert_eq!(link_names(&r.stdout), ["lo", "keep0"]);
+    // The same link, down to its random MAC address, whether it came back from the journal
+    // or from a snapshot.
+    for _ in 0..2 {
+        let again = run(&["ip", "-br", "link", "show", "keep0"]).expect_ok("show");
+        assert_eq!(again.stdout, first.stdout);
+    }
     // A broken file stops the run before the command starts, naming the file.
     std::fs::write(&state, "{").expect("write");
     let r = run(&["echo", "should not run"]);

@@ -15,7 +15,7 @@ use super::sys::{self, EventFd};
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -172,31 +172,29 @@ pub struct Server {
     by_token: HashMap<u32, u64>,
     by_sock: HashMap<SockId, u64>,
     next_token: u32,
-    persisted: u64,
+    store: Option<state::Store>,
     persist_failed_at: Option<Instant>,
+    /// Seeds the engine's random choices per request, so the journal can replay them.
+    rng: u64,
     buf: Vec<u8>,
 }
 
 impl Server {
     /// A server over a fresh namespace, or over the state in `config.state_file`.
     pub fn new(config: Config) -> Result<Server, String> {
-        let host = match &config.state_file {
-            Some(p) => match state::load(p)? {
-                Some(h) => {
-                    info!("loaded state from {}", p.display());
-                    h
-                }
-                None => {
-                    info!(
-                        "no state file at {} yet; starting with a fresh stack",
-                        p.display()
-                    );
-                    Host::new()
-                }
-            },
-            None => Host::new(),
+        let (store, host) = match &config.state_file {
+            Some(p) => {
+                let (store, host) = state::Store::open(p)?;
+                info!("state kept in {}", p.display());
+                (Some(store), host)
+            }
+            None => (None, Host::new()),
         };
-        let persisted = host.generation();
+        let rng = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
+            | 1;
         Ok(Server {
             host,
             config,
@@ -205,8 +203,9 @@ impl Server {
             by_token: HashMap::new(),
             by_sock: HashMap::new(),
             next_token: 1,
-            persisted,
+            store,
             persist_failed_at: None,
+            rng,
             buf: vec![0; MAX_DATAGRAM],
         })
     }
@@ -457,6 +456,14 @@ impl Server {
                 // Errors from send are the netlink socket's own (e.g. EMSGSIZE); a client on
                 // a seqpacket connection has no way to receive them, as Linux reports them
                 // only to the sender's sendmsg call. They are logged.
+                // A fresh seed per request, recorded with it, makes the journal replayable.
+                self.rng ^= self.rng << 13;
+                self.rng ^= self.rng >> 7;
+                self.rng ^= self.rng << 17;
+                let seed = self.rng;
+                if self.store.is_some() {
+                    self.host.stack_mut().seed(seed);
+                }
                 if let Err(e) = self.host.send(sock, datagram, &cred) {
                     debug!("connection {id}: send failed with errno {e}");
                 }
@@ -464,6 +471,9 @@ impl Server {
                 let after = self.host.generation();
                 if after != before {
                     d.changed = true;
+                    if let Some(store) = &mut self.store {
+                        store.record(&cred, seed, datagram);
+                    }
                     info!(
                         "change by pid {} uid {}: {} (generation {after})",
                         cred.pid,
@@ -625,25 +635,16 @@ impl Server {
         }
     }
 
-    /// Saves the state if it changed. On failure the connections that made this round's
-    /// changes are dropped unacknowledged (their changes may or may not survive a crash,
-    /// which is what "unacknowledged" allows) and saving is retried.
+    /// Puts this round's journaled changes on disk. On failure the connections that made
+    /// them are dropped unacknowledged (their changes may or may not survive a crash, which
+    /// is what "unacknowledged" allows) and writing is retried.
     fn persist_if_changed(&mut self) {
-        let Some(path) = &self.config.state_file else {
-            for c in self.conns.values_mut() {
-                if let Kind::Data(d) = &mut c.kind {
-                    d.changed = false;
-                }
-            }
-            return;
+        let result = match &mut self.store {
+            Some(store) if store.has_pending() => store.commit(&self.host),
+            _ => Ok(()),
         };
-        let generation = self.host.generation();
-        if generation == self.persisted {
-            return;
-        }
-        match state::save(path, &self.host) {
+        match result {
             Ok(()) => {
-                self.persisted = generation;
                 self.persist_failed_at = None;
                 for c in self.conns.values_mut() {
                     if let Kind::Data(d) = &mut c.kind {
@@ -652,6 +653,7 @@ impl Server {
                 }
             }
             Err(e) => {
+                let path = self.config.state_file.as_deref().unwrap_or(Path::new("?"));
                 error!(
                     "cannot save state to {}: {e}; changes are not acknowledged until it works",
                     path.display()
