@@ -9,5 +9,5 @@ link add v0 type veth peer name v1
 link set v0 master br0
 link show master br0
 BATCH
-run ip -batch "$SCRATCH/cmds"
+cd "$SCRATCH" && run ip -batch cmds
 run ip -batch /nonexistent/file
