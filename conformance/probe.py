@@ -233,13 +233,22 @@ def fmt_addr_attr(t, b, family):
     return f"{name}={fmt_int(b)}"
 
 
+ALL_SOCKS = []
+FOREIGN = {}
+
+
 class Sock:
+    """A raw NETLINK_ROUTE socket of this probe. Port ids print as SELF (this
+    socket), SOCKn (another socket of this probe), 0, or PORTn (a socket of
+    another process, e.g. `ip`, whose port id is its pid: random)."""
+
     def __init__(self, groups=0, bind=True):
         self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
         self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         if bind:
             self.s.bind((0, groups))
         self.port = self.s.getsockname()[0]
+        ALL_SOCKS.append(self)
 
     def opt(self, name, value):
         try:
@@ -262,7 +271,7 @@ class Sock:
         except OSError as e:
             out(f">> send failed: {errname(e.errno)}")
 
-    def recv(self, bufsize=65536, flags=0, quiet=0.4, max_datagrams=10000):
+    def recv(self, bufsize=65536, flags=0, quiet=0.3, max_datagrams=10000):
         """Read datagrams until `quiet` seconds pass without one; print each."""
         n = 0
         while n < max_datagrams and select.select([self.s], [], [], quiet)[0]:
@@ -276,19 +285,30 @@ class Sock:
         if n == 0:
             out("<< (nothing)")
 
-    def talk(self, *msgs, bufsize=65536, quiet=0.4):
+    def talk(self, *msgs, bufsize=65536, quiet=0.15):
         self.send(*msgs)
         self.recv(bufsize=bufsize, quiet=quiet)
 
     def pid(self, p):
-        return "SELF" if p == self.port and p != 0 else str(p)
+        if p == 0:
+            return "0"
+        for i, other in enumerate(ALL_SOCKS):
+            other.port = other.s.getsockname()[0]
+            if other.port == p:
+                return "SELF" if other is self else f"SOCK{i + 1}"
+        if p not in FOREIGN:
+            FOREIGN[p] = f"PORT{len(FOREIGN) + 1}"
+        return FOREIGN[p]
 
     def print_messages(self, data):
         off = 0
         while off + 16 <= len(data):
             n, t, f, seq, pid = struct.unpack_from("=IHHII", data, off)
             body = data[off + 16: off + n]
-            head = f"   {TYPES.get(t, t)} len={n} flags=0x{f:x} seq={seq} pid={self.pid(pid)}"
+            who = self.pid(pid)
+            if who.startswith("PORT"):
+                seq = "FOREIGN"  # another program's sequence numbers (iproute2 uses the time)
+            head = f"   {TYPES.get(t, t)} len={n} flags=0x{f:x} seq={seq} pid={who}"
             if n < 16 or off + n > len(data):
                 out(head + f" (truncated: {len(data) - off} bytes present)")
                 return
@@ -336,12 +356,13 @@ class Sock:
     def tlvs(self, data):
         parts = []
         for t, b in attrs_of(data):
-            name = NLMSGERR.get(t, f"type{t}")
+            nested = "(nested)" if t is not None and t & 0x8000 else ""
+            name = NLMSGERR.get(t & 0x3FFF, f"type{t}") + nested if t is not None else ""
             if t is None:
                 parts.append(b)
             elif name == "MSG":
                 parts.append(f"MSG={cstr(b)}")
-            elif name in ("OFFS", "MISS_TYPE", "MISS_NEST"):
+            elif name in ("OFFS", "MISS_TYPE", "MISS_NEST", "COOKIE"):
                 parts.append(f"{name}={fmt_int(b)}")
             else:
                 parts.append(f"{name}(len={len(b)})")
