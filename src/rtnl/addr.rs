@@ -1,0 +1,493 @@
+//! RTM_GETADDR / NEWADDR / DELADDR for IPv4 (net/ipv4/devinet.c) and IPv6
+//! (net/ipv6/addrconf.c), and the address message each family emits.
+
+use super::dump::{Dump, DumpKind};
+use super::policy::{self, Attrs, Mode, Pol, Policy};
+use super::{Caused, NlError, Reply, Request, attrs_offset};
+use crate::stack::{Addr, AddrKey, Event, Stack};
+use crate::wire::Writer;
+use crate::wire::consts::*;
+
+static IPV4_POLICY: Policy = Policy {
+    max: IFA_MAX,
+    rules: &[
+        (IFA_LOCAL, Pol::U32),
+        (IFA_ADDRESS, Pol::U32),
+        (IFA_BROADCAST, Pol::U32),
+        (IFA_LABEL, Pol::Str(15)),
+        (IFA_CACHEINFO, Pol::Unspec(16)),
+        (IFA_FLAGS, Pol::U32),
+        (IFA_RT_PRIORITY, Pol::U32),
+        (IFA_TARGET_NETNSID, Pol::S32),
+        (IFA_PROTO, Pol::U8),
+    ],
+};
+
+static IPV6_POLICY: Policy = Policy {
+    max: IFA_MAX,
+    rules: &[
+        (IFA_ADDRESS, Pol::Unspec(16)),
+        (IFA_LOCAL, Pol::Unspec(16)),
+        (IFA_CACHEINFO, Pol::Unspec(16)),
+        (IFA_FLAGS, Pol::U32),
+        (IFA_RT_PRIORITY, Pol::U32),
+        (IFA_TARGET_NETNSID, Pol::S32),
+        (IFA_PROTO, Pol::U8),
+    ],
+};
+
+/// struct ifaddrmsg.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IfAddr {
+    pub family: u8,
+    pub prefixlen: u8,
+    pub flags: u8,
+    pub scope: u8,
+    pub index: u32,
+}
+
+impl IfAddr {
+    pub fn parse(b: &[u8]) -> Option<IfAddr> {
+        let b = b.get(..IFADDRMSG_LEN)?;
+        Some(IfAddr {
+            family: b[0],
+            prefixlen: b[1],
+            flags: b[2],
+            scope: b[3],
+            index: u32::from_ne_bytes([b[4], b[5], b[6], b[7]]),
+        })
+    }
+}
+
+fn parse_request<'a>(req: &Request<'a>) -> Result<(IfAddr, Attrs<'a>), NlError> {
+    let body = req.msg.payload();
+    let ifm = IfAddr::parse(body).ok_or(NlError::new(libc::EINVAL, "Invalid header length"))?;
+    let policy = match ifm.family {
+        AF_INET => &IPV4_POLICY,
+        AF_INET6 => &IPV6_POLICY,
+        _ => return Err(NlError::errno(libc::EOPNOTSUPP)),
+    };
+    let attrs = policy::parse(
+        &body[IFADDRMSG_LEN..],
+        attrs_offset(IFADDRMSG_LEN),
+        policy,
+        Mode::Liberal,
+    )?;
+    Ok((ifm, attrs))
+}
+
+/// (preferred, valid) from IFA_CACHEINFO, if present.
+fn lifetimes(attrs: &Attrs<'_>) -> Option<(u32, u32)> {
+    let p = attrs.get(IFA_CACHEINFO)?.payload;
+    let pref = u32::from_ne_bytes(p.get(0..4)?.try_into().ok()?);
+    let valid = u32::from_ne_bytes(p.get(4..8)?.try_into().ok()?);
+    Some((pref, valid))
+}
+
+/// RTM_NEWADDR (inet_rtm_newaddr / inet6_rtm_newaddr).
+pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
+    let (ifm, attrs) = parse_request(req)?;
+    let now = stack.now_cs();
+    let addr = match ifm.family {
+        AF_INET => ipv4_addr(stack, req, &ifm, &attrs, now)?,
+        _ => ipv6_addr(stack, req, &ifm, &attrs, now)?,
+    };
+    let mut events = Vec::new();
+    stack
+        .add_addr(req.ns, addr, req.flags(), &mut events)
+        .map_err(|e| {
+            if e.errno == libc::EEXIST {
+                NlError::new(
+                    libc::EEXIST,
+                    if ifm.family == AF_INET {
+                        "ipv4: Address already assigned"
+                    } else {
+                        "ipv6: address already assigned"
+                    },
+                )
+            } else {
+                NlError::new(e.errno, e.msg)
+            }
+        })?;
+    push(out, events, req);
+    Ok(Reply::Ack)
+}
+
+fn push(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
+    for event in events {
+        let v4 = matches!(&event, Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET);
+        let (portid, seq) = if v4 { (req.portid, req.seq()) } else { (0, 0) };
+        out.push(Caused { event, portid, seq });
+    }
+}
+
+fn in4(attrs: &Attrs<'_>, t: u16) -> Option<[u8; 4]> {
+    attrs.get(t)?.payload.get(..4)?.try_into().ok()
+}
+
+fn in6(attrs: &Attrs<'_>, t: u16) -> Option<[u8; 16]> {
+    attrs.get(t)?.payload.get(..16)?.try_into().ok()
+}
+
+fn ipv4_addr(
+    stack: &Stack,
+    req: &Request<'_>,
+    ifm: &IfAddr,
+    attrs: &Attrs<'_>,
+    now: u32,
+) -> Result<Addr, NlError> {
+    if ifm.prefixlen > 32 {
+        return Err(NlError::new(libc::EINVAL, "ipv4: Invalid prefix length"));
+    }
+    let local = in4(attrs, IFA_LOCAL).ok_or(NlError::new(
+        libc::EINVAL,
+        "ipv4: Local address is not supplied",
+    ))?;
+    let link = stack
+        .ns(req.ns)
+        .link(ifm.index)
+        .ok_or(NlError::new(libc::ENODEV, "ipv4: Device not found"))?;
+    let address = in4(attrs, IFA_ADDRESS).unwrap_or(local);
+    let label = match attrs.get(IFA_LABEL) {
+        Some(l) => {
+            String::from_utf8(l.str_bytes().to_vec()).map_err(|_| NlError::errno(libc::EINVAL))?
+        }
+        None => link.name.clone(),
+    };
+    let mut flags = attrs
+        .get(IFA_FLAGS)
+        .and_then(|a| a.u32_prefix())
+        .unwrap_or(ifm.flags as u32);
+    flags &= !(IFA_F_SECONDARY | IFA_F_PERMANENT | IFA_F_DEPRECATED);
+    let (preferred, valid) = match lifetimes(attrs) {
+        Some((p, v)) => {
+            if v == 0 || p > v {
+                return Err(NlError::new(libc::EINVAL, "ipv4: address lifetime invalid"));
+            }
+            (p, v)
+        }
+        None => (INFINITY_LIFE_TIME, INFINITY_LIFE_TIME),
+    };
+    apply_lifetime_flags(&mut flags, preferred, valid);
+    Ok(Addr {
+        ifindex: ifm.index,
+        family: AF_INET,
+        prefixlen: ifm.prefixlen,
+        flags,
+        scope: ifm.scope,
+        local: local.to_vec(),
+        peer: (address != local).then(|| address.to_vec()),
+        broadcast: in4(attrs, IFA_BROADCAST).filter(|b| *b != [0; 4]),
+        label: Some(label),
+        valid_lft: valid,
+        preferred_lft: preferred,
+        cstamp: now,
+        tstamp: now,
+        proto: attrs
+            .get(IFA_PROTO)
+            .and_then(|a| a.payload.first().copied())
+            .unwrap_or(0),
+        rt_priority: attrs
+            .get(IFA_RT_PRIORITY)
+            .and_then(|a| a.u32_prefix())
+            .unwrap_or(0),
+        dad_until_ms: None,
+    })
+}
+
+/// Permanent means no finite lifetime; a zero preferred lifetime means deprecated.
+fn apply_lifetime_flags(flags: &mut u32, preferred: u32, valid: u32) {
+    if valid == INFINITY_LIFE_TIME {
+        *flags |= IFA_F_PERMANENT;
+    }
+    if preferred == 0 {
+        *flags |= IFA_F_DEPRECATED;
+    }
+}
+
+/// ipv6_addr_scope mapped to rtnetlink scopes.
+fn ipv6_scope(a: &[u8; 16]) -> u8 {
+    if a[0] == 0xfe && a[1] & 0xc0 == 0x80 {
+        RT_SCOPE_LINK
+    } else if a[0] == 0xfe && a[1] & 0xc0 == 0xc0 {
+        RT_SCOPE_SITE
+    } else if *a == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] {
+        RT_SCOPE_HOST
+    } else {
+        RT_SCOPE_UNIVERSE
+    }
+}
+
+fn ipv6_addr(
+    stack: &Stack,
+    req: &Request<'_>,
+    ifm: &IfAddr,
+    attrs: &Attrs<'_>,
+    now: u32,
+) -> Result<Addr, NlError> {
+    // extract_addr: IFA_LOCAL is the address when both are given, IFA_ADDRESS the peer.
+    let (local, peer) = match (in6(attrs, IFA_LOCAL), in6(attrs, IFA_ADDRESS)) {
+        (Some(l), Some(p)) if l != p => (l, Some(p)),
+        (Some(l), _) => (l, None),
+        (None, Some(a)) => (a, None),
+        (None, None) => return Err(NlError::errno(libc::EINVAL)),
+    };
+    let (preferred, valid) = lifetimes(attrs).unwrap_or((INFINITY_LIFE_TIME, INFINITY_LIFE_TIME));
+    if stack.ns(req.ns).link(ifm.index).is_none() {
+        return Err(NlError::new(
+            libc::ENODEV,
+            "ipv6: Unable to find the interface",
+        ));
+    }
+    let mut flags = attrs
+        .get(IFA_FLAGS)
+        .and_then(|a| a.u32_prefix())
+        .unwrap_or(ifm.flags as u32);
+    flags &= IFA_F_NODAD
+        | IFA_F_HOMEADDRESS
+        | IFA_F_MANAGETEMPADDR
+        | IFA_F_NOPREFIXROUTE
+        | IFA_F_MCAUTOJOIN;
+    if ifm.prefixlen > 128 {
+        return Err(NlError::new(libc::EINVAL, "ipv6: Invalid prefix length"));
+    }
+    if flags & IFA_F_MANAGETEMPADDR != 0 && ifm.prefixlen != 64 {
+        return Err(NlError::new(
+            libc::EINVAL,
+            "ipv6: address with \"mngtmpaddr\" flag must have a prefix length of 64",
+        ));
+    }
+    if valid == 0 || preferred > valid {
+        return Err(NlError::new(libc::EINVAL, "ipv6: address lifetime invalid"));
+    }
+    apply_lifetime_flags(&mut flags, preferred, valid);
+    Ok(Addr {
+        ifindex: ifm.index,
+        family: AF_INET6,
+        prefixlen: ifm.prefixlen,
+        flags,
+        scope: ipv6_scope(&local),
+        local: local.to_vec(),
+        peer: peer.map(|p| p.to_vec()),
+        broadcast: None,
+        label: None,
+        valid_lft: valid,
+        preferred_lft: preferred,
+        cstamp: now,
+        tstamp: now,
+        proto: attrs
+            .get(IFA_PROTO)
+            .and_then(|a| a.payload.first().copied())
+            .unwrap_or(0),
+        rt_priority: attrs
+            .get(IFA_RT_PRIORITY)
+            .and_then(|a| a.u32_prefix())
+            .unwrap_or(0),
+        dad_until_ms: None,
+    })
+}
+
+/// RTM_DELADDR (inet_rtm_deladdr / inet6_rtm_deladdr).
+pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
+    let (ifm, attrs) = parse_request(req)?;
+    let mut events = Vec::new();
+    if ifm.family == AF_INET {
+        if stack.ns(req.ns).link(ifm.index).is_none() {
+            return Err(NlError::new(libc::ENODEV, "ipv4: Device not found"));
+        }
+        let local = in4(&attrs, IFA_LOCAL);
+        let address = in4(&attrs, IFA_ADDRESS);
+        let key = AddrKey {
+            family: AF_INET,
+            local: local.as_ref().map_or(&[][..], |l| &l[..]),
+            prefixlen: if address.is_some() { ifm.prefixlen } else { 0 },
+            peer: None,
+        };
+        let label = attrs.get(IFA_LABEL).map(|l| l.str_bytes());
+        stack
+            .del_addr(req.ns, ifm.index, &key, label, &mut events)
+            .map_err(|_| NlError::new(libc::EADDRNOTAVAIL, "ipv4: Address not found"))?;
+    } else {
+        let addr = in6(&attrs, IFA_LOCAL)
+            .or_else(|| in6(&attrs, IFA_ADDRESS))
+            .ok_or(NlError::errno(libc::EINVAL))?;
+        if ifm.prefixlen > 128 {
+            return Err(NlError::new(libc::EINVAL, "ipv6: Invalid prefix length"));
+        }
+        let link = stack.ns(req.ns).link(ifm.index).ok_or(NlError::new(
+            libc::ENODEV,
+            "ipv6: Unable to find the interface",
+        ))?;
+        let found = link
+            .addrs6
+            .iter()
+            .any(|a| a.local == addr && a.prefixlen == ifm.prefixlen);
+        if !found {
+            return Err(NlError::new(libc::EADDRNOTAVAIL, "ipv6: address not found"));
+        }
+        let key = AddrKey {
+            family: AF_INET6,
+            local: &addr,
+            prefixlen: ifm.prefixlen,
+            peer: None,
+        };
+        stack
+            .del_addr(req.ns, ifm.index, &key, None, &mut events)
+            .map_err(|_| NlError::new(libc::EADDRNOTAVAIL, "ipv6: address not found"))?;
+    }
+    push(out, events, req);
+    Ok(Reply::Ack)
+}
+
+/// RTM_GETADDR with NLM_F_DUMP: AF_UNSPEC dumps IPv4 then IPv6 (rtnl_dump_all order).
+pub fn dump(stack: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
+    let body = req.msg.payload();
+    let family = body.first().copied().unwrap_or(AF_UNSPEC);
+    let families = match family {
+        AF_INET => vec![AF_INET],
+        AF_INET6 => vec![AF_INET6],
+        AF_UNSPEC => vec![AF_INET, AF_INET6],
+        // Families without an address dump contribute nothing (rtnl_dump_all skips them).
+        _ => vec![],
+    };
+    let mut ifindex = 0;
+    if req.strict {
+        let prefix = if family == AF_INET6 { "ipv6" } else { "ipv4" };
+        let Some(ifm) = IfAddr::parse(body) else {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(
+                    libc::EINVAL,
+                    if family == AF_INET6 {
+                        "ipv6: Invalid header for address dump request"
+                    } else {
+                        "ipv4: Invalid header for address dump request"
+                    },
+                ),
+            ));
+        };
+        let _ = prefix;
+        if ifm.prefixlen != 0 || ifm.flags != 0 || ifm.scope != 0 {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(
+                    libc::EINVAL,
+                    if family == AF_INET6 {
+                        "ipv6: Invalid values in header for address dump request"
+                    } else {
+                        "ipv4: Invalid values in header for address dump request"
+                    },
+                ),
+            ));
+        }
+        let policy = if family == AF_INET6 {
+            &IPV6_POLICY
+        } else {
+            &IPV4_POLICY
+        };
+        let attrs = match policy::parse(
+            &body[IFADDRMSG_LEN..],
+            attrs_offset(IFADDRMSG_LEN),
+            policy,
+            Mode::Strict,
+        ) {
+            Ok(a) => a,
+            Err(e) => return Ok(Dump::failed(req, e.into())),
+        };
+        if attrs.present().any(|a| a.kind != IFA_TARGET_NETNSID) {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(
+                    libc::EINVAL,
+                    if family == AF_INET6 {
+                        "ipv6: Unsupported attribute in dump request"
+                    } else {
+                        "ipv4: Unsupported attribute in dump request"
+                    },
+                ),
+            ));
+        }
+        ifindex = ifm.index;
+        if ifindex != 0 && stack.ns(req.ns).link(ifindex).is_none() {
+            return Ok(Dump::failed(req, NlError::errno(libc::ENODEV)));
+        }
+    }
+    Ok(Dump::new(
+        req,
+        DumpKind::Addrs {
+            families,
+            family: 0,
+            next: 0,
+            pos: 0,
+            ifindex,
+        },
+        ifindex != 0,
+    ))
+}
+
+/// The parts of the netlink header an address message needs.
+#[derive(Clone, Copy)]
+pub struct AddrHeader {
+    pub kind: u16,
+    pub flags: u16,
+    pub seq: u32,
+    pub portid: u32,
+}
+
+/// Writes one address message (inet_fill_ifaddr / inet6_fill_ifaddr).
+pub fn fill(w: &mut Writer, h: AddrHeader, a: &Addr, now_cs: u32) {
+    let m = w.begin(h.kind, h.flags, h.seq, h.portid);
+    let mut hdr = [0u8; IFADDRMSG_LEN];
+    hdr[0] = a.family;
+    hdr[1] = a.prefixlen;
+    hdr[2] = a.flags as u8;
+    hdr[3] = a.scope;
+    hdr[4..8].copy_from_slice(&a.ifindex.to_ne_bytes());
+    w.put_raw(&hdr);
+    let (preferred, valid) =
+        if a.flags & IFA_F_PERMANENT != 0 && a.preferred_lft == INFINITY_LIFE_TIME {
+            (INFINITY_LIFE_TIME, INFINITY_LIFE_TIME)
+        } else {
+            a.remaining(now_cs)
+        };
+    let mut cacheinfo = [0u8; 16];
+    cacheinfo[0..4].copy_from_slice(&preferred.to_ne_bytes());
+    cacheinfo[4..8].copy_from_slice(&valid.to_ne_bytes());
+    cacheinfo[8..12].copy_from_slice(&a.cstamp.to_ne_bytes());
+    cacheinfo[12..16].copy_from_slice(&a.tstamp.to_ne_bytes());
+    if a.family == AF_INET {
+        w.attr(IFA_ADDRESS, a.address());
+        w.attr(IFA_LOCAL, &a.local);
+        if let Some(b) = a.broadcast {
+            w.attr(IFA_BROADCAST, &b);
+        }
+        if let Some(label) = &a.label {
+            w.attr_str(IFA_LABEL, label);
+        }
+        if a.proto != 0 {
+            w.attr_u8(IFA_PROTO, a.proto);
+        }
+        w.attr_u32(IFA_FLAGS, a.flags);
+        if a.rt_priority != 0 {
+            w.attr_u32(IFA_RT_PRIORITY, a.rt_priority);
+        }
+        w.attr(IFA_CACHEINFO, &cacheinfo);
+    } else {
+        match &a.peer {
+            Some(peer) => {
+                w.attr(IFA_LOCAL, &a.local);
+                w.attr(IFA_ADDRESS, peer);
+            }
+            None => w.attr(IFA_ADDRESS, &a.local),
+        }
+        if a.rt_priority != 0 {
+            w.attr_u32(IFA_RT_PRIORITY, a.rt_priority);
+        }
+        w.attr(IFA_CACHEINFO, &cacheinfo);
+        w.attr_u32(IFA_FLAGS, a.flags);
+        if a.proto != 0 {
+            w.attr_u8(IFA_PROTO, a.proto);
+        }
+    }
+    w.end(m);
+}

@@ -1,0 +1,197 @@
+//! Dumps: a resumable cursor per dump (next ifindex, then address position), producing one
+//! datagram per call so a 100k-link dump never sits whole in memory. Parts carry
+//! NLM_F_MULTI, NLM_F_DUMP_INTR once the namespace changed after the dump began, and
+//! NLM_F_DUMP_FILTERED when a filter applied; the end is NLMSG_DONE with a 4-byte status.
+
+use super::{NlError, Request};
+use crate::stack::{NsId, Stack};
+use crate::wire::Writer;
+use crate::wire::consts::*;
+
+#[derive(Clone, Debug, Default)]
+pub struct LinkFilter {
+    pub ext_mask: u32,
+    pub master: u32,
+    pub kind: Option<Vec<u8>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum DumpKind {
+    /// Links from ifindex `next` on.
+    Links { next: u32, filter: LinkFilter },
+    /// Addresses of `families` (in order), from link `next` and position `pos` on.
+    Addrs {
+        families: Vec<u8>,
+        family: usize,
+        next: u32,
+        pos: usize,
+        ifindex: u32,
+    },
+    /// Only NLMSG_DONE carrying an error (strict-mode validation failures).
+    Failed(NlError),
+}
+
+#[derive(Clone, Debug)]
+pub struct Dump {
+    pub kind: DumpKind,
+    ns: NsId,
+    seq: u32,
+    portid: u32,
+    /// The namespace's change counter when the dump started.
+    start: Option<u64>,
+    filtered: bool,
+    done: bool,
+}
+
+impl Dump {
+    pub fn new(req: &Request<'_>, kind: DumpKind, filtered: bool) -> Dump {
+        Dump {
+            kind,
+            ns: req.ns,
+            seq: req.seq(),
+            portid: req.portid,
+            start: None,
+            filtered,
+            done: false,
+        }
+    }
+
+    pub fn failed(req: &Request<'_>, e: NlError) -> Dump {
+        Dump::new(req, DumpKind::Failed(e), false)
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Writes the next part into `w` (empty on entry), at most `budget` bytes unless a single
+    /// message is larger. After the last part the dump is done.
+    pub fn next_part(&mut self, stack: &Stack, w: &mut Writer, budget: usize, ext_ack: bool) {
+        if self.done {
+            return;
+        }
+        let Some(nsr) = stack.namespaces.get(self.ns) else {
+            self.done = true;
+            return;
+        };
+        let start = *self.start.get_or_insert(nsr.seq);
+        let mut flags = NLM_F_MULTI;
+        if nsr.seq != start {
+            flags |= NLM_F_DUMP_INTR;
+        }
+        if self.filtered {
+            flags |= NLM_F_DUMP_FILTERED;
+        }
+        let (seq, portid) = (self.seq, self.portid);
+        let finished = match &mut self.kind {
+            DumpKind::Failed(_) => true,
+            DumpKind::Links { next, filter } => {
+                let mut finished = true;
+                for (&idx, link) in nsr.links.range(*next..) {
+                    if super::link::filtered_out(link, nsr, filter) {
+                        continue;
+                    }
+                    let before = w.len();
+                    let h = super::link::MsgHeader {
+                        kind: RTM_NEWLINK,
+                        flags,
+                        seq,
+                        portid,
+                        change: 0,
+                    };
+                    super::link::fill(w, h, link, nsr, stack, filter.ext_mask);
+                    if w.len() > budget && before > 0 {
+                        w.truncate(before);
+                        *next = idx;
+                        finished = false;
+                        break;
+                    }
+                }
+                finished
+            }
+            DumpKind::Addrs {
+                families,
+                family,
+                next,
+                pos,
+                ifindex,
+            } => {
+                let mut finished = true;
+                'families: while let Some(&fam) = families.get(*family) {
+                    for (&idx, link) in nsr.links.range(*next..) {
+                        if *ifindex != 0 && idx != *ifindex {
+                            continue;
+                        }
+                        let list = link.addrs(fam);
+                        while let Some(a) = list.get(*pos) {
+                            let before = w.len();
+                            let h = super::addr::AddrHeader {
+                                kind: RTM_NEWADDR,
+                                flags,
+                                seq,
+                                portid,
+                            };
+                            super::addr::fill(w, h, a, stack.now_cs());
+                            if w.len() > budget && before > 0 {
+                                w.truncate(before);
+                                *next = idx;
+                                finished = false;
+                                break 'families;
+                            }
+                            *pos += 1;
+                        }
+                        *pos = 0;
+                        *next = idx + 1;
+                    }
+                    *family += 1;
+                    *next = 0;
+                    *pos = 0;
+                }
+                finished
+            }
+        };
+        if !finished {
+            return;
+        }
+        // NLMSG_DONE shares the last part's datagram when it fits, as in netlink_dump.
+        if w.len() + 20 + 64 > budget && !w.is_empty() {
+            return self.finish_later();
+        }
+        self.write_done(w, flags, ext_ack);
+    }
+
+    fn finish_later(&mut self) {
+        if let DumpKind::Links { next, .. } = &mut self.kind {
+            *next = u32::MAX;
+        }
+        if let DumpKind::Addrs {
+            families, family, ..
+        } = &mut self.kind
+        {
+            *family = families.len();
+        }
+    }
+
+    fn write_done(&mut self, w: &mut Writer, mut flags: u16, ext_ack: bool) {
+        let err = match &self.kind {
+            DumpKind::Failed(e) => Some(*e),
+            _ => None,
+        };
+        flags &= !NLM_F_DUMP_FILTERED;
+        if self.filtered {
+            flags |= NLM_F_DUMP_FILTERED;
+        }
+        let tlv = ext_ack && err.is_some_and(|e| !e.msg.is_empty());
+        if tlv {
+            flags |= NLM_F_ACK_TLVS;
+        }
+        let m = w.begin(NLMSG_DONE, flags, self.seq, self.portid);
+        let status = err.map_or(0, |e| -e.errno);
+        w.put_raw(&status.to_ne_bytes());
+        if let (true, Some(e)) = (tlv, err) {
+            w.attr_str(NLMSGERR_ATTR_MSG, e.msg);
+        }
+        w.end(m);
+        self.done = true;
+    }
+}

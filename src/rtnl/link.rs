@@ -1,0 +1,899 @@
+//! RTM_GETLINK / NEWLINK / SETLINK / DELLINK (net/core/rtnetlink.c) and the link message
+//! Linux emits (rtnl_fill_ifinfo), attribute for attribute in its order.
+
+use super::policy::{self, Attrs, Mode, Pol, Policy};
+use super::{Caused, NlError, Reply, Request, attrs_offset, stack_error};
+use crate::rtnl::dump::{Dump, DumpKind, LinkFilter};
+use crate::stack::kinds::{self, Kind};
+use crate::stack::netdev::{LinkChanges, check_mtu, valid_name};
+use crate::stack::{AttrRef, Event, Link, Namespace, NsId, Stack};
+use crate::wire::attr::AttrIter;
+use crate::wire::consts::*;
+use crate::wire::{NLMSG_HDRLEN, Writer};
+
+const IFNAMSIZ: u16 = 16;
+const IFALIASZ: u16 = 256;
+const MAX_ADDR_LEN: u16 = 32;
+
+/// ifla_policy (the parts nlroute acts on or Linux rejects).
+pub static IFLA_POLICY: Policy = Policy {
+    max: IFLA_MAX,
+    rules: &[
+        (IFLA_IFNAME, Pol::Str(IFNAMSIZ - 1)),
+        (IFLA_ADDRESS, Pol::Binary(MAX_ADDR_LEN)),
+        (IFLA_BROADCAST, Pol::Binary(MAX_ADDR_LEN)),
+        (IFLA_MAP, Pol::Unspec(32)),
+        (IFLA_MTU, Pol::U32),
+        (IFLA_LINK, Pol::U32),
+        (IFLA_MASTER, Pol::U32),
+        (IFLA_CARRIER, Pol::U8),
+        (IFLA_TXQLEN, Pol::U32),
+        (IFLA_WEIGHT, Pol::U32),
+        (IFLA_OPERSTATE, Pol::U8),
+        (IFLA_LINKMODE, Pol::U8),
+        (IFLA_LINKINFO, Pol::Nested),
+        (IFLA_NET_NS_PID, Pol::U32),
+        (IFLA_NET_NS_FD, Pol::U32),
+        (IFLA_IFALIAS, Pol::Str(IFALIASZ - 1)),
+        (IFLA_VFINFO_LIST, Pol::Nested),
+        (IFLA_VF_PORTS, Pol::Nested),
+        (IFLA_PORT_SELF, Pol::Nested),
+        (IFLA_AF_SPEC, Pol::Nested),
+        (IFLA_EXT_MASK, Pol::U32),
+        (IFLA_PROMISCUITY, Pol::U32),
+        (IFLA_NUM_TX_QUEUES, Pol::U32),
+        (IFLA_NUM_RX_QUEUES, Pol::U32),
+        (IFLA_GSO_MAX_SEGS, Pol::U32),
+        (IFLA_GSO_MAX_SIZE, Pol::U32),
+        (IFLA_PHYS_PORT_ID, Pol::Binary(32)),
+        (IFLA_CARRIER_CHANGES, Pol::U32),
+        (IFLA_PHYS_SWITCH_ID, Pol::Binary(32)),
+        (IFLA_LINK_NETNSID, Pol::S32),
+        (IFLA_PROTO_DOWN, Pol::U8),
+        (IFLA_XDP, Pol::Nested),
+        (IFLA_EVENT, Pol::U32),
+        (IFLA_GROUP, Pol::U32),
+        (IFLA_IF_NETNSID, Pol::S32),
+        (IFLA_CARRIER_UP_COUNT, Pol::U32),
+        (IFLA_CARRIER_DOWN_COUNT, Pol::U32),
+        (IFLA_MIN_MTU, Pol::U32),
+        (IFLA_MAX_MTU, Pol::U32),
+        (IFLA_PROP_LIST, Pol::Nested),
+        (IFLA_ALT_IFNAME, Pol::Str(127)),
+        (IFLA_PERM_ADDRESS, Pol::Reject),
+        (IFLA_PROTO_DOWN_REASON, Pol::Nested),
+        (IFLA_NEW_IFINDEX, Pol::S32),
+        (IFLA_PARENT_DEV_NAME, Pol::NulStr),
+        (IFLA_GRO_MAX_SIZE, Pol::U32),
+        (IFLA_TSO_MAX_SIZE, Pol::Reject),
+        (IFLA_TSO_MAX_SEGS, Pol::Reject),
+        (IFLA_ALLMULTI, Pol::Reject),
+        (IFLA_GSO_IPV4_MAX_SIZE, Pol::U32),
+        (IFLA_GRO_IPV4_MAX_SIZE, Pol::U32),
+        (IFLA_NETNS_IMMUTABLE, Pol::Reject),
+    ],
+};
+
+/// ifla_info_policy.
+static INFO_POLICY: Policy = Policy {
+    max: IFLA_INFO_SLAVE_DATA,
+    rules: &[
+        (IFLA_INFO_KIND, Pol::Str(0)),
+        (IFLA_INFO_DATA, Pol::Nested),
+        (IFLA_INFO_SLAVE_KIND, Pol::Str(0)),
+        (IFLA_INFO_SLAVE_DATA, Pol::Nested),
+    ],
+};
+
+/// struct ifinfomsg.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IfInfo {
+    pub family: u8,
+    pub pad: u8,
+    pub kind: u16,
+    pub index: i32,
+    pub flags: u32,
+    pub change: u32,
+}
+
+impl IfInfo {
+    pub fn parse(b: &[u8]) -> Option<IfInfo> {
+        let b = b.get(..IFINFOMSG_LEN)?;
+        Some(IfInfo {
+            family: b[0],
+            pad: b[1],
+            kind: u16::from_ne_bytes([b[2], b[3]]),
+            index: i32::from_ne_bytes([b[4], b[5], b[6], b[7]]),
+            flags: u32::from_ne_bytes([b[8], b[9], b[10], b[11]]),
+            change: u32::from_ne_bytes([b[12], b[13], b[14], b[15]]),
+        })
+    }
+    pub fn emit(&self) -> [u8; IFINFOMSG_LEN] {
+        let mut b = [0u8; IFINFOMSG_LEN];
+        b[0] = self.family;
+        b[1] = self.pad;
+        b[2..4].copy_from_slice(&self.kind.to_ne_bytes());
+        b[4..8].copy_from_slice(&self.index.to_ne_bytes());
+        b[8..12].copy_from_slice(&self.flags.to_ne_bytes());
+        b[12..16].copy_from_slice(&self.change.to_ne_bytes());
+        b
+    }
+}
+
+/// The ifinfomsg and its attributes, as do-handlers parse them (nlmsg_parse_deprecated).
+fn parse_request<'a>(req: &Request<'a>) -> Result<(IfInfo, Attrs<'a>), NlError> {
+    let body = req.msg.payload();
+    let ifm = IfInfo::parse(body).ok_or(NlError::new(libc::EINVAL, "Invalid header length"))?;
+    let attrs = policy::parse(
+        body.get(IFINFOMSG_LEN..).unwrap_or(&[]),
+        attrs_offset(IFINFOMSG_LEN),
+        &IFLA_POLICY,
+        Mode::Liberal,
+    )?;
+    Ok((ifm, attrs))
+}
+
+/// A link named by IFLA_IFNAME or IFLA_ALT_IFNAME (rtnl_dev_get).
+fn by_name<'n>(ns: &'n Namespace, attrs: &Attrs<'_>) -> Option<&'n Link> {
+    let name = attrs
+        .get(IFLA_IFNAME)
+        .or_else(|| attrs.get(IFLA_ALT_IFNAME))?;
+    ns.by_name(name.str_bytes())
+}
+
+fn named(attrs: &Attrs<'_>) -> bool {
+    attrs.has(IFLA_IFNAME) || attrs.has(IFLA_ALT_IFNAME)
+}
+
+/// RTM_GETLINK without NLM_F_DUMP (rtnl_getlink).
+pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<Reply, NlError> {
+    let body = req.msg.payload();
+    let ifm = IfInfo::parse(body).ok_or(NlError::new(libc::EINVAL, "Invalid header length"))?;
+    let attrs_bytes = body.get(IFINFOMSG_LEN..).unwrap_or(&[]);
+    let attrs = if req.strict {
+        if ifm.pad != 0 || ifm.kind != 0 || ifm.flags != 0 || ifm.change != 0 {
+            return Err(NlError::new(
+                libc::EINVAL,
+                "Invalid values in header for get link request",
+            ));
+        }
+        let attrs = policy::parse(
+            attrs_bytes,
+            attrs_offset(IFINFOMSG_LEN),
+            &IFLA_POLICY,
+            Mode::Strict,
+        )?;
+        for a in attrs.present() {
+            if !matches!(
+                a.kind,
+                IFLA_IFNAME | IFLA_ALT_IFNAME | IFLA_EXT_MASK | IFLA_TARGET_NETNSID
+            ) {
+                return Err(NlError {
+                    errno: libc::EINVAL,
+                    msg: "Unsupported attribute in get link request",
+                    offset: Some(a.offset),
+                });
+            }
+        }
+        attrs
+    } else {
+        policy::parse(
+            attrs_bytes,
+            attrs_offset(IFINFOMSG_LEN),
+            &IFLA_POLICY,
+            Mode::Liberal,
+        )?
+    };
+    let ns = stack.ns(req.ns);
+    let link = if ifm.index > 0 {
+        ns.link(ifm.index as u32)
+    } else if named(&attrs) {
+        by_name(ns, &attrs)
+    } else {
+        return Err(NlError::errno(libc::EINVAL));
+    };
+    let link = link.ok_or(NlError::errno(libc::ENODEV))?;
+    let ext_mask = attrs.get(IFLA_EXT_MASK).and_then(|a| a.u32()).unwrap_or(0);
+    let mut w = Writer::with_capacity(2048);
+    let header = MsgHeader {
+        kind: RTM_NEWLINK,
+        flags: 0,
+        seq: req.seq(),
+        portid: req.portid,
+        change: 0,
+    };
+    fill(&mut w, header, link, ns, stack, ext_mask);
+    Ok(Reply::Messages(w))
+}
+
+/// RTM_GETLINK with NLM_F_DUMP: validates the request (rtnl_valid_dump_ifinfo_req) and
+/// returns a cursor; strict-mode errors are reported in NLMSG_DONE, as Linux does.
+pub fn dump(stack: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
+    let _ = stack;
+    let body = req.msg.payload();
+    let mut filter = LinkFilter::default();
+    let parsed = if req.strict {
+        let Some(ifm) = IfInfo::parse(body) else {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(libc::EINVAL, "Invalid header for link dump"),
+            ));
+        };
+        if ifm.pad != 0 || ifm.kind != 0 || ifm.flags != 0 || ifm.change != 0 {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(
+                    libc::EINVAL,
+                    "Invalid values in header for link dump request",
+                ),
+            ));
+        }
+        if ifm.index != 0 {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(
+                    libc::EINVAL,
+                    "Filter by device index not supported for link dumps",
+                ),
+            ));
+        }
+        policy::parse(
+            &body[IFINFOMSG_LEN..],
+            attrs_offset(IFINFOMSG_LEN),
+            &IFLA_POLICY,
+            Mode::Strict,
+        )
+    } else {
+        // Old clients send a bare rtgenmsg; Linux accepts it.
+        let hdrlen = if body.len() < IFINFOMSG_LEN {
+            RTGENMSG_LEN
+        } else {
+            IFINFOMSG_LEN
+        };
+        let start = crate::wire::align4(hdrlen).min(body.len());
+        policy::parse(
+            &body[start..],
+            attrs_offset(hdrlen),
+            &IFLA_POLICY,
+            Mode::Liberal,
+        )
+    };
+    let attrs = match parsed {
+        Ok(a) => a,
+        Err(e) => return Ok(Dump::failed(req, e.into())),
+    };
+    for a in attrs.present() {
+        match a.kind {
+            IFLA_EXT_MASK => filter.ext_mask = a.u32_prefix().unwrap_or(0),
+            IFLA_MASTER => filter.master = a.u32_prefix().unwrap_or(0),
+            IFLA_LINKINFO => {
+                let info = policy::parse(a.payload, a.offset + 4, &INFO_POLICY, Mode::Liberal);
+                if let Some(kind) = info.ok().and_then(|i| i.get(IFLA_INFO_KIND)) {
+                    let name = kind.str_bytes();
+                    // An unknown kind matches nothing that has a kind (linkinfo_to_kind_ops
+                    // returns NULL and the filter then only skips on mismatch).
+                    filter.kind = Some(name.to_vec());
+                }
+            }
+            IFLA_TARGET_NETNSID => {}
+            _ if req.strict => {
+                return Ok(Dump::failed(
+                    req,
+                    NlError::new(libc::EINVAL, "Unsupported attribute in link dump request"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let filtered = filter.master != 0 || filter.kind.is_some();
+    Ok(Dump::new(
+        req,
+        DumpKind::Links { next: 0, filter },
+        filtered,
+    ))
+}
+
+/// Whether a dump filter skips this link (link_master_filtered / link_kind_filtered).
+pub fn filtered_out(link: &Link, ns: &Namespace, filter: &LinkFilter) -> bool {
+    if filter.master != 0 {
+        // A master filter naming a device that is not a master filters everything out.
+        let is_master = ns.link(filter.master).is_some_and(|m| m.kind.is_bridge());
+        if !is_master || link.master != Some(filter.master) {
+            return true;
+        }
+    }
+    if let Some(kind) = &filter.kind {
+        let known = kinds::by_name(kind).is_some();
+        let name = link.kind.ops().kind_name().map(str::as_bytes);
+        if !known || name != Some(kind.as_slice()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// The parts of the netlink header a link message needs.
+#[derive(Clone, Copy)]
+pub struct MsgHeader {
+    pub kind: u16,
+    pub flags: u16,
+    pub seq: u32,
+    pub portid: u32,
+    pub change: u32,
+}
+
+/// Writes one link message (rtnl_fill_ifinfo). Returns false, with nothing written, when the
+/// writer's budget was exceeded — the caller decides (dumps stop the part there).
+pub fn fill(
+    w: &mut Writer,
+    h: MsgHeader,
+    link: &Link,
+    ns: &Namespace,
+    stack: &Stack,
+    ext_mask: u32,
+) {
+    let ops = link.kind.ops();
+    let m = w.begin(h.kind, h.flags, h.seq, h.portid);
+    w.put_raw(
+        &IfInfo {
+            family: AF_UNSPEC,
+            pad: 0,
+            kind: ops.arphrd(),
+            index: link.ifindex as i32,
+            flags: link.ifi_flags(),
+            change: h.change,
+        }
+        .emit(),
+    );
+    let (min_mtu, max_mtu) = ops.mtu_range();
+    w.attr_str(IFLA_IFNAME, &link.name);
+    w.attr_u32(IFLA_TXQLEN, link.txqlen);
+    w.attr_u8(IFLA_OPERSTATE, link.operstate);
+    w.attr_u8(IFLA_LINKMODE, link.linkmode);
+    w.attr_u8(IFLA_NETNS_IMMUTABLE, ops.netns_immutable() as u8);
+    w.attr_u32(IFLA_MTU, link.mtu);
+    w.attr_u32(IFLA_MIN_MTU, min_mtu);
+    w.attr_u32(IFLA_MAX_MTU, max_mtu);
+    w.attr_u32(IFLA_GROUP, link.group);
+    w.attr_u32(IFLA_PROMISCUITY, link.promiscuity);
+    w.attr_u32(IFLA_ALLMULTI, link.allmulti);
+    w.attr_u32(IFLA_NUM_TX_QUEUES, link.num_tx_queues);
+    w.attr_u32(IFLA_GSO_MAX_SEGS, 65535);
+    w.attr_u32(IFLA_GSO_MAX_SIZE, 65536);
+    w.attr_u32(IFLA_GRO_MAX_SIZE, 65536);
+    w.attr_u32(IFLA_GSO_IPV4_MAX_SIZE, 65536);
+    w.attr_u32(IFLA_GRO_IPV4_MAX_SIZE, 65536);
+    w.attr_u32(IFLA_TSO_MAX_SIZE, ops.tso_max_size());
+    w.attr_u32(IFLA_TSO_MAX_SEGS, 65535);
+    w.attr_u32(IFLA_MAX_PACING_OFFLOAD_HORIZON, 0);
+    w.attr_u32(IFLA_NUM_RX_QUEUES, link.num_rx_queues);
+    if let Some(master) = link.master {
+        w.attr_u32(IFLA_MASTER, master);
+    }
+    w.attr_u8(IFLA_CARRIER, link.carrier as u8);
+    w.attr_u32(IFLA_CARRIER_CHANGES, link.carrier_changes());
+    w.attr_u32(IFLA_CARRIER_UP_COUNT, link.carrier_up_count);
+    w.attr_u32(IFLA_CARRIER_DOWN_COUNT, link.carrier_down_count);
+    w.attr_u16(IFLA_HEADROOM, 0);
+    w.attr_u16(IFLA_TAILROOM, 0);
+    w.attr_u8(IFLA_PROTO_DOWN, link.proto_down as u8);
+    if !link.address.is_empty() {
+        w.attr(IFLA_ADDRESS, &link.address);
+        w.attr(IFLA_BROADCAST, &link.broadcast);
+    }
+    if ext_mask & RTEXT_FILTER_SKIP_STATS == 0 {
+        w.attr(IFLA_STATS64, &[0u8; 200]);
+        w.attr(IFLA_STATS, &[0u8; 96]);
+    }
+    let xdp = w.nest_noflag(IFLA_XDP);
+    w.attr_u8(2, 0); // IFLA_XDP_ATTACHED: XDP_ATTACHED_NONE
+    w.nest_end(xdp);
+    if let Some(kind_name) = ops.kind_name() {
+        let info = w.nest_noflag(IFLA_LINKINFO);
+        w.attr_str(IFLA_INFO_KIND, kind_name);
+        let data = w.nest_noflag(IFLA_INFO_DATA);
+        if ops.fill_info_data(link, ns, w) {
+            w.nest_end(data);
+        } else {
+            w.abort_nest(data);
+        }
+        if link.master.is_some() {
+            w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
+        }
+        w.nest_end(info);
+    } else if link.master.is_some() {
+        let info = w.nest_noflag(IFLA_LINKINFO);
+        w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
+        w.nest_end(info);
+    }
+    if let Some(iflink) = link.iflink() {
+        w.attr_u32(IFLA_LINK, iflink);
+    }
+    w.attr_str(IFLA_QDISC, link.qdisc());
+    if let Some(alias) = &link.alias {
+        w.attr_str(IFLA_IFALIAS, alias);
+    }
+    w.attr(IFLA_AF_SPEC, &af_spec(link, stack));
+    w.attr(IFLA_MAP, &[0u8; 32]);
+    if !link.altnames.is_empty() {
+        let list = w.nest(IFLA_PROP_LIST);
+        for alt in &link.altnames {
+            w.attr_str(IFLA_ALT_IFNAME, alt);
+        }
+        w.nest_end(list);
+    }
+    let devlink = w.nest(IFLA_DEVLINK_PORT);
+    w.nest_end(devlink);
+    let dpll = w.nest(IFLA_DPLL_PIN);
+    w.nest_end(dpll);
+    w.end(m);
+}
+
+/// IFLA_AF_SPEC from Linux's recorded defaults, with this link's IPv6 MTU and timestamp.
+fn af_spec(link: &Link, stack: &Stack) -> Vec<u8> {
+    use super::af_spec::*;
+    let mut b = if link.flags & IFF_LOOPBACK != 0 {
+        LOOPBACK.to_vec()
+    } else {
+        ETHERNET.to_vec()
+    };
+    b[MTU6_OFFSET..MTU6_OFFSET + 4].copy_from_slice(&link.mtu.to_ne_bytes());
+    let tstamp = stack.now_cs().max(link.created_cs);
+    b[TSTAMP_OFFSET..TSTAMP_OFFSET + 4].copy_from_slice(&tstamp.to_ne_bytes());
+    b[ADDR_GEN_MODE_OFFSET] = link.addr_gen_mode;
+    b
+}
+
+/// Where attributes of a NEWLINK/SETLINK request sit, for extack offsets.
+struct Locator<'a> {
+    attrs: &'a Attrs<'a>,
+    info_data: Option<&'a Attrs<'a>>,
+}
+
+impl Locator<'_> {
+    fn locate(&self, r: AttrRef) -> Option<usize> {
+        match r {
+            AttrRef::Top(t) => self.attrs.get(t).map(|a| a.offset),
+            AttrRef::InfoData(t) => self.info_data.and_then(|d| d.get(t)).map(|a| a.offset),
+            AttrRef::Peer(_) => None,
+        }
+    }
+}
+
+/// Reads the settings shared by create and change from parsed attributes.
+fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>) -> Result<LinkChanges, NlError> {
+    let mut ch = LinkChanges::default();
+    let str_attr = |t| -> Result<Option<String>, NlError> {
+        match attrs.get(t) {
+            None => Ok(None),
+            Some(a) => String::from_utf8(a.str_bytes().to_vec())
+                .map(Some)
+                .map_err(|_| NlError::errno(libc::EINVAL)),
+        }
+    };
+    let u32_attr = |t| attrs.get(t).and_then(|a| a.u32_prefix());
+    ch.address = attrs.get(IFLA_ADDRESS).map(|a| a.payload.to_vec());
+    ch.broadcast = attrs.get(IFLA_BROADCAST).map(|a| a.payload.to_vec());
+    ch.mtu = u32_attr(IFLA_MTU);
+    ch.group = u32_attr(IFLA_GROUP);
+    ch.name = str_attr(IFLA_IFNAME)?;
+    ch.alias = str_attr(IFLA_IFALIAS)?;
+    if ifm.flags != 0 || ifm.change != 0 {
+        ch.flags = Some((ifm.flags, ifm.change));
+    }
+    ch.master = u32_attr(IFLA_MASTER);
+    ch.txqlen = u32_attr(IFLA_TXQLEN);
+    ch.operstate = attrs
+        .get(IFLA_OPERSTATE)
+        .and_then(|a| a.payload.first().copied());
+    ch.linkmode = attrs
+        .get(IFLA_LINKMODE)
+        .and_then(|a| a.payload.first().copied());
+    ch.proto_down = attrs
+        .get(IFLA_PROTO_DOWN)
+        .and_then(|a| a.payload.first().map(|&b| b != 0));
+    ch.num_tx_queues = u32_attr(IFLA_NUM_TX_QUEUES);
+    ch.num_rx_queues = u32_attr(IFLA_NUM_RX_QUEUES);
+    Ok(ch)
+}
+
+/// RTM_NEWLINK: change an existing link, or create one with NLM_F_CREATE (rtnl_newlink).
+pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
+    let (ifm, attrs) = parse_request(req)?;
+    let info = match attrs.get(IFLA_LINKINFO) {
+        Some(a) => Some(policy::parse(
+            a.payload,
+            a.offset + 4,
+            &INFO_POLICY,
+            Mode::Liberal,
+        )?),
+        None => None,
+    };
+    let data = match info.as_ref().and_then(|i| i.get(IFLA_INFO_DATA)) {
+        Some(d) => Some(policy::parse(
+            d.payload,
+            d.offset + 4,
+            &Policy {
+                max: u16::MAX >> 2,
+                rules: &[],
+            },
+            Mode::Liberal,
+        )?),
+        None => None,
+    };
+    let loc = Locator {
+        attrs: &attrs,
+        info_data: data.as_ref(),
+    };
+    let kind_name = info
+        .as_ref()
+        .and_then(|i| i.get(IFLA_INFO_KIND))
+        .map(|k| k.str_bytes().to_vec());
+    let ns = stack.ns(req.ns);
+    let existing = if ifm.index > 0 {
+        ns.link(ifm.index as u32)
+    } else if named(&attrs) {
+        by_name(ns, &attrs)
+    } else {
+        None
+    };
+    let flags = req.flags();
+    if let Some(link) = existing {
+        if flags & NLM_F_EXCL != 0 {
+            return Err(NlError::errno(libc::EEXIST));
+        }
+        if flags & NLM_F_REPLACE != 0 {
+            return Err(NlError::errno(libc::EOPNOTSUPP));
+        }
+        let ifindex = link.ifindex;
+        if let Some(kind) = &kind_name
+            && link.kind.ops().kind_name().map(str::as_bytes) != Some(kind.as_slice())
+        {
+            return Err(NlError::errno(libc::EOPNOTSUPP));
+        }
+        let mut ch = changes_from(&ifm, &attrs)?;
+        if ifm.index <= 0 {
+            ch.name = None; // the name selected the device, it does not rename it
+        }
+        return change(stack, req, ifindex, &ch, data.as_ref(), &loc, out);
+    }
+    if flags & NLM_F_CREATE == 0 {
+        let link_specified = ifm.index > 0 || named(&attrs);
+        if link_specified || !attrs.has(IFLA_GROUP) {
+            return Err(NlError::errno(libc::ENODEV));
+        }
+        return Err(NlError::errno(libc::ENODEV));
+    }
+    if attrs.has(IFLA_MAP) || attrs.has(IFLA_PROTINFO) {
+        return Err(NlError::errno(libc::EOPNOTSUPP));
+    }
+    let Some(kind_name) = kind_name else {
+        return Err(NlError::new(libc::EOPNOTSUPP, "Unknown device type"));
+    };
+    let Some(new_kind) = kinds::by_name(&kind_name) else {
+        return Err(NlError::new(libc::EOPNOTSUPP, "Unknown device type"));
+    };
+    create(stack, req, &ifm, &attrs, new_kind, data.as_ref(), &loc, out)
+}
+
+/// Validates a requested name or picks "kind%d".
+fn choose_name(
+    stack: &Stack,
+    ns: NsId,
+    requested: Option<&policy::Attrs<'_>>,
+    prefix: &str,
+) -> Result<String, NlError> {
+    match requested.and_then(|a| a.get(IFLA_IFNAME)) {
+        Some(a) => {
+            let name = std::str::from_utf8(a.str_bytes())
+                .map_err(|_| NlError::errno(libc::EINVAL))?
+                .to_string();
+            if name.contains('%') {
+                return stack
+                    .alloc_name(ns, name.split('%').next().unwrap_or(prefix))
+                    .map_err(|e| stack_error(e, |_| None));
+            }
+            if !valid_name(&name) {
+                return Err(NlError::errno(libc::EINVAL));
+            }
+            if stack.ns(ns).name_taken(&name) {
+                return Err(NlError::errno(libc::EEXIST));
+            }
+            Ok(name)
+        }
+        None => stack
+            .alloc_name(ns, prefix)
+            .map_err(|e| stack_error(e, |_| None)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn create(
+    stack: &mut Stack,
+    req: &Request<'_>,
+    ifm: &IfInfo,
+    attrs: &Attrs<'_>,
+    new_kind: kinds::NewKind,
+    data: Option<&Attrs<'_>>,
+    loc: &Locator<'_>,
+    out: &mut Vec<Caused>,
+) -> Result<Reply, NlError> {
+    let nsid = req.ns;
+    let locate = |r| loc.locate(r);
+    let lower = attrs.get(IFLA_LINK).and_then(|a| a.u32_prefix());
+    if new_kind.needs_lower() {
+        let Some(lower) = lower else {
+            return Err(NlError::errno(libc::EINVAL));
+        };
+        let lower_link = stack
+            .ns(nsid)
+            .link(lower)
+            .ok_or(NlError::errno(libc::ENODEV))?;
+        if matches!(new_kind, kinds::NewKind::Macvlan) && lower_link.flags & IFF_LOOPBACK != 0 {
+            return Err(NlError::errno(libc::EINVAL));
+        }
+    }
+    let data_iter = data_bytes(attrs).map(|(b, off)| AttrIter::new(b, off));
+    let kind = new_kind
+        .parse(data_iter)
+        .map_err(|e| stack_error(e, locate))?;
+    let kind_prefix = kind.ops().kind_name().unwrap_or("eth");
+    if ifm.index > 0 && stack.ns(nsid).link(ifm.index as u32).is_some() {
+        return Err(NlError::errno(libc::EBUSY));
+    }
+    let mut ch = changes_from(ifm, attrs)?;
+    ch.name = None;
+    let mut events = Vec::new();
+    // veth: the peer is parsed from VETH_INFO_PEER and registered first (veth_newlink).
+    let mut peer_setup = None;
+    if let Kind::Veth = kind {
+        let peer = data.and_then(|d| d.get(VETH_INFO_PEER));
+        let (pifm, pattrs) = match peer {
+            Some(p) => {
+                let pifm = IfInfo::parse(p.payload).ok_or(NlError::errno(libc::EINVAL))?;
+                let pattrs = policy::parse(
+                    &p.payload[IFINFOMSG_LEN..],
+                    p.offset + 4 + IFINFOMSG_LEN,
+                    &IFLA_POLICY,
+                    Mode::Liberal,
+                )?;
+                (pifm, Some(pattrs))
+            }
+            None => (IfInfo::default(), None),
+        };
+        let peer_name = choose_name(stack, nsid, pattrs.as_ref(), "veth")?;
+        let mut pch = match &pattrs {
+            Some(pa) => changes_from(&pifm, pa)?,
+            None => LinkChanges::default(),
+        };
+        pch.name = None;
+        peer_setup = Some((peer_name, pch));
+    }
+    // The main device's name is resolved after the peer's (register order), but a clash
+    // with an existing name is reported before anything is created.
+    let explicit_name = attrs.get(IFLA_IFNAME).is_some();
+    let mut main_name = if explicit_name {
+        Some(choose_name(stack, nsid, Some(attrs), kind_prefix)?)
+    } else {
+        None
+    };
+    if let (Some(n), Some((pn, _))) = (&main_name, &peer_setup)
+        && n == pn
+    {
+        return Err(NlError::errno(libc::EEXIST));
+    }
+    // Validate settings against the new device's kind before registering anything.
+    let probe = Link::new(0, String::new(), kind.clone(), stack.rng());
+    if let Some(mtu) = ch.mtu {
+        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(|e| stack_error(e, locate))?;
+    }
+    if let Some((_, pch)) = &peer_setup
+        && let Some(mtu) = pch.mtu
+    {
+        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(|e| stack_error(e, |_| None))?;
+    }
+    let peer_idx = match peer_setup.take() {
+        Some((pname, pch)) => {
+            let idx = stack.register(nsid, pname, Kind::Veth, None, &mut events);
+            Some((idx, pch))
+        }
+        None => None,
+    };
+    let name = match main_name.take() {
+        Some(n) => n,
+        None => stack
+            .alloc_name(nsid, kind_prefix)
+            .map_err(|e| stack_error(e, |_| None))?,
+    };
+    let is_vlan_default_name = false;
+    let _ = is_vlan_default_name;
+    let lower_for_kind = match kind {
+        Kind::Veth => peer_idx.as_ref().map(|(i, _)| *i),
+        Kind::Macvlan(_) | Kind::Vlan(_) => lower,
+        _ => None,
+    };
+    let idx = stack.register(nsid, name, kind, lower_for_kind, &mut events);
+    if let Some((pidx, pch)) = peer_idx {
+        if let Some(p) = stack.ns_mut(nsid).link_mut(pidx) {
+            p.link = Some(idx);
+        }
+        apply_settings(stack, nsid, pidx, pch, &mut events)?;
+    }
+    let master = ch.master.take();
+    apply_settings(stack, nsid, idx, ch, &mut events)?;
+    if let Some(master) = master {
+        let m = LinkChanges {
+            master: Some(master),
+            ..Default::default()
+        };
+        stack
+            .change_link(nsid, idx, &m, &mut events)
+            .map_err(|e| stack_error(e, locate))?;
+    }
+    push_events(out, events, req);
+    Ok(Reply::Ack)
+}
+
+/// Applies creation-time settings quietly (they are part of the device as registered), then
+/// announces the result; flags go through change_link so up/carrier consequences follow.
+fn apply_settings(
+    stack: &mut Stack,
+    ns: NsId,
+    idx: u32,
+    mut ch: LinkChanges,
+    events: &mut Vec<Event>,
+) -> Result<(), NlError> {
+    let flags = ch.flags.take();
+    stack
+        .validate_changes(ns, idx, &ch)
+        .map_err(|e| stack_error(e, |_| None))?;
+    if let Some(link) = stack.ns_mut(ns).link_mut(idx) {
+        if let Some(a) = &ch.address {
+            let n = link.address.len();
+            link.address = a[..n].to_vec();
+            link.address_set = true;
+        }
+        if let Some(b) = &ch.broadcast {
+            let n = link.broadcast.len();
+            link.broadcast = b[..n].to_vec();
+        }
+        if let Some(mtu) = ch.mtu {
+            link.mtu = mtu;
+        }
+        if let Some(t) = ch.txqlen {
+            link.txqlen = t;
+        }
+        if let Some(g) = ch.group {
+            link.group = g;
+        }
+        if let Some(a) = &ch.alias {
+            link.alias = (!a.is_empty()).then(|| a.clone());
+        }
+        if let Some(q) = ch.num_tx_queues {
+            link.num_tx_queues = q;
+        }
+        if let Some(q) = ch.num_rx_queues {
+            link.num_rx_queues = q;
+        }
+        if let Some(m) = ch.linkmode {
+            link.linkmode = m;
+        }
+        // Refresh the registration snapshot so the NEWLINK shows the settings.
+        let snapshot = link.clone();
+        for e in events.iter_mut() {
+            if let Event::NewLink(l, _) = e
+                && l.ifindex == idx
+            {
+                **l = snapshot.clone();
+            }
+        }
+    }
+    if let Some(f) = flags {
+        let fc = LinkChanges {
+            flags: Some(f),
+            ..Default::default()
+        };
+        stack
+            .change_link(ns, idx, &fc, events)
+            .map_err(|e| stack_error(e, |_| None))?;
+    }
+    Ok(())
+}
+
+/// IFLA_LINKINFO → IFLA_INFO_DATA bytes and their offset.
+fn data_bytes<'a>(attrs: &Attrs<'a>) -> Option<(&'a [u8], usize)> {
+    let info = attrs.get(IFLA_LINKINFO)?;
+    info.nested()
+        .flatten()
+        .find_map(|a| (a.kind == IFLA_INFO_DATA).then_some((a.payload, a.offset + 4)))
+}
+
+fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
+    for event in events {
+        // Linux stamps the requester's port and sequence on the notifications rtnetlink sends
+        // for the request itself (rtnl_configure_link, rtmsg_ifa), 0 on consequences.
+        let (portid, seq) = match &event {
+            Event::NewLink(_, u32::MAX) => (req.portid, req.seq()),
+            Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET => (req.portid, req.seq()),
+            _ => (0, 0),
+        };
+        out.push(Caused { event, portid, seq });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn change(
+    stack: &mut Stack,
+    req: &Request<'_>,
+    ifindex: u32,
+    ch: &LinkChanges,
+    data: Option<&Attrs<'_>>,
+    loc: &Locator<'_>,
+    out: &mut Vec<Caused>,
+) -> Result<Reply, NlError> {
+    let nsid = req.ns;
+    let _ = data;
+    if let Some((bytes, off)) = data_bytes(loc.attrs) {
+        // Kind-specific changes (changelink): only the bridge keeps changeable options.
+        if let Some(link) = stack.ns_mut(nsid).link_mut(ifindex)
+            && let Kind::Bridge(conf) = &mut link.kind
+        {
+            let mut new = conf.clone();
+            new.apply(Some(AttrIter::new(bytes, off)))
+                .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
+            *conf = new;
+        }
+    }
+    let mut events = Vec::new();
+    stack
+        .change_link(nsid, ifindex, ch, &mut events)
+        .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
+    push_events(out, events, req);
+    Ok(Reply::Ack)
+}
+
+/// RTM_SETLINK (rtnl_setlink).
+pub fn set(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
+    let (ifm, attrs) = parse_request(req)?;
+    let ns = stack.ns(req.ns);
+    let link = if ifm.index > 0 {
+        ns.link(ifm.index as u32)
+    } else if named(&attrs) {
+        by_name(ns, &attrs)
+    } else {
+        return Err(NlError::errno(libc::EINVAL));
+    };
+    let ifindex = link.ok_or(NlError::errno(libc::ENODEV))?.ifindex;
+    let mut ch = changes_from(&ifm, &attrs)?;
+    if ifm.index <= 0 {
+        ch.name = None;
+    }
+    let loc = Locator {
+        attrs: &attrs,
+        info_data: None,
+    };
+    change(stack, req, ifindex, &ch, None, &loc, out)
+}
+
+/// RTM_DELLINK (rtnl_dellink).
+pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
+    let (ifm, attrs) = parse_request(req)?;
+    let ns = stack.ns(req.ns);
+    let link = if ifm.index > 0 {
+        ns.link(ifm.index as u32)
+    } else if named(&attrs) {
+        by_name(ns, &attrs)
+    } else {
+        return Err(NlError::errno(libc::EINVAL));
+    };
+    let ifindex = link.ok_or(NlError::errno(libc::ENODEV))?.ifindex;
+    let mut events = Vec::new();
+    stack
+        .delete_link(req.ns, ifindex, &mut events)
+        .map_err(|e| stack_error(e, |_| None))?;
+    push_events(out, events, req);
+    Ok(Reply::Ack)
+}
+
+/// Length of the family header of link messages, for the socket layer's echo logic.
+pub const HEADER_LEN: usize = NLMSG_HDRLEN + IFINFOMSG_LEN;

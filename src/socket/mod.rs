@@ -1,0 +1,628 @@
+//! Netlink socket semantics over the rtnetlink engine, independent of any transport: port
+//! ids, multicast groups, SOL_NETLINK options, bounded receive queues with overrun, dumps
+//! produced as the reader reads, and delivery of notifications to group members.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Instant;
+
+use crate::rtnl::{self, Caused, Dump, NlError, Reply, Request};
+use crate::stack::{Event, NsId, Stack};
+use crate::wire::consts::*;
+use crate::wire::msg::MessageIter;
+use crate::wire::{NLMSG_HDRLEN, Writer};
+
+pub type SockId = u32;
+
+/// What a reader receives next.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outgoing {
+    Datagram(Vec<u8>),
+    /// The socket overran; the reader gets ENOBUFS once.
+    Overrun,
+}
+
+/// Who sent a request, and whether it may change state (CAP_NET_ADMIN).
+#[derive(Clone, Copy, Debug)]
+pub struct Credentials {
+    pub pid: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub admin: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SockAddr {
+    pub port_id: u32,
+    pub groups: u32,
+}
+
+/// Linux's default and maximum socket buffer sizes (net.core.rmem_default / rmem_max).
+const RCVBUF_DEFAULT: usize = 212_992;
+const RCVBUF_MAX: usize = 212_992;
+/// Minimum receive buffer Linux enforces (SOCK_MIN_RCVBUF).
+const RCVBUF_MIN: usize = 2304;
+/// Largest dump part, as netlink_dump caps the allocation (SKB_WITH_OVERHEAD(32768)).
+const DUMP_PART_MAX: usize = 32768 - 320;
+/// Dump part size before the reader has shown a larger buffer (NLMSG_GOODSIZE).
+const DUMP_PART_MIN: usize = 4096 - 320;
+/// Multicast groups a NETLINK_ROUTE socket can join (__RTNLGRP_MAX rounded up).
+const MAX_GROUPS: u32 = 64;
+
+#[derive(Debug)]
+struct Sock {
+    ns: NsId,
+    pid: u32,
+    sock_type: i32,
+    port_id: u32,
+    bound: bool,
+    groups: u64,
+    peer: SockAddr,
+    ext_ack: bool,
+    cap_ack: bool,
+    strict: bool,
+    no_enobufs: bool,
+    pktinfo: bool,
+    broadcast_error: bool,
+    listen_all_nsid: bool,
+    rcvbuf: usize,
+    sndbuf: usize,
+    queue: VecDeque<Vec<u8>>,
+    queued: usize,
+    overrun: bool,
+    dump: Option<Dump>,
+    dump_ext_ack: bool,
+    max_reader_buf: usize,
+    woken: bool,
+}
+
+/// The whole emulated kernel side: the stack and every netlink socket on it.
+pub struct Host {
+    stack: Stack,
+    socks: Vec<Option<Sock>>,
+    free: Vec<SockId>,
+    ports: HashMap<(NsId, u32), SockId>,
+    woken: Vec<SockId>,
+    rover: u32,
+}
+
+impl Default for Host {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Host {
+    /// A fresh namespace: only `lo`, down.
+    pub fn new() -> Host {
+        Host::with_stack(Stack::new())
+    }
+
+    pub fn with_stack(stack: Stack) -> Host {
+        Host {
+            stack,
+            socks: Vec::new(),
+            free: Vec::new(),
+            ports: HashMap::new(),
+            woken: Vec::new(),
+            rover: (-4096i32) as u32,
+        }
+    }
+
+    pub fn stack(&self) -> &Stack {
+        &self.stack
+    }
+    pub fn stack_mut(&mut self) -> &mut Stack {
+        &mut self.stack
+    }
+
+    fn sock(&self, s: SockId) -> Option<&Sock> {
+        self.socks.get(s as usize).and_then(|x| x.as_ref())
+    }
+    fn sock_mut(&mut self, s: SockId) -> Option<&mut Sock> {
+        self.socks.get_mut(s as usize).and_then(|x| x.as_mut())
+    }
+
+    /// socket(AF_NETLINK, sock_type, protocol) in the first namespace.
+    pub fn open(&mut self, pid: u32, sock_type: i32, protocol: i32) -> Result<SockId, i32> {
+        self.open_in(0, pid, sock_type, protocol)
+    }
+
+    /// socket() in a given namespace.
+    pub fn open_in(
+        &mut self,
+        ns: NsId,
+        pid: u32,
+        sock_type: i32,
+        protocol: i32,
+    ) -> Result<SockId, i32> {
+        let base_type = sock_type & !(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK);
+        if base_type != libc::SOCK_RAW && base_type != libc::SOCK_DGRAM {
+            return Err(libc::ESOCKTNOSUPPORT);
+        }
+        if protocol != NETLINK_ROUTE {
+            return Err(libc::EPROTONOSUPPORT);
+        }
+        if ns >= self.stack.namespaces.len() {
+            return Err(libc::EINVAL);
+        }
+        let sock = Sock {
+            ns,
+            pid,
+            sock_type: base_type,
+            port_id: 0,
+            bound: false,
+            groups: 0,
+            peer: SockAddr::default(),
+            ext_ack: false,
+            cap_ack: false,
+            strict: false,
+            no_enobufs: false,
+            pktinfo: false,
+            broadcast_error: false,
+            listen_all_nsid: false,
+            rcvbuf: RCVBUF_DEFAULT,
+            sndbuf: RCVBUF_DEFAULT,
+            queue: VecDeque::new(),
+            queued: 0,
+            overrun: false,
+            dump: None,
+            dump_ext_ack: false,
+            max_reader_buf: 0,
+            woken: false,
+        };
+        Ok(match self.free.pop() {
+            Some(id) => {
+                self.socks[id as usize] = Some(sock);
+                id
+            }
+            None => {
+                self.socks.push(Some(sock));
+                (self.socks.len() - 1) as SockId
+            }
+        })
+    }
+
+    pub fn close(&mut self, s: SockId) {
+        if let Some(sock) = self.socks.get_mut(s as usize).and_then(Option::take) {
+            if sock.bound {
+                self.ports.remove(&(sock.ns, sock.port_id));
+            }
+            self.free.push(s);
+        }
+    }
+
+    /// netlink_autobind: the process id first, then -4096, -4097, …
+    fn autobind(&mut self, s: SockId) {
+        let Some(sock) = self.sock(s) else { return };
+        if sock.bound {
+            return;
+        }
+        let ns = sock.ns;
+        let mut port = sock.pid;
+        while port == 0 || self.ports.contains_key(&(ns, port)) {
+            port = self.rover;
+            self.rover = self.rover.wrapping_sub(1);
+            if self.rover > (-4096i32) as u32 {
+                self.rover = (-4096i32) as u32;
+            }
+        }
+        self.ports.insert((ns, port), s);
+        if let Some(sock) = self.sock_mut(s) {
+            sock.port_id = port;
+            sock.bound = true;
+        }
+    }
+
+    pub fn bind(&mut self, s: SockId, port_id: u32, groups: u32) -> Result<(), i32> {
+        let sock = self.sock(s).ok_or(libc::EBADF)?;
+        let ns = sock.ns;
+        if sock.bound {
+            if port_id != 0 && port_id != sock.port_id {
+                return Err(libc::EINVAL);
+            }
+        } else if port_id != 0 {
+            if self.ports.contains_key(&(ns, port_id)) {
+                return Err(libc::EADDRINUSE);
+            }
+            self.ports.insert((ns, port_id), s);
+            if let Some(sock) = self.sock_mut(s) {
+                sock.port_id = port_id;
+                sock.bound = true;
+            }
+        } else {
+            self.autobind(s);
+        }
+        if let Some(sock) = self.sock_mut(s) {
+            // bind() sets the first 32 groups (netlink_update_subscriptions).
+            sock.groups = (sock.groups & !0xffff_ffff) | groups as u64;
+        }
+        Ok(())
+    }
+
+    pub fn connect(&mut self, s: SockId, port_id: u32, groups: u32) -> Result<(), i32> {
+        self.sock(s).ok_or(libc::EBADF)?;
+        self.autobind(s);
+        if let Some(sock) = self.sock_mut(s) {
+            sock.peer = SockAddr { port_id, groups };
+        }
+        Ok(())
+    }
+
+    pub fn local_addr(&self, s: SockId) -> SockAddr {
+        self.sock(s).map_or(SockAddr::default(), |sock| SockAddr {
+            port_id: sock.port_id,
+            groups: sock.groups as u32,
+        })
+    }
+
+    pub fn peer_addr(&self, s: SockId) -> SockAddr {
+        self.sock(s).map_or(SockAddr::default(), |sock| sock.peer)
+    }
+
+    pub fn set_option(
+        &mut self,
+        s: SockId,
+        level: i32,
+        name: i32,
+        value: &[u8],
+    ) -> Result<(), i32> {
+        let sock = self.sock_mut(s).ok_or(libc::EBADF)?;
+        let int = value
+            .get(..4)
+            .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
+        if level == libc::SOL_SOCKET {
+            let v = int.ok_or(libc::EINVAL)?.max(0) as usize;
+            match name {
+                libc::SO_RCVBUF => sock.rcvbuf = (v.min(RCVBUF_MAX) * 2).max(RCVBUF_MIN),
+                libc::SO_RCVBUFFORCE => {
+                    sock.rcvbuf = (v.saturating_mul(2)).clamp(RCVBUF_MIN, 1 << 26)
+                }
+                libc::SO_SNDBUF => sock.sndbuf = (v.min(RCVBUF_MAX) * 2).max(4608),
+                _ => {}
+            }
+            return Ok(());
+        }
+        if level != SOL_NETLINK {
+            return Err(libc::ENOPROTOOPT);
+        }
+        let v = int.ok_or(libc::EINVAL)?;
+        let on = v != 0;
+        match name {
+            NETLINK_ADD_MEMBERSHIP | NETLINK_DROP_MEMBERSHIP => {
+                let group = v as u32;
+                if group == 0 || group >= MAX_GROUPS {
+                    return Err(libc::EINVAL);
+                }
+                if name == NETLINK_ADD_MEMBERSHIP {
+                    sock.groups |= 1 << (group - 1);
+                } else {
+                    sock.groups &= !(1 << (group - 1));
+                }
+                self.autobind(s);
+            }
+            NETLINK_PKTINFO => sock.pktinfo = on,
+            NETLINK_BROADCAST_ERROR => sock.broadcast_error = on,
+            NETLINK_NO_ENOBUFS => {
+                sock.no_enobufs = on;
+                if on {
+                    sock.overrun = false;
+                }
+            }
+            NETLINK_LISTEN_ALL_NSID => sock.listen_all_nsid = on,
+            NETLINK_CAP_ACK => sock.cap_ack = on,
+            NETLINK_EXT_ACK => sock.ext_ack = on,
+            NETLINK_GET_STRICT_CHK => sock.strict = on,
+            _ => return Err(libc::ENOPROTOOPT),
+        }
+        Ok(())
+    }
+
+    pub fn get_option(&self, s: SockId, level: i32, name: i32) -> Result<Vec<u8>, i32> {
+        let sock = self.sock(s).ok_or(libc::EBADF)?;
+        let int = |v: bool| Ok((v as i32).to_ne_bytes().to_vec());
+        if level == libc::SOL_SOCKET {
+            return match name {
+                libc::SO_RCVBUF => Ok((sock.rcvbuf as i32).to_ne_bytes().to_vec()),
+                libc::SO_SNDBUF => Ok((sock.sndbuf as i32).to_ne_bytes().to_vec()),
+                libc::SO_TYPE => Ok(sock.sock_type.to_ne_bytes().to_vec()),
+                libc::SO_PROTOCOL => Ok(NETLINK_ROUTE.to_ne_bytes().to_vec()),
+                libc::SO_DOMAIN => Ok(libc::AF_NETLINK.to_ne_bytes().to_vec()),
+                _ => Err(libc::ENOPROTOOPT),
+            };
+        }
+        if level != SOL_NETLINK {
+            return Err(libc::ENOPROTOOPT);
+        }
+        match name {
+            NETLINK_PKTINFO => int(sock.pktinfo),
+            NETLINK_BROADCAST_ERROR => int(sock.broadcast_error),
+            NETLINK_NO_ENOBUFS => int(sock.no_enobufs),
+            NETLINK_LISTEN_ALL_NSID => int(sock.listen_all_nsid),
+            NETLINK_CAP_ACK => int(sock.cap_ack),
+            NETLINK_EXT_ACK => int(sock.ext_ack),
+            NETLINK_GET_STRICT_CHK => int(sock.strict),
+            NETLINK_LIST_MEMBERSHIPS => {
+                let mut out = Vec::with_capacity(8);
+                out.extend_from_slice(&(sock.groups as u32).to_ne_bytes());
+                out.extend_from_slice(&((sock.groups >> 32) as u32).to_ne_bytes());
+                Ok(out)
+            }
+            _ => Err(libc::ENOPROTOOPT),
+        }
+    }
+
+    /// sendmsg(): processes every request in the datagram in order, queueing replies to the
+    /// sender and notifications to listeners. Returns the bytes consumed.
+    pub fn send(&mut self, s: SockId, datagram: &[u8], cred: &Credentials) -> Result<usize, i32> {
+        let sock = self.sock(s).ok_or(libc::EBADF)?;
+        if datagram.len() > sock.sndbuf.saturating_sub(32) {
+            return Err(libc::EMSGSIZE);
+        }
+        self.autobind(s);
+        for msg in MessageIter::new(datagram) {
+            self.process(s, msg, cred);
+        }
+        Ok(datagram.len())
+    }
+
+    fn process(&mut self, s: SockId, msg: crate::wire::msg::Message<'_>, cred: &Credentials) {
+        let Some(sock) = self.sock(s) else { return };
+        let (ns, port_id, strict) = (sock.ns, sock.port_id, sock.strict);
+        let (cap_ack, ext_ack) = (sock.cap_ack, sock.ext_ack);
+        let h = msg.header;
+        let wants_ack = h.flags & NLM_F_ACK != 0;
+        // Only requests are handled; control messages are only acknowledged.
+        if h.flags & NLM_F_REQUEST == 0 || h.kind < NLMSG_MIN_TYPE {
+            if wants_ack {
+                self.queue_ack(s, &msg, port_id, None, cap_ack, ext_ack);
+            }
+            return;
+        }
+        if h.flags & NLM_F_DUMP == NLM_F_DUMP && sock.dump.is_some() && is_get(h.kind) {
+            let e = NlError::errno(libc::EBUSY);
+            self.queue_ack(s, &msg, port_id, Some(&e), cap_ack, ext_ack);
+            return;
+        }
+        let req = Request {
+            msg,
+            ns,
+            portid: port_id,
+            strict,
+        };
+        let outcome = rtnl::handle(&mut self.stack, &req, cred.admin);
+        let echo = h.flags & NLM_F_ECHO != 0;
+        for caused in outcome.events {
+            self.notify(ns, &caused, echo.then_some(s));
+        }
+        match outcome.result {
+            Err(e) => self.queue_ack(s, &msg, port_id, Some(&e), cap_ack, ext_ack),
+            Ok(Reply::Ack) => {
+                if wants_ack {
+                    self.queue_ack(s, &msg, port_id, None, cap_ack, ext_ack);
+                }
+            }
+            Ok(Reply::Messages(w)) => {
+                self.enqueue_unicast(s, w.into_bytes());
+                if wants_ack {
+                    self.queue_ack(s, &msg, port_id, None, cap_ack, ext_ack);
+                }
+            }
+            Ok(Reply::Dump(dump)) => {
+                if let Some(sock) = self.sock_mut(s) {
+                    sock.dump = Some(dump);
+                    sock.dump_ext_ack = ext_ack;
+                }
+                // The first part is produced at once, as netlink_dump_start does.
+                if let Some(part) = self.next_dump_part(s) {
+                    self.enqueue_unicast(s, part);
+                }
+            }
+        }
+    }
+
+    fn queue_ack(
+        &mut self,
+        s: SockId,
+        msg: &crate::wire::msg::Message<'_>,
+        port_id: u32,
+        err: Option<&NlError>,
+        cap_ack: bool,
+        ext_ack: bool,
+    ) {
+        let mut w = Writer::with_capacity(64 + msg.bytes.len());
+        rtnl::write_ack(&mut w, msg, port_id, err, cap_ack, ext_ack);
+        self.enqueue_unicast(s, w.into_bytes());
+    }
+
+    /// Unicast from the kernel never blocks: a full receive queue drops the message and
+    /// marks the socket overrun (netlink_unicast with MSG_DONTWAIT).
+    fn enqueue_unicast(&mut self, s: SockId, bytes: Vec<u8>) {
+        if let Some(sock) = self.sock_mut(s) {
+            enqueue(sock, bytes);
+        }
+    }
+
+    /// Delivers a notification to every member of its group in the namespace, and to the
+    /// requester when it asked for an echo (nlmsg_notify).
+    fn notify(&mut self, ns: NsId, caused: &Caused, echo_to: Option<SockId>) {
+        let (msg_kind, group) = match &caused.event {
+            Event::NewLink(..) => (RTM_NEWLINK, RTNLGRP_LINK),
+            Event::DelLink(_) => (RTM_DELLINK, RTNLGRP_LINK),
+            Event::NewAddr(a) | Event::DelAddr(a) => {
+                let kind = if matches!(caused.event, Event::NewAddr(_)) {
+                    RTM_NEWADDR
+                } else {
+                    RTM_DELADDR
+                };
+                let group = if a.family == AF_INET {
+                    RTNLGRP_IPV4_IFADDR
+                } else {
+                    RTNLGRP_IPV6_IFADDR
+                };
+                (kind, group)
+            }
+        };
+        let bit = 1u64 << (group - 1);
+        let members: Vec<SockId> = self
+            .socks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| x.as_ref().map(|s| (i as SockId, s)))
+            .filter(|(i, s)| s.ns == ns && s.groups & bit != 0 && Some(*i) != echo_to)
+            .map(|(i, _)| i)
+            .collect();
+        if members.is_empty() && echo_to.is_none() {
+            return;
+        }
+        let mut w = Writer::with_capacity(2048);
+        let nsr = self.stack.ns(ns);
+        let link_header = |change| rtnl::link::MsgHeader {
+            kind: msg_kind,
+            flags: 0,
+            seq: caused.seq,
+            portid: caused.portid,
+            change,
+        };
+        match &caused.event {
+            Event::NewLink(link, change) => {
+                rtnl::link::fill(&mut w, link_header(*change), link, nsr, &self.stack, 0)
+            }
+            // Unregistration reports every flag as changed (~0U).
+            Event::DelLink(link) => {
+                rtnl::link::fill(&mut w, link_header(u32::MAX), link, nsr, &self.stack, 0)
+            }
+            Event::NewAddr(a) | Event::DelAddr(a) => {
+                let h = rtnl::addr::AddrHeader {
+                    kind: msg_kind,
+                    flags: 0,
+                    seq: caused.seq,
+                    portid: caused.portid,
+                };
+                rtnl::addr::fill(&mut w, h, a, self.stack.now_cs());
+            }
+        }
+        let bytes = w.into_bytes();
+        for m in members.into_iter().chain(echo_to) {
+            if let Some(sock) = self.sock_mut(m) {
+                enqueue(sock, bytes.clone());
+                if !sock.woken {
+                    sock.woken = true;
+                    self.woken.push(m);
+                }
+            }
+        }
+    }
+
+    fn next_dump_part(&mut self, s: SockId) -> Option<Vec<u8>> {
+        let stack = &self.stack;
+        let sock = self.socks.get_mut(s as usize)?.as_mut()?;
+        let dump = sock.dump.as_mut()?;
+        let budget = sock.max_reader_buf.clamp(DUMP_PART_MIN, DUMP_PART_MAX);
+        let mut w = Writer::with_capacity(budget);
+        dump.next_part(stack, &mut w, budget, sock.dump_ext_ack);
+        if dump.is_done() {
+            sock.dump = None;
+        }
+        (!w.is_empty()).then(|| w.into_bytes())
+    }
+
+    /// The next datagram for the reader; `reader_buf_len` is the size of the buffer it
+    /// receives into (dump parts are sized to it, as Linux's max_recvmsg_len).
+    pub fn recv(&mut self, s: SockId, reader_buf_len: usize) -> Option<Outgoing> {
+        let sock = self.sock_mut(s)?;
+        sock.max_reader_buf = sock.max_reader_buf.max(reader_buf_len);
+        sock.woken = false;
+        if sock.overrun {
+            sock.overrun = false;
+            return Some(Outgoing::Overrun);
+        }
+        if let Some(d) = sock.queue.pop_front() {
+            sock.queued -= d.len();
+            return Some(Outgoing::Datagram(d));
+        }
+        self.next_dump_part(s).map(Outgoing::Datagram)
+    }
+
+    /// Whether `recv` would return something now.
+    pub fn has_output(&self, s: SockId) -> bool {
+        self.sock(s)
+            .is_some_and(|x| x.overrun || !x.queue.is_empty() || x.dump.is_some())
+    }
+
+    /// Sockets that gained output because of other sockets' changes or timers.
+    pub fn take_woken(&mut self) -> Vec<SockId> {
+        std::mem::take(&mut self.woken)
+    }
+
+    /// When the next timer (DAD, address lifetimes) is due.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let ms = self.stack.next_timer_ms()?;
+        Some(self.stack.epoch + std::time::Duration::from_millis(ms))
+    }
+
+    /// Runs due timers and delivers what they caused.
+    pub fn tick(&mut self, _now: Instant) {
+        for (ns, event) in self.stack.run_timers() {
+            let caused = Caused {
+                event,
+                portid: 0,
+                seq: 0,
+            };
+            self.notify(ns, &caused, None);
+        }
+    }
+
+    /// Bumps on every state change (for persistence).
+    pub fn generation(&self) -> u64 {
+        self.stack.generation
+    }
+
+    pub fn save_state(&self) -> serde_json::Value {
+        serde_json::json!({
+            "format": "nlroute-state",
+            "version": 1,
+            "stack": &self.stack,
+        })
+    }
+
+    pub fn load_state(v: serde_json::Value) -> Result<Host, String> {
+        if v.get("format").and_then(|f| f.as_str()) != Some("nlroute-state") {
+            return Err("not an nlroute state file (missing \"format\": \"nlroute-state\")".into());
+        }
+        match v.get("version").and_then(|f| f.as_u64()) {
+            Some(1) => {}
+            other => return Err(format!("unsupported state version {other:?}")),
+        }
+        let stack_v = v.get("stack").cloned().ok_or("missing \"stack\"")?;
+        let mut stack: Stack =
+            serde_json::from_value(stack_v).map_err(|e| format!("invalid stack: {e}"))?;
+        if stack.namespaces.is_empty() {
+            return Err("state has no namespace".into());
+        }
+        stack.after_load();
+        Ok(Host::with_stack(stack))
+    }
+
+    /// Adds a namespace; sockets opened with `open_in` live in it.
+    pub fn add_namespace(&mut self) -> NsId {
+        self.stack.add_namespace()
+    }
+}
+
+fn is_get(kind: u16) -> bool {
+    kind >= RTM_NEWLINK && (kind - RTM_NEWLINK) % 4 == 2
+}
+
+fn enqueue(sock: &mut Sock, bytes: Vec<u8>) {
+    if sock.queued + bytes.len() > sock.rcvbuf && !sock.queue.is_empty() {
+        if !sock.no_enobufs {
+            sock.overrun = true;
+        }
+        return;
+    }
+    sock.queued += bytes.len();
+    sock.queue.push_back(bytes);
+}
+
+/// Size of a netlink header, re-exported for transports that frame messages.
+pub const HEADER_LEN: usize = NLMSG_HDRLEN;

@@ -1,0 +1,440 @@
+//! Interface addresses (IPv4 as net/ipv4/devinet.c, IPv6 as net/ipv6/addrconf.c): primaries
+//! and secondaries, lifetimes, duplicate address detection, the addresses the kernel adds by
+//! itself.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Error, Event, Link, NsId, Stack};
+use crate::wire::consts::*;
+
+/// IFA_PROTO values (IFAPROT_*).
+pub const IFAPROT_KERNEL_LO: u8 = 1;
+pub const IFAPROT_KERNEL_LL: u8 = 3;
+
+/// How long duplicate address detection takes here: one probe, RetransTimer 1 s
+/// (Linux adds a random delay of up to a second before it; nlroute does not).
+pub const DAD_MILLIS: u64 = 1000;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Addr {
+    pub ifindex: u32,
+    pub family: u8,
+    pub prefixlen: u8,
+    /// IFA_F_* flags.
+    pub flags: u32,
+    pub scope: u8,
+    /// The address itself: 4 or 16 bytes.
+    pub local: Vec<u8>,
+    /// The peer for point-to-point addresses (IFA_ADDRESS when it differs from IFA_LOCAL).
+    pub peer: Option<Vec<u8>>,
+    pub broadcast: Option<[u8; 4]>,
+    pub label: Option<String>,
+    /// Lifetimes in seconds as set at `tstamp` (INFINITY_LIFE_TIME for forever).
+    pub valid_lft: u32,
+    pub preferred_lft: u32,
+    /// Creation and last-update times, hundredths of a second since the stack started.
+    pub cstamp: u32,
+    pub tstamp: u32,
+    pub proto: u8,
+    pub rt_priority: u32,
+    /// When duplicate address detection completes (stack milliseconds), if running.
+    pub dad_until_ms: Option<u64>,
+}
+
+/// What identifies an address for replace and delete.
+pub struct AddrKey<'a> {
+    pub family: u8,
+    pub local: &'a [u8],
+    pub prefixlen: u8,
+    pub peer: Option<&'a [u8]>,
+}
+
+impl Addr {
+    /// The address IFA_ADDRESS carries: the peer if any, else the local address.
+    pub fn address(&self) -> &[u8] {
+        self.peer.as_deref().unwrap_or(&self.local)
+    }
+
+    pub fn is_secondary(&self) -> bool {
+        self.flags & IFA_F_SECONDARY != 0
+    }
+
+    /// Remaining lifetimes (preferred, valid) at `now_cs`.
+    pub fn remaining(&self, now_cs: u32) -> (u32, u32) {
+        let elapsed = now_cs.saturating_sub(self.tstamp) / 100;
+        let left = |lft: u32| {
+            if lft == INFINITY_LIFE_TIME {
+                lft
+            } else {
+                lft.saturating_sub(elapsed)
+            }
+        };
+        (left(self.preferred_lft), left(self.valid_lft))
+    }
+}
+
+/// The subnet mask of an IPv4 prefix length.
+fn mask4(prefixlen: u8) -> u32 {
+    if prefixlen == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefixlen.min(32))
+    }
+}
+
+fn v4(bytes: &[u8]) -> u32 {
+    let mut b = [0u8; 4];
+    for (d, s) in b.iter_mut().zip(bytes) {
+        *d = *s;
+    }
+    u32::from_be_bytes(b)
+}
+
+/// Same subnet, as inet_ifa_match.
+fn same_subnet4(a: &Addr, prefixlen: u8, local: &[u8]) -> bool {
+    a.prefixlen == prefixlen && (v4(&a.local) ^ v4(local)) & mask4(prefixlen) == 0
+}
+
+impl Link {
+    pub fn addrs(&self, family: u8) -> &[Addr] {
+        match family {
+            AF_INET => &self.addrs4,
+            _ => &self.addrs6,
+        }
+    }
+    fn addrs_mut(&mut self, family: u8) -> &mut Vec<Addr> {
+        match family {
+            AF_INET => &mut self.addrs4,
+            _ => &mut self.addrs6,
+        }
+    }
+}
+
+impl Stack {
+    pub fn now_ms(&self) -> u64 {
+        self.epoch.elapsed().as_millis() as u64
+    }
+
+    /// RTM_NEWADDR: add, or with NLM_F_REPLACE update, an address.
+    pub fn add_addr(
+        &mut self,
+        ns: NsId,
+        mut addr: Addr,
+        nlflags: u16,
+        events: &mut Vec<Event>,
+    ) -> Result<(), Error> {
+        let now = self.now_cs();
+        let now_ms = self.now_ms();
+        let link = self
+            .ns_mut(ns)
+            .link_mut(addr.ifindex)
+            .ok_or(Error::errno(libc::ENODEV))?;
+        let peer_cmp = addr.peer.clone();
+        let existing = link.addrs(addr.family).iter().position(|a| {
+            a.local == addr.local
+                && (addr.family == AF_INET6
+                    || (a.prefixlen == addr.prefixlen && a.peer == peer_cmp))
+        });
+        if let Some(pos) = existing {
+            if nlflags & NLM_F_EXCL != 0 || nlflags & NLM_F_REPLACE == 0 {
+                return Err(Error::errno(libc::EEXIST));
+            }
+            // Replace keeps position, creation time and primary/secondary status.
+            let old = &mut link.addrs_mut(addr.family)[pos];
+            let keep = old.flags & (IFA_F_SECONDARY | IFA_F_TENTATIVE);
+            addr.cstamp = old.cstamp;
+            addr.tstamp = now;
+            addr.flags = (addr.flags & !(IFA_F_SECONDARY | IFA_F_TENTATIVE)) | keep;
+            addr.dad_until_ms = old.dad_until_ms;
+            if addr.family == AF_INET6 {
+                addr.prefixlen = old.prefixlen.max(addr.prefixlen);
+            }
+            *old = addr.clone();
+            events.push(Event::NewAddr(Box::new(addr)));
+            self.changed(ns);
+            return Ok(());
+        }
+        // Neither family insists on NLM_F_CREATE: "userspace already relies on not having to
+        // provide this" (inet6_rtm_newaddr).
+        addr.cstamp = now;
+        addr.tstamp = now;
+        let list = link.addrs_mut(addr.family);
+        if addr.family == AF_INET {
+            if list
+                .iter()
+                .any(|a| !a.is_secondary() && same_subnet4(a, addr.prefixlen, &addr.local))
+            {
+                addr.flags |= IFA_F_SECONDARY;
+            }
+            insert4(list, addr.clone());
+        } else {
+            let dad = addr.flags & IFA_F_NODAD == 0;
+            let link_ready = link.is_up() && link.carrier;
+            let needs_dad = dad && link.flags & (IFF_LOOPBACK | IFF_NOARP) == 0;
+            if needs_dad {
+                addr.flags |= IFA_F_TENTATIVE;
+                if link_ready {
+                    addr.dad_until_ms = Some(now_ms + DAD_MILLIS);
+                }
+            }
+            insert6(link.addrs_mut(AF_INET6), addr.clone());
+        }
+        events.push(Event::NewAddr(Box::new(addr)));
+        self.changed(ns);
+        Ok(())
+    }
+
+    /// RTM_DELADDR: removes the addresses matching `key` (all of the link's addresses of the
+    /// family when `key.local` is empty), and for an IPv4 primary its secondaries too
+    /// (or promotes one when promote_secondaries is set; Linux's default is to delete).
+    pub fn del_addr(
+        &mut self,
+        ns: NsId,
+        ifindex: u32,
+        key: &AddrKey<'_>,
+        label: Option<&[u8]>,
+        events: &mut Vec<Event>,
+    ) -> Result<(), Error> {
+        let link = self
+            .ns_mut(ns)
+            .link_mut(ifindex)
+            .ok_or(Error::errno(libc::ENODEV))?;
+        let list = link.addrs_mut(key.family);
+        let pos = list.iter().position(|a| {
+            (key.local.is_empty() || a.local == key.local)
+                && (key.prefixlen == 0 || key.family == AF_INET6 || a.prefixlen == key.prefixlen)
+                && (key.family == AF_INET6 || key.peer.is_none() || Some(a.address()) == key.peer)
+                && label.is_none_or(|l| a.label.as_deref().map(str::as_bytes) == Some(l))
+        });
+        let Some(pos) = pos else {
+            return Err(if key.family == AF_INET {
+                Error::new(libc::EADDRNOTAVAIL, "")
+            } else {
+                Error::new(libc::EADDRNOTAVAIL, "address not found")
+            });
+        };
+        let removed = list.remove(pos);
+        if key.family == AF_INET && !removed.is_secondary() {
+            // Secondaries of the same subnet go with their primary (inet_del_ifa), and are
+            // announced first.
+            let mut i = 0;
+            while i < list.len() {
+                if list[i].is_secondary()
+                    && same_subnet4(&list[i], removed.prefixlen, &removed.local)
+                {
+                    let sec = list.remove(i);
+                    events.push(Event::DelAddr(Box::new(sec)));
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        events.push(Event::DelAddr(Box::new(removed)));
+        self.changed(ns);
+        Ok(())
+    }
+
+    /// Addresses the kernel manages itself when a link's state changed: lo's 127.0.0.1/8 and
+    /// ::1 at up, the IPv6 link-local once up with carrier, DAD start, IPv6 flush at down.
+    pub fn addrconf(&mut self, ns: NsId, ifindex: u32, was_up: bool, events: &mut Vec<Event>) {
+        let now = self.now_cs();
+        let now_ms = self.now_ms();
+        let Some(link) = self.ns_mut(ns).link_mut(ifindex) else {
+            return;
+        };
+        let up = link.is_up();
+        let mut changed = false;
+        if !up {
+            if was_up {
+                // addrconf_ifdown: every IPv6 address goes (keep_addr_on_down = 0).
+                for a in std::mem::take(&mut link.addrs6).into_iter().rev() {
+                    events.push(Event::DelAddr(Box::new(a)));
+                    changed = true;
+                }
+            }
+        } else if link.flags & IFF_LOOPBACK != 0 {
+            if !was_up {
+                let lo4 = [127, 0, 0, 1];
+                if !link.addrs4.iter().any(|a| a.local == lo4) {
+                    let a = kernel_addr(ifindex, AF_INET, lo4.to_vec(), 8, RT_SCOPE_HOST, now);
+                    let a = Addr {
+                        label: Some(link.name.clone()),
+                        proto: 0,
+                        ..a
+                    };
+                    insert4(&mut link.addrs4, a.clone());
+                    events.push(Event::NewAddr(Box::new(a)));
+                }
+                let mut lo6 = [0u8; 16];
+                lo6[15] = 1;
+                let a = kernel_addr(ifindex, AF_INET6, lo6.to_vec(), 128, RT_SCOPE_HOST, now);
+                insert6(&mut link.addrs6, a.clone());
+                events.push(Event::NewAddr(Box::new(a)));
+                changed = true;
+            }
+        } else if link.carrier {
+            let dad = link.flags & IFF_NOARP == 0;
+            // Start DAD on addresses waiting for the link.
+            for a in link.addrs6.iter_mut() {
+                if a.flags & IFA_F_TENTATIVE != 0 && a.dad_until_ms.is_none() {
+                    a.dad_until_ms = Some(now_ms + DAD_MILLIS);
+                }
+            }
+            let ll = link_local(&link.address);
+            if link.address.len() == 6
+                && link.addr_gen_mode == 0
+                && !link.addrs6.iter().any(|a| a.local == ll)
+            {
+                let mut a = kernel_addr(ifindex, AF_INET6, ll.to_vec(), 64, RT_SCOPE_LINK, now);
+                a.proto = IFAPROT_KERNEL_LL;
+                if dad {
+                    a.flags |= IFA_F_TENTATIVE;
+                    a.dad_until_ms = Some(now_ms + DAD_MILLIS);
+                }
+                insert6(&mut link.addrs6, a.clone());
+                events.push(Event::NewAddr(Box::new(a)));
+                changed = true;
+            }
+        }
+        if changed {
+            self.changed(ns);
+        }
+    }
+
+    /// Timers: DAD completion, preferred lifetime expiry (deprecated), valid lifetime expiry
+    /// (removal). Returns the events per namespace.
+    pub fn run_timers(&mut self) -> Vec<(NsId, Event)> {
+        let now_ms = self.now_ms();
+        let now_cs = self.now_cs();
+        let mut out = Vec::new();
+        for (ns_id, ns) in self.namespaces.iter_mut().enumerate() {
+            for link in ns.links.values_mut() {
+                for family in [AF_INET, AF_INET6] {
+                    let list = link.addrs_mut(family);
+                    let mut i = 0;
+                    while i < list.len() {
+                        let a = &mut list[i];
+                        let (pref, valid) = a.remaining(now_cs);
+                        if valid == 0 {
+                            let a = list.remove(i);
+                            out.push((ns_id, Event::DelAddr(Box::new(a))));
+                            continue;
+                        }
+                        let mut changed = false;
+                        if a.dad_until_ms.is_some_and(|t| t <= now_ms) {
+                            a.dad_until_ms = None;
+                            a.flags &= !IFA_F_TENTATIVE;
+                            changed = true;
+                        }
+                        if pref == 0 && a.flags & IFA_F_DEPRECATED == 0 {
+                            a.flags |= IFA_F_DEPRECATED;
+                            changed = true;
+                        }
+                        if changed {
+                            out.push((ns_id, Event::NewAddr(Box::new(a.clone()))));
+                        }
+                        i += 1;
+                    }
+                }
+            }
+        }
+        if !out.is_empty() {
+            self.generation += 1;
+            for (ns, _) in &out {
+                self.namespaces[*ns].seq += 1;
+            }
+        }
+        out
+    }
+
+    /// The next time a timer fires, in stack milliseconds.
+    pub fn next_timer_ms(&self) -> Option<u64> {
+        let mut next: Option<u64> = None;
+        let mut consider = |t: u64| next = Some(next.map_or(t, |n| n.min(t)));
+        for ns in &self.namespaces {
+            for link in ns.links.values() {
+                for a in link.addrs4.iter().chain(link.addrs6.iter()) {
+                    if let Some(t) = a.dad_until_ms {
+                        consider(t);
+                    }
+                    let base = a.tstamp as u64 * 10;
+                    for lft in [a.preferred_lft, a.valid_lft] {
+                        if lft != INFINITY_LIFE_TIME {
+                            consider(base + lft as u64 * 1000);
+                        }
+                    }
+                }
+            }
+        }
+        next
+    }
+}
+
+fn kernel_addr(ifindex: u32, family: u8, local: Vec<u8>, plen: u8, scope: u8, now: u32) -> Addr {
+    Addr {
+        ifindex,
+        family,
+        prefixlen: plen,
+        flags: IFA_F_PERMANENT,
+        scope,
+        local,
+        peer: None,
+        broadcast: None,
+        label: None,
+        valid_lft: INFINITY_LIFE_TIME,
+        preferred_lft: INFINITY_LIFE_TIME,
+        cstamp: now,
+        tstamp: now,
+        proto: if family == AF_INET6 && plen == 128 {
+            IFAPROT_KERNEL_LO
+        } else {
+            0
+        },
+        rt_priority: 0,
+        dad_until_ms: None,
+    }
+}
+
+/// fe80::/64 with the modified EUI-64 interface id of a MAC (RFC 4291 appendix A).
+pub fn link_local(mac: &[u8]) -> [u8; 16] {
+    let mut a = [0u8; 16];
+    a[0] = 0xfe;
+    a[1] = 0x80;
+    if let [m0, m1, m2, m3, m4, m5] = *mac {
+        a[8..16].copy_from_slice(&[m0 ^ 0x02, m1, m2, 0xff, 0xfe, m3, m4, m5]);
+    }
+    a
+}
+
+/// IPv4 list order (__inet_insert_ifa): a primary goes after the last primary of the same
+/// or narrower scope; a secondary goes last.
+fn insert4(list: &mut Vec<Addr>, addr: Addr) {
+    if addr.is_secondary() {
+        list.push(addr);
+        return;
+    }
+    let mut at = 0;
+    for (i, a) in list.iter().enumerate() {
+        if !a.is_secondary() && addr.scope <= a.scope {
+            at = i + 1;
+        }
+    }
+    list.insert(at, addr);
+}
+
+/// IPv6 list order (ipv6_link_dev_addr): by scope, global first, newest first within a scope.
+fn insert6(list: &mut Vec<Addr>, addr: Addr) {
+    let rank = |a: &Addr| ipv6_scope_rank(a.scope);
+    let r = rank(&addr);
+    let at = list.iter().position(|a| rank(a) >= r).unwrap_or(list.len());
+    list.insert(at, addr);
+}
+
+fn ipv6_scope_rank(scope: u8) -> u8 {
+    match scope {
+        RT_SCOPE_UNIVERSE => 0,
+        RT_SCOPE_SITE => 1,
+        RT_SCOPE_LINK => 2,
+        _ => 3,
+    }
+}

@@ -1,0 +1,177 @@
+//! `bridge` (net/bridge/br_device.c, br_netlink.c): carrier while any port is up with
+//! carrier (STP off, so ports forward at once); takes the lowest port MAC until one is set.
+
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::stack::{AttrRef, Error};
+
+pub struct Bridge;
+
+/// The bridge options nlroute keeps; the rest of IFLA_INFO_DATA reports Linux's defaults.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BridgeConf {
+    pub forward_delay: u32,
+    pub hello_time: u32,
+    pub max_age: u32,
+    pub ageing_time: u32,
+    pub stp_state: u32,
+    pub priority: u16,
+    pub vlan_filtering: u8,
+    pub group_fwd_mask: u16,
+    pub mcast_snooping: u8,
+}
+
+impl Default for BridgeConf {
+    fn default() -> Self {
+        BridgeConf {
+            forward_delay: 1500,
+            hello_time: 200,
+            max_age: 2000,
+            ageing_time: 30000,
+            stp_state: 0,
+            priority: 0x8000,
+            vlan_filtering: 0,
+            group_fwd_mask: 0,
+            mcast_snooping: 1,
+        }
+    }
+}
+
+impl BridgeConf {
+    pub fn parse(data: Option<AttrIter<'_>>) -> crate::stack::Result<BridgeConf> {
+        let mut conf = BridgeConf::default();
+        conf.apply(data)?;
+        Ok(conf)
+    }
+
+    /// Applies IFLA_INFO_DATA on create or change (br_changelink).
+    pub fn apply(&mut self, data: Option<AttrIter<'_>>) -> crate::stack::Result<()> {
+        for attr in data.into_iter().flatten().flatten() {
+            let bad = || Error::at(libc::EINVAL, "", AttrRef::InfoData(attr.kind));
+            match attr.kind {
+                IFLA_BR_FORWARD_DELAY => self.forward_delay = attr.u32().ok_or_else(bad)?,
+                IFLA_BR_HELLO_TIME => self.hello_time = attr.u32().ok_or_else(bad)?,
+                IFLA_BR_MAX_AGE => self.max_age = attr.u32().ok_or_else(bad)?,
+                IFLA_BR_AGEING_TIME => self.ageing_time = attr.u32().ok_or_else(bad)?,
+                IFLA_BR_STP_STATE => self.stp_state = attr.u32().ok_or_else(bad)?,
+                IFLA_BR_PRIORITY => self.priority = attr.u16().ok_or_else(bad)?,
+                IFLA_BR_VLAN_FILTERING => self.vlan_filtering = attr.u8().ok_or_else(bad)?,
+                IFLA_BR_GROUP_FWD_MASK => self.group_fwd_mask = attr.u16().ok_or_else(bad)?,
+                IFLA_BR_MCAST_SNOOPING => self.mcast_snooping = attr.u8().ok_or_else(bad)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+const IFLA_BR_MCAST_ROUTER: u16 = 22;
+const IFLA_BR_MCAST_SNOOPING: u16 = 23;
+const IFLA_BR_MCAST_QUERY_USE_IFADDR: u16 = 24;
+const IFLA_BR_MCAST_QUERIER: u16 = 25;
+const IFLA_BR_MCAST_HASH_ELASTICITY: u16 = 26;
+const IFLA_BR_MCAST_HASH_MAX: u16 = 27;
+const IFLA_BR_MCAST_LAST_MEMBER_CNT: u16 = 28;
+const IFLA_BR_MCAST_STARTUP_QUERY_CNT: u16 = 29;
+const IFLA_BR_MCAST_LAST_MEMBER_INTVL: u16 = 30;
+const IFLA_BR_MCAST_MEMBERSHIP_INTVL: u16 = 31;
+const IFLA_BR_MCAST_QUERIER_INTVL: u16 = 32;
+const IFLA_BR_MCAST_QUERY_INTVL: u16 = 33;
+const IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: u16 = 34;
+const IFLA_BR_MCAST_STARTUP_QUERY_INTVL: u16 = 35;
+const IFLA_BR_NF_CALL_IPTABLES: u16 = 36;
+const IFLA_BR_NF_CALL_IP6TABLES: u16 = 37;
+const IFLA_BR_NF_CALL_ARPTABLES: u16 = 38;
+const IFLA_BR_MCAST_STATS_ENABLED: u16 = 42;
+const IFLA_BR_MCAST_IGMP_VERSION: u16 = 43;
+const IFLA_BR_MCAST_MLD_VERSION: u16 = 44;
+const IFLA_BR_MULTI_BOOLOPT: u16 = 46;
+const IFLA_BR_FDB_N_LEARNED: u16 = 48;
+const IFLA_BR_FDB_MAX_LEARNED: u16 = 49;
+/// All BR_BOOLOPT_* bits this kernel knows (the mask in IFLA_BR_MULTI_BOOLOPT).
+const BR_BOOLOPT_MASK: u32 = 0x1f;
+
+/// The 8-byte bridge id: priority then MAC (struct ifla_bridge_id).
+fn bridge_id(priority: u16, mac: &[u8]) -> [u8; 8] {
+    let mut id = [0u8; 8];
+    id[..2].copy_from_slice(&priority.to_be_bytes());
+    for (dst, src) in id[2..].iter_mut().zip(mac) {
+        *dst = *src;
+    }
+    id
+}
+
+impl LinkOps for Bridge {
+    fn kind_name(&self) -> Option<&'static str> {
+        Some("bridge")
+    }
+    fn tso_max_size(&self) -> u32 {
+        65536
+    }
+    fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
+        link.is_up()
+            && ns
+                .links
+                .values()
+                .any(|p| p.master == Some(link.ifindex) && p.is_up() && p.carrier)
+    }
+    fn netns_immutable(&self) -> bool {
+        true
+    }
+    fn fill_info_data(&self, link: &Link, _ns: &Namespace, w: &mut Writer) -> bool {
+        let Kind::Bridge(c) = &link.kind else {
+            return false;
+        };
+        for timer in [
+            IFLA_BR_HELLO_TIMER,
+            IFLA_BR_TCN_TIMER,
+            IFLA_BR_TOPOLOGY_CHANGE_TIMER,
+            IFLA_BR_GC_TIMER,
+        ] {
+            w.attr_u64(timer, 0);
+        }
+        w.attr_u32(IFLA_BR_FORWARD_DELAY, c.forward_delay);
+        w.attr_u32(IFLA_BR_HELLO_TIME, c.hello_time);
+        w.attr_u32(IFLA_BR_MAX_AGE, c.max_age);
+        w.attr_u32(IFLA_BR_AGEING_TIME, c.ageing_time);
+        w.attr_u32(IFLA_BR_STP_STATE, c.stp_state);
+        w.attr_u16(IFLA_BR_PRIORITY, c.priority);
+        w.attr_u8(IFLA_BR_VLAN_FILTERING, c.vlan_filtering);
+        w.attr_u16(IFLA_BR_GROUP_FWD_MASK, c.group_fwd_mask);
+        let id = bridge_id(c.priority, &link.address);
+        w.attr(IFLA_BR_BRIDGE_ID, &id);
+        w.attr(IFLA_BR_ROOT_ID, &id);
+        w.attr_u16(IFLA_BR_ROOT_PORT, 0);
+        w.attr_u32(IFLA_BR_ROOT_PATH_COST, 0);
+        w.attr_u8(IFLA_BR_TOPOLOGY_CHANGE, 0);
+        w.attr_u8(IFLA_BR_TOPOLOGY_CHANGE_DETECTED, 0);
+        w.attr(IFLA_BR_GROUP_ADDR, &[0x01, 0x80, 0xc2, 0, 0, 0]);
+        let mut boolopt = [0u8; 8];
+        boolopt[4..].copy_from_slice(&BR_BOOLOPT_MASK.to_ne_bytes());
+        w.attr(IFLA_BR_MULTI_BOOLOPT, &boolopt);
+        w.attr_u32(IFLA_BR_FDB_N_LEARNED, 0);
+        w.attr_u32(IFLA_BR_FDB_MAX_LEARNED, 0);
+        w.attr_u8(IFLA_BR_MCAST_ROUTER, 1);
+        w.attr_u8(IFLA_BR_MCAST_SNOOPING, c.mcast_snooping);
+        w.attr_u8(IFLA_BR_MCAST_QUERY_USE_IFADDR, 0);
+        w.attr_u8(IFLA_BR_MCAST_QUERIER, 0);
+        w.attr_u8(IFLA_BR_MCAST_STATS_ENABLED, 0);
+        w.attr_u32(IFLA_BR_MCAST_HASH_ELASTICITY, 16);
+        w.attr_u32(IFLA_BR_MCAST_HASH_MAX, 4096);
+        w.attr_u32(IFLA_BR_MCAST_LAST_MEMBER_CNT, 2);
+        w.attr_u32(IFLA_BR_MCAST_STARTUP_QUERY_CNT, 2);
+        w.attr_u8(IFLA_BR_MCAST_IGMP_VERSION, 2);
+        w.attr_u8(IFLA_BR_MCAST_MLD_VERSION, 1);
+        w.attr_u64(IFLA_BR_MCAST_LAST_MEMBER_INTVL, 100);
+        w.attr_u64(IFLA_BR_MCAST_MEMBERSHIP_INTVL, 26000);
+        w.attr_u64(IFLA_BR_MCAST_QUERIER_INTVL, 25500);
+        w.attr_u64(IFLA_BR_MCAST_QUERY_INTVL, 12500);
+        w.attr_u64(IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, 1000);
+        w.attr_u64(IFLA_BR_MCAST_STARTUP_QUERY_INTVL, 3125);
+        w.attr_u8(IFLA_BR_NF_CALL_IPTABLES, 0);
+        w.attr_u8(IFLA_BR_NF_CALL_IP6TABLES, 0);
+        w.attr_u8(IFLA_BR_NF_CALL_ARPTABLES, 0);
+        true
+    }
+}

@@ -1,0 +1,149 @@
+//! Link kinds as plugins: each kind brings its defaults, MTU bounds, carrier rule and the
+//! attributes it adds to IFLA_INFO_DATA, as Linux's `rtnl_link_ops`. Adding a kind touches its
+//! own file and the registry in [`Kind::ops`] / [`by_name`].
+
+mod bridge;
+mod dummy;
+mod loopback;
+mod macvlan;
+mod veth;
+mod vlan;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Link, Namespace, Rng};
+use crate::wire::consts::*;
+use crate::wire::{AttrIter, Writer};
+
+pub use bridge::BridgeConf;
+pub use macvlan::MacvlanConf;
+pub use vlan::VlanConf;
+
+/// A link's kind with the data it keeps.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Kind {
+    Loopback,
+    Dummy,
+    Veth,
+    Bridge(BridgeConf),
+    Macvlan(MacvlanConf),
+    Vlan(VlanConf),
+}
+
+/// What a kind decides for itself.
+pub trait LinkOps: Sync {
+    /// IFLA_INFO_KIND; `None` for kinds without rtnl_link_ops (loopback).
+    fn kind_name(&self) -> Option<&'static str>;
+    fn arphrd(&self) -> u16 {
+        ARPHRD_ETHER
+    }
+    fn default_flags(&self) -> u32 {
+        IFF_BROADCAST | IFF_MULTICAST
+    }
+    fn default_mtu(&self) -> u32 {
+        1500
+    }
+    /// (min_mtu, max_mtu) as the driver sets them.
+    fn mtu_range(&self) -> (u32, u32) {
+        (68, 65535)
+    }
+    fn txqlen(&self) -> u32 {
+        1000
+    }
+    /// (num_tx_queues, num_rx_queues).
+    fn queues(&self) -> (u32, u32) {
+        (1, 1)
+    }
+    fn tso_max_size(&self) -> u32 {
+        524280
+    }
+    fn initial_address(&self, rng: &mut Rng) -> Vec<u8> {
+        rng.ether_addr().to_vec()
+    }
+    /// Carrier right after registration.
+    fn initial_carrier(&self) -> bool {
+        false
+    }
+    /// The carrier the device has now, given the namespace around it.
+    fn carrier(&self, link: &Link, ns: &Namespace) -> bool;
+    /// Whether link watch drives the operational state; devices whose carrier never
+    /// changes (lo, dummy) stay UNKNOWN while up.
+    fn reports_operstate(&self) -> bool {
+        true
+    }
+    fn qdisc_when_up(&self) -> &'static str {
+        "noqueue"
+    }
+    /// IFLA_NETNS_IMMUTABLE.
+    fn netns_immutable(&self) -> bool {
+        false
+    }
+    /// Writes IFLA_INFO_DATA's content; returns false when the kind has no INFO_DATA.
+    fn fill_info_data(&self, _link: &Link, _ns: &Namespace, _w: &mut Writer) -> bool {
+        false
+    }
+}
+
+impl Kind {
+    pub fn ops(&self) -> &'static dyn LinkOps {
+        match self {
+            Kind::Loopback => &loopback::Loopback,
+            Kind::Dummy => &dummy::Dummy,
+            Kind::Veth => &veth::Veth,
+            Kind::Bridge(_) => &bridge::Bridge,
+            Kind::Macvlan(_) => &macvlan::Macvlan,
+            Kind::Vlan(_) => &vlan::Vlan,
+        }
+    }
+    pub fn is_bridge(&self) -> bool {
+        matches!(self, Kind::Bridge(_))
+    }
+}
+
+/// Which kinds RTM_NEWLINK can create, and how a kind parses its IFLA_INFO_DATA.
+pub enum NewKind {
+    Dummy,
+    Veth,
+    Bridge,
+    Macvlan,
+    Vlan,
+}
+
+pub fn by_name(name: &[u8]) -> Option<NewKind> {
+    Some(match name {
+        b"dummy" => NewKind::Dummy,
+        b"veth" => NewKind::Veth,
+        b"bridge" => NewKind::Bridge,
+        b"macvlan" => NewKind::Macvlan,
+        b"vlan" => NewKind::Vlan,
+        _ => return None,
+    })
+}
+
+impl NewKind {
+    /// Builds the kind's data from IFLA_INFO_DATA (veth's peer is handled by the protocol
+    /// layer, which parses the nested ifinfomsg).
+    pub fn parse(&self, data: Option<AttrIter<'_>>) -> super::Result<Kind> {
+        Ok(match self {
+            NewKind::Dummy => Kind::Dummy,
+            NewKind::Veth => Kind::Veth,
+            NewKind::Bridge => Kind::Bridge(BridgeConf::parse(data)?),
+            NewKind::Macvlan => Kind::Macvlan(MacvlanConf::parse(data)?),
+            NewKind::Vlan => Kind::Vlan(VlanConf::parse(data)?),
+        })
+    }
+    /// Kinds stacked on a lower device need IFLA_LINK.
+    pub fn needs_lower(&self) -> bool {
+        matches!(self, NewKind::Macvlan | NewKind::Vlan)
+    }
+}
+
+/// Carrier rule shared by stacked devices (macvlan, vlan): they follow their lower device
+/// (netif_stacked_transfer_operstate).
+fn lower_carrier(link: &Link, ns: &Namespace) -> bool {
+    link.is_up()
+        && link
+            .link
+            .and_then(|l| ns.link(l))
+            .is_some_and(|lower| lower.is_up() && lower.carrier)
+}

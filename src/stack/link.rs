@@ -1,0 +1,173 @@
+//! A link (network device) and the state Linux derives for it: carrier, operational state
+//! (RFC 2863, as net/core/link_watch.c), qdisc, promiscuity from bridge ports.
+
+use serde::{Deserialize, Serialize};
+
+use super::kinds::Kind;
+use super::{Addr, Namespace, Rng};
+use crate::wire::consts::*;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Link {
+    pub ifindex: u32,
+    pub name: String,
+    pub kind: Kind,
+    /// Administrative IFF_* flags (UP, PROMISC, ALLMULTI, NOARP, DEBUG, …), as dev->flags
+    /// minus the derived RUNNING / LOWER_UP bits.
+    pub flags: u32,
+    pub mtu: u32,
+    pub txqlen: u32,
+    pub address: Vec<u8>,
+    pub broadcast: Vec<u8>,
+    pub alias: Option<String>,
+    pub group: u32,
+    pub master: Option<u32>,
+    /// The lower device: veth peer, macvlan/vlan parent (IFLA_LINK).
+    pub link: Option<u32>,
+    pub promiscuity: u32,
+    pub allmulti: u32,
+    pub carrier: bool,
+    pub operstate: u8,
+    pub linkmode: u8,
+    pub carrier_up_count: u32,
+    pub carrier_down_count: u32,
+    pub altnames: Vec<String>,
+    pub proto_down: bool,
+    /// The qdisc attached at first up: "noop" before, "noqueue" for queue-less kinds after.
+    pub qdisc_attached: bool,
+    /// The hardware address was set by the user (a bridge then stops following its ports).
+    pub address_set: bool,
+    pub num_tx_queues: u32,
+    pub num_rx_queues: u32,
+    pub addr_gen_mode: u8,
+    /// Hundredths of a second since the stack started, when the link was created.
+    pub created_cs: u32,
+    /// IPv4 addresses in Linux's list order (primaries, then secondaries).
+    pub addrs4: Vec<Addr>,
+    /// IPv6 addresses in Linux's list order (by scope, newest first).
+    pub addrs6: Vec<Addr>,
+}
+
+impl Link {
+    pub fn new(ifindex: u32, name: String, kind: Kind, rng: &mut Rng) -> Link {
+        let ops = kind.ops();
+        let address = ops.initial_address(rng);
+        let broadcast = if address.iter().all(|&b| b == 0) {
+            vec![0; address.len()]
+        } else {
+            vec![0xff; address.len()]
+        };
+        let (num_tx_queues, num_rx_queues) = ops.queues();
+        Link {
+            ifindex,
+            name,
+            flags: ops.default_flags(),
+            mtu: ops.default_mtu(),
+            txqlen: ops.txqlen(),
+            address,
+            broadcast,
+            alias: None,
+            group: 0,
+            master: None,
+            link: None,
+            promiscuity: 0,
+            allmulti: 0,
+            carrier: ops.initial_carrier(),
+            operstate: IF_OPER_DOWN,
+            linkmode: 0,
+            carrier_up_count: 0,
+            carrier_down_count: 0,
+            altnames: Vec::new(),
+            proto_down: false,
+            qdisc_attached: false,
+            address_set: false,
+            num_tx_queues,
+            num_rx_queues,
+            addr_gen_mode: 0,
+            created_cs: 0,
+            addrs4: Vec::new(),
+            addrs6: Vec::new(),
+            kind,
+        }
+    }
+
+    pub fn is_up(&self) -> bool {
+        self.flags & IFF_UP != 0
+    }
+
+    /// ifi_flags as dev_get_flags reports them: administrative flags plus RUNNING and
+    /// LOWER_UP while up with carrier.
+    pub fn ifi_flags(&self) -> u32 {
+        let mut flags = self.flags;
+        if self.is_up() && self.carrier {
+            flags |= IFF_RUNNING | IFF_LOWER_UP;
+        }
+        flags
+    }
+
+    pub fn carrier_changes(&self) -> u32 {
+        self.carrier_up_count + self.carrier_down_count
+    }
+
+    /// The qdisc Linux reports: "noop" until the device is first opened, then the kind's
+    /// default ("noqueue" for virtual devices without a queue).
+    pub fn qdisc(&self) -> &'static str {
+        if self.qdisc_attached {
+            self.kind.ops().qdisc_when_up()
+        } else {
+            "noop"
+        }
+    }
+
+    /// IFLA_LINK: the lower device's index when it differs from our own.
+    pub fn iflink(&self) -> Option<u32> {
+        self.link.filter(|&l| l != self.ifindex)
+    }
+
+    /// The operational state Linux's link watch would settle on (rfc2863_policy).
+    pub fn derive_operstate(&self) -> u8 {
+        if !self.is_up() {
+            return IF_OPER_DOWN;
+        }
+        if !self.kind.ops().reports_operstate() {
+            return IF_OPER_UNKNOWN;
+        }
+        if !self.carrier {
+            return if self.iflink().is_some() {
+                IF_OPER_LOWERLAYERDOWN
+            } else {
+                IF_OPER_DOWN
+            };
+        }
+        IF_OPER_UP
+    }
+}
+
+/// Recomputes derived state of `ifindex` in `ns`; returns whether anything a listener sees
+/// changed.
+pub fn refresh(ns: &mut Namespace, ifindex: u32) -> bool {
+    let Some(link) = ns.link(ifindex) else {
+        return false;
+    };
+    let carrier = link.kind.ops().carrier(link, ns);
+    let link = match ns.link_mut(ifindex) {
+        Some(l) => l,
+        None => return false,
+    };
+    let mut changed = false;
+    if carrier != link.carrier {
+        link.carrier = carrier;
+        if carrier {
+            link.carrier_up_count += 1;
+        } else {
+            link.carrier_down_count += 1;
+        }
+        changed = true;
+    }
+    let operstate = link.derive_operstate();
+    if operstate != link.operstate {
+        link.operstate = operstate;
+        changed = true;
+    }
+    changed
+}

@@ -1,0 +1,268 @@
+//! The emulated network stack: namespaces, links, link kinds and addresses. No bytes here
+//! beyond what a link kind contributes to its own IFLA_INFO_DATA.
+//!
+//! Every change returns [`Event`]s carrying a snapshot of the object as it was at that moment,
+//! so the protocol layer can notify listeners in the order Linux does without reading state
+//! that has changed since.
+
+pub mod addr;
+pub mod kinds;
+pub mod link;
+pub mod netdev;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+pub use addr::{Addr, AddrKey};
+pub use kinds::Kind;
+pub use link::Link;
+
+/// Index of a namespace in the stack.
+pub type NsId = usize;
+
+/// Something listeners are told about, in order.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// A link as it is now, with the ifi_change mask Linux reports (~0 when registered).
+    NewLink(Box<Link>, u32),
+    DelLink(Box<Link>),
+    NewAddr(Box<Addr>),
+    DelAddr(Box<Addr>),
+}
+
+/// A failed change: errno, Linux's extack text (empty when Linux gives none), and the
+/// attribute the problem is about (the protocol layer turns it into an offset).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub errno: i32,
+    pub msg: &'static str,
+    pub attr: Option<AttrRef>,
+}
+
+/// Which request attribute an error points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttrRef {
+    /// A top-level attribute of the request, by type.
+    Top(u16),
+    /// An attribute inside IFLA_LINKINFO / IFLA_INFO_DATA, by type.
+    InfoData(u16),
+    /// An attribute inside the veth peer's nested ifinfomsg, by type.
+    Peer(u16),
+}
+
+impl Error {
+    pub const fn new(errno: i32, msg: &'static str) -> Error {
+        Error {
+            errno,
+            msg,
+            attr: None,
+        }
+    }
+    pub const fn at(errno: i32, msg: &'static str, attr: AttrRef) -> Error {
+        Error {
+            errno,
+            msg,
+            attr: Some(attr),
+        }
+    }
+    pub const fn errno(errno: i32) -> Error {
+        Error::new(errno, "")
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// One network namespace: its links by index (ordered, for dumps) and by name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Namespace {
+    pub links: BTreeMap<u32, Link>,
+    #[serde(skip)]
+    names: HashMap<String, u32>,
+    pub next_ifindex: u32,
+    /// Bumped on every change of links or addresses; dumps compare it between parts to set
+    /// NLM_F_DUMP_INTR, as Linux does with its per-namespace dev_base_seq / addr seq.
+    #[serde(skip)]
+    pub seq: u64,
+}
+
+/// All emulated state.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Stack {
+    pub namespaces: Vec<Namespace>,
+    #[serde(skip)]
+    pub generation: u64,
+    #[serde(skip)]
+    rng: Rng,
+    /// Time the stack started, for IFA_CACHEINFO timestamps (hundredths of a second).
+    #[serde(skip, default = "std::time::Instant::now")]
+    pub epoch: std::time::Instant,
+}
+
+impl Default for Stack {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Stack {
+    /// A stack with one namespace, fresh like a kernel namespace: only `lo`, down.
+    pub fn new() -> Stack {
+        let mut stack = Stack {
+            namespaces: Vec::new(),
+            generation: 0,
+            rng: Rng::from_entropy(),
+            epoch: std::time::Instant::now(),
+        };
+        stack.add_namespace();
+        stack
+    }
+
+    /// Makes the MAC addresses and other random choices repeatable (for tests).
+    pub fn seed(&mut self, seed: u64) {
+        self.rng = Rng(seed | 1);
+    }
+
+    pub fn add_namespace(&mut self) -> NsId {
+        let mut ns = Namespace {
+            links: BTreeMap::new(),
+            names: HashMap::new(),
+            next_ifindex: 1,
+            seq: 1,
+        };
+        let lo = Link::new(1, "lo".into(), Kind::Loopback, &mut self.rng);
+        ns.insert(lo);
+        ns.next_ifindex = 2;
+        self.namespaces.push(ns);
+        self.namespaces.len() - 1
+    }
+
+    pub fn ns(&self, ns: NsId) -> &Namespace {
+        &self.namespaces[ns]
+    }
+
+    pub fn ns_mut(&mut self, ns: NsId) -> &mut Namespace {
+        &mut self.namespaces[ns]
+    }
+
+    pub fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    /// Hundredths of a second since the stack started (IFA_CACHEINFO cstamp/tstamp unit).
+    pub fn now_cs(&self) -> u32 {
+        (self.epoch.elapsed().as_millis() / 10) as u32
+    }
+
+    /// Records that state changed (for persistence and dump consistency).
+    pub fn changed(&mut self, ns: NsId) {
+        self.generation += 1;
+        self.namespaces[ns].seq += 1;
+    }
+
+    /// Rebuilds the indexes that are not serialized.
+    pub fn after_load(&mut self) {
+        for ns in &mut self.namespaces {
+            ns.names = ns
+                .links
+                .values()
+                .map(|l| (l.name.clone(), l.ifindex))
+                .collect();
+            ns.seq = 1;
+        }
+    }
+}
+
+impl Namespace {
+    pub fn link(&self, ifindex: u32) -> Option<&Link> {
+        self.links.get(&ifindex)
+    }
+    pub fn link_mut(&mut self, ifindex: u32) -> Option<&mut Link> {
+        self.links.get_mut(&ifindex)
+    }
+    /// Looks a link up by name or alternative name.
+    pub fn by_name(&self, name: &[u8]) -> Option<&Link> {
+        let name = std::str::from_utf8(name).ok()?;
+        let idx = self.names.get(name)?;
+        self.links.get(idx)
+    }
+    pub fn name_taken(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+    pub fn insert(&mut self, link: Link) {
+        self.names.insert(link.name.clone(), link.ifindex);
+        for alt in &link.altnames {
+            self.names.insert(alt.clone(), link.ifindex);
+        }
+        self.links.insert(link.ifindex, link);
+    }
+    pub fn remove(&mut self, ifindex: u32) -> Option<Link> {
+        let link = self.links.remove(&ifindex)?;
+        self.names.remove(&link.name);
+        for alt in &link.altnames {
+            self.names.remove(alt);
+        }
+        Some(link)
+    }
+    pub fn rename(&mut self, ifindex: u32, new: String) {
+        if let Some(link) = self.links.get_mut(&ifindex) {
+            self.names.remove(&link.name);
+            self.names.insert(new.clone(), ifindex);
+            link.name = new;
+        }
+    }
+    pub fn add_altname(&mut self, ifindex: u32, name: String) {
+        if let Some(link) = self.links.get_mut(&ifindex) {
+            self.names.insert(name.clone(), ifindex);
+            link.altnames.push(name);
+        }
+    }
+    pub fn del_altname(&mut self, ifindex: u32, name: &str) {
+        if let Some(link) = self.links.get_mut(&ifindex) {
+            link.altnames.retain(|n| n != name);
+            self.names.remove(name);
+        }
+    }
+    /// Ifindex allocation as Linux's dev_index_reserve: the next free index after the last one
+    /// handed out, wrapping.
+    pub fn alloc_ifindex(&mut self) -> u32 {
+        loop {
+            let idx = self.next_ifindex;
+            self.next_ifindex = if idx >= i32::MAX as u32 { 1 } else { idx + 1 };
+            if !self.links.contains_key(&idx) {
+                return idx;
+            }
+        }
+    }
+}
+
+/// A small xorshift generator for MAC addresses: no cryptographic need, and seedable so tests
+/// are repeatable.
+#[derive(Clone, Debug, Default)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn from_entropy() -> Rng {
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        Rng((t ^ (std::process::id() as u64).rotate_left(32)) | 1)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    /// A random unicast, locally administered Ethernet address (eth_random_addr).
+    pub fn ether_addr(&mut self) -> [u8; 6] {
+        let v = self.next_u64().to_ne_bytes();
+        let mut mac = [v[0], v[1], v[2], v[3], v[4], v[5]];
+        mac[0] &= 0xfe;
+        mac[0] |= 0x02;
+        mac
+    }
+}

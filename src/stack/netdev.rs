@@ -1,0 +1,452 @@
+//! Creating, changing and deleting links (net/core/dev.c and rtnetlink.c's do_setlink
+//! order), with the carrier / operstate / address consequences for every link affected.
+
+use super::kinds::Kind;
+use super::link::refresh;
+use super::{AttrRef, Error, Event, Link, NsId, Result, Stack};
+use crate::wire::consts::*;
+
+/// Changes requested for a link, in the order do_setlink applies them.
+#[derive(Clone, Debug, Default)]
+pub struct LinkChanges {
+    pub address: Option<Vec<u8>>,
+    pub mtu: Option<u32>,
+    pub group: Option<u32>,
+    pub name: Option<String>,
+    /// Some("") removes the alias.
+    pub alias: Option<String>,
+    pub broadcast: Option<Vec<u8>>,
+    /// (ifi_flags, ifi_change).
+    pub flags: Option<(u32, u32)>,
+    /// Some(0) detaches from the master.
+    pub master: Option<u32>,
+    pub txqlen: Option<u32>,
+    pub operstate: Option<u8>,
+    pub linkmode: Option<u8>,
+    pub proto_down: Option<bool>,
+    pub addr_gen_mode: Option<u8>,
+    pub num_tx_queues: Option<u32>,
+    pub num_rx_queues: Option<u32>,
+}
+
+/// The flags user space may change (dev_change_flags' mask).
+const CHANGEABLE_FLAGS: u32 = IFF_UP
+    | IFF_DEBUG
+    | IFF_NOTRAILERS
+    | IFF_NOARP
+    | IFF_DYNAMIC
+    | IFF_MULTICAST
+    | IFF_PORTSEL
+    | IFF_AUTOMEDIA
+    | IFF_PROMISC
+    | IFF_ALLMULTI;
+
+/// dev_valid_name: not empty, shorter than IFNAMSIZ, not "." or "..", no '/', ':' or space.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() < 16
+        && name != "."
+        && name != ".."
+        && !name
+            .bytes()
+            .any(|b| b == b'/' || b == b':' || b.is_ascii_whitespace())
+}
+
+impl Stack {
+    /// Picks the first free name for a pattern like "veth%d" (dev_alloc_name).
+    pub fn alloc_name(&self, ns: NsId, prefix: &str) -> Result<String> {
+        let ns = self.ns(ns);
+        (0..32768)
+            .map(|i| format!("{prefix}{i}"))
+            .find(|n| !ns.name_taken(n))
+            .filter(|n| n.len() < 16)
+            .ok_or(Error::errno(libc::ENFILE))
+    }
+
+    /// Registers a new link; `name` is final (already checked free and valid).
+    pub fn register(
+        &mut self,
+        ns: NsId,
+        name: String,
+        kind: Kind,
+        lower: Option<u32>,
+        events: &mut Vec<Event>,
+    ) -> u32 {
+        let now = self.now_cs();
+        let ifindex = self.ns_mut(ns).alloc_ifindex();
+        let mut link = Link::new(ifindex, name, kind, self.rng());
+        link.created_cs = now;
+        link.link = lower;
+        if let Some(lower) = lower.and_then(|l| self.ns(ns).link(l))
+            && !matches!(link.kind, Kind::Veth)
+        {
+            // Stacked devices inherit the lower device's MTU (macvlan, vlan).
+            link.mtu = lower.mtu;
+        }
+        self.ns_mut(ns).insert(link);
+        refresh(self.ns_mut(ns), ifindex);
+        if let Some(l) = self.ns(ns).link(ifindex) {
+            events.push(Event::NewLink(Box::new(l.clone()), u32::MAX));
+        }
+        self.changed(ns);
+        ifindex
+    }
+
+    /// Checks the changes that can fail before any is applied, so a rejected request changes
+    /// nothing (do_setlink's validate_linkmsg and friends).
+    pub fn validate_changes(&self, ns: NsId, ifindex: u32, ch: &LinkChanges) -> Result<()> {
+        let nsr = self.ns(ns);
+        let link = nsr.link(ifindex).ok_or(Error::errno(libc::ENODEV))?;
+        if let Some(addr) = &ch.address {
+            if addr.len() < link.address.len() {
+                return Err(Error::at(libc::EINVAL, "", AttrRef::Top(IFLA_ADDRESS)));
+            }
+            if link.kind.ops().arphrd() == ARPHRD_ETHER {
+                let mac = &addr[..6];
+                if mac[0] & 1 != 0 || mac.iter().all(|&b| b == 0) {
+                    return Err(Error::errno(libc::EADDRNOTAVAIL));
+                }
+            }
+        }
+        if let Some(b) = &ch.broadcast
+            && b.len() < link.broadcast.len()
+        {
+            return Err(Error::at(libc::EINVAL, "", AttrRef::Top(IFLA_BROADCAST)));
+        }
+        if let Some(mtu) = ch.mtu {
+            check_mtu(link, mtu, nsr)?;
+        }
+        if let Some(name) = &ch.name
+            && name != &link.name
+        {
+            if !valid_name(name) {
+                return Err(Error::errno(libc::EINVAL));
+            }
+            if nsr.name_taken(name) {
+                return Err(Error::errno(libc::EEXIST));
+            }
+        }
+        if let Some(master) = ch.master.filter(|&m| m != 0) {
+            let m = nsr.link(master).ok_or(Error::errno(libc::EINVAL))?;
+            if !m.kind.is_bridge() {
+                return Err(Error::errno(libc::EOPNOTSUPP));
+            }
+            if link.kind.is_bridge() {
+                return Err(Error::new(
+                    libc::ELOOP,
+                    "Can not enslave a bridge to a bridge",
+                ));
+            }
+            if link.flags & IFF_LOOPBACK != 0 {
+                return Err(Error::new(libc::EINVAL, "Can not enslave loopback device"));
+            }
+        }
+        if let Some((flags, change)) = ch.flags {
+            let up = combine_flags(link.flags, flags, change) & IFF_UP != 0;
+            if up
+                && !link.is_up()
+                && let Kind::Vlan(_) = link.kind
+            {
+                let lower_up = link
+                    .link
+                    .and_then(|l| nsr.link(l))
+                    .is_some_and(|l| l.is_up());
+                if !lower_up {
+                    return Err(Error::errno(libc::ENETDOWN));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies validated changes in do_setlink's order. Emits one RTM_NEWLINK for the link
+    /// when anything a listener sees changed, then the consequences for other links.
+    pub fn change_link(
+        &mut self,
+        ns: NsId,
+        ifindex: u32,
+        ch: &LinkChanges,
+        events: &mut Vec<Event>,
+    ) -> Result<()> {
+        self.validate_changes(ns, ifindex, ch)?;
+        let mut touched = vec![ifindex];
+        let mut changed = false;
+        let was_up;
+        {
+            let nsr = self.ns_mut(ns);
+            let Some(link) = nsr.link_mut(ifindex) else {
+                return Err(Error::errno(libc::ENODEV));
+            };
+            was_up = link.is_up();
+            if let Some(addr) = &ch.address {
+                let n = link.address.len();
+                if link.address[..] != addr[..n] {
+                    link.address = addr[..n].to_vec();
+                    changed = true;
+                }
+                link.address_set = true;
+            }
+            if let Some(mtu) = ch.mtu
+                && link.mtu != mtu
+            {
+                link.mtu = mtu;
+                changed = true;
+            }
+            if let Some(group) = ch.group
+                && link.group != group
+            {
+                link.group = group;
+                changed = true;
+            }
+        }
+        if let Some(name) = &ch.name {
+            let same = self.ns(ns).link(ifindex).is_some_and(|l| &l.name == name);
+            if !same {
+                self.ns_mut(ns).rename(ifindex, name.clone());
+                changed = true;
+            }
+        }
+        let nsr = self.ns_mut(ns);
+        let Some(link) = nsr.link_mut(ifindex) else {
+            return Err(Error::errno(libc::ENODEV));
+        };
+        if let Some(alias) = &ch.alias {
+            let new = (!alias.is_empty()).then(|| alias.clone());
+            if link.alias != new {
+                link.alias = new;
+                changed = true;
+            }
+        }
+        if let Some(b) = &ch.broadcast {
+            let n = link.broadcast.len();
+            link.broadcast = b[..n].to_vec();
+            changed = true;
+        }
+        let mut flag_change = 0;
+        if let Some((flags, change)) = ch.flags {
+            let new = combine_flags(link.flags, flags, change);
+            flag_change = new ^ link.flags;
+            if new != link.flags {
+                link.flags = new;
+                if new & IFF_UP != 0 {
+                    link.qdisc_attached = true;
+                }
+                changed = true;
+            }
+        }
+        if let Some(txqlen) = ch.txqlen
+            && link.txqlen != txqlen
+        {
+            link.txqlen = txqlen;
+            changed = true;
+        }
+        if let Some(mode) = ch.linkmode {
+            link.linkmode = mode;
+        }
+        if let Some(pd) = ch.proto_down
+            && link.proto_down != pd
+        {
+            link.proto_down = pd;
+            changed = true;
+        }
+        if let Some(mode) = ch.addr_gen_mode {
+            link.addr_gen_mode = mode;
+        }
+        let old_master = link.master;
+        if let Some(master) = ch.master {
+            let new = (master != 0).then_some(master);
+            if new != old_master {
+                link.master = new;
+                // A bridge port is put in promiscuous and allmulti mode (br_add_if).
+                if new.is_some() {
+                    link.promiscuity += 1;
+                    link.allmulti += 1;
+                } else {
+                    link.promiscuity = link.promiscuity.saturating_sub(1);
+                    link.allmulti = link.allmulti.saturating_sub(1);
+                }
+                touched.extend(old_master);
+                touched.extend(new);
+                changed = true;
+            }
+        }
+        refresh(nsr, ifindex);
+        if changed {
+            self.changed(ns);
+            if let Some(l) = self.ns(ns).link(ifindex) {
+                events.push(Event::NewLink(Box::new(l.clone()), flag_change));
+            }
+        }
+        // Links whose state depends on this one: the veth peer, stacked devices, bridges.
+        touched.extend(self.dependents(ns, ifindex));
+        self.settle(ns, &touched, events);
+        self.addrconf(ns, ifindex, was_up, events);
+        Ok(())
+    }
+
+    /// Links whose carrier depends on `ifindex`.
+    fn dependents(&self, ns: NsId, ifindex: u32) -> Vec<u32> {
+        let nsr = self.ns(ns);
+        let mut out: Vec<u32> = nsr
+            .links
+            .values()
+            .filter(|l| l.link == Some(ifindex) && l.ifindex != ifindex)
+            .map(|l| l.ifindex)
+            .collect();
+        if let Some(m) = nsr.link(ifindex).and_then(|l| l.master) {
+            out.push(m);
+        }
+        out
+    }
+
+    /// Recomputes derived state of `links` (and what depends on them), announcing each link
+    /// whose carrier or operstate moved, and running address configuration for it.
+    fn settle(&mut self, ns: NsId, links: &[u32], events: &mut Vec<Event>) {
+        let mut queue: Vec<u32> = links.to_vec();
+        let mut seen = 0;
+        while let Some(idx) = queue.pop() {
+            seen += 1;
+            if seen > 4096 {
+                break;
+            }
+            self.bridge_follow_ports(ns, idx, events);
+            let was_carrier = self.ns(ns).link(idx).is_some_and(|l| l.carrier);
+            if refresh(self.ns_mut(ns), idx) {
+                self.changed(ns);
+                if let Some(l) = self.ns(ns).link(idx) {
+                    events.push(Event::NewLink(Box::new(l.clone()), 0));
+                }
+                let is_up = self.ns(ns).link(idx).is_some_and(|l| l.is_up());
+                let carrier = self.ns(ns).link(idx).is_some_and(|l| l.carrier);
+                if carrier && !was_carrier {
+                    self.addrconf(ns, idx, is_up, events);
+                }
+                queue.extend(self.dependents(ns, idx));
+            }
+        }
+    }
+
+    /// A bridge without a user-set MAC takes the lowest MAC of its ports
+    /// (br_stp_recalculate_bridge_id).
+    fn bridge_follow_ports(&mut self, ns: NsId, idx: u32, events: &mut Vec<Event>) {
+        let nsr = self.ns(ns);
+        let Some(br) = nsr.link(idx) else { return };
+        if !br.kind.is_bridge() || br.address_set {
+            return;
+        }
+        let lowest = nsr
+            .links
+            .values()
+            .filter(|p| p.master == Some(idx))
+            .map(|p| p.address.clone())
+            .min();
+        if let Some(mac) = lowest
+            && mac != br.address
+        {
+            if let Some(br) = self.ns_mut(ns).link_mut(idx) {
+                br.address = mac;
+            }
+            self.changed(ns);
+            if let Some(l) = self.ns(ns).link(idx) {
+                events.push(Event::NewLink(Box::new(l.clone()), 0));
+            }
+        }
+    }
+
+    /// Unregisters a link: its addresses go first (RTM_DELADDR each), then the link
+    /// (RTM_DELLINK); ports of a deleted bridge are released; stacked devices on it go too.
+    pub fn delete_link(&mut self, ns: NsId, ifindex: u32, events: &mut Vec<Event>) -> Result<()> {
+        let link = self
+            .ns(ns)
+            .link(ifindex)
+            .ok_or(Error::errno(libc::ENODEV))?;
+        if matches!(link.kind, Kind::Loopback) {
+            return Err(Error::errno(libc::EOPNOTSUPP));
+        }
+        let mut doomed = vec![ifindex];
+        if let Kind::Veth = link.kind {
+            doomed.extend(link.link);
+        }
+        // Stacked devices (macvlan, vlan) go with their lower device.
+        let stacked: Vec<u32> = self
+            .ns(ns)
+            .links
+            .values()
+            .filter(|l| {
+                !matches!(l.kind, Kind::Veth) && l.link.is_some_and(|lo| doomed.contains(&lo))
+            })
+            .map(|l| l.ifindex)
+            .collect();
+        doomed.extend(stacked);
+        let mut touched = Vec::new();
+        for idx in doomed {
+            let Some(mut link) = self.ns_mut(ns).remove(idx) else {
+                continue;
+            };
+            // Releasing bridge ports.
+            let ports: Vec<u32> = self
+                .ns(ns)
+                .links
+                .values()
+                .filter(|p| p.master == Some(idx))
+                .map(|p| p.ifindex)
+                .collect();
+            for p in ports {
+                if let Some(port) = self.ns_mut(ns).link_mut(p) {
+                    port.master = None;
+                    port.promiscuity = port.promiscuity.saturating_sub(1);
+                    port.allmulti = port.allmulti.saturating_sub(1);
+                    events.push(Event::NewLink(Box::new(port.clone()), 0));
+                }
+            }
+            touched.extend(link.master);
+            for a in std::mem::take(&mut link.addrs4).into_iter().rev() {
+                events.push(Event::DelAddr(Box::new(a)));
+            }
+            for a in std::mem::take(&mut link.addrs6).into_iter().rev() {
+                events.push(Event::DelAddr(Box::new(a)));
+            }
+            if link.is_up() {
+                link.flags &= !IFF_UP;
+                link.operstate = IF_OPER_DOWN;
+            }
+            events.push(Event::DelLink(Box::new(link)));
+        }
+        self.changed(ns);
+        touched.retain(|t| self.ns(ns).link(*t).is_some());
+        self.settle(ns, &touched, events);
+        Ok(())
+    }
+}
+
+/// rtnl_dev_combine_flags: only the bits in `change` (all when it is 0) move.
+pub fn combine_flags(old: u32, flags: u32, change: u32) -> u32 {
+    let change = if change == 0 { u32::MAX } else { change } & CHANGEABLE_FLAGS;
+    (old & !change) | (flags & change)
+}
+
+/// dev_validate_mtu plus the stacked-device limit.
+pub fn check_mtu(link: &Link, mtu: u32, ns: &super::Namespace) -> Result<()> {
+    let (min, max) = link.kind.ops().mtu_range();
+    if mtu < min {
+        return Err(Error::at(
+            libc::EINVAL,
+            "mtu less than device minimum",
+            AttrRef::Top(IFLA_MTU),
+        ));
+    }
+    if max > 0 && mtu > max {
+        return Err(Error::at(
+            libc::EINVAL,
+            "mtu greater than device maximum",
+            AttrRef::Top(IFLA_MTU),
+        ));
+    }
+    if matches!(link.kind, Kind::Macvlan(_) | Kind::Vlan(_))
+        && let Some(lower) = link.link.and_then(|l| ns.link(l))
+        && mtu > lower.mtu
+    {
+        return Err(Error::errno(libc::ERANGE));
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Named protocol numbers. Taken from `libc` where it has them; the rest are Linux UAPI
+//! values (include/uapi/linux/{netlink,rtnetlink,if_link,if_addr,veth,if_bridge}.h).
+#![allow(missing_docs)]
+
+macro_rules! from_libc {
+    ($ty:ty: $($name:ident),* $(,)?) => { $(pub const $name: $ty = libc::$name as $ty;)* };
+}
+
+// Netlink header types and flags.
+from_libc!(u16: NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE, NLMSG_OVERRUN, NLMSG_MIN_TYPE);
+from_libc!(u16: NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_ECHO, NLM_F_DUMP_INTR,
+    NLM_F_DUMP_FILTERED, NLM_F_ROOT, NLM_F_MATCH, NLM_F_ATOMIC, NLM_F_DUMP, NLM_F_REPLACE,
+    NLM_F_EXCL, NLM_F_CREATE, NLM_F_APPEND, NLM_F_NONREC, NLM_F_CAPPED, NLM_F_ACK_TLVS);
+
+// Extended ACK attributes (enum nlmsgerr_attrs).
+pub const NLMSGERR_ATTR_MSG: u16 = 1;
+pub const NLMSGERR_ATTR_OFFS: u16 = 2;
+
+// Socket options (SOL_NETLINK).
+pub const SOL_NETLINK: i32 = libc::SOL_NETLINK;
+from_libc!(i32: NETLINK_ROUTE, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, NETLINK_PKTINFO,
+    NETLINK_BROADCAST_ERROR, NETLINK_NO_ENOBUFS, NETLINK_LISTEN_ALL_NSID,
+    NETLINK_LIST_MEMBERSHIPS, NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK);
+
+// rtnetlink message types.
+from_libc!(u16: RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, RTM_NEWADDR, RTM_DELADDR,
+    RTM_GETADDR);
+
+// Multicast groups (enum rtnetlink_groups).
+from_libc!(u32: RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR);
+/// The legacy bind() group bits (RTMGRP_*) are 1 << (group - 1).
+pub const fn group_bit(group: u32) -> u32 {
+    1 << (group - 1)
+}
+
+// Interface flags.
+from_libc!(u32: IFF_UP, IFF_BROADCAST, IFF_DEBUG, IFF_LOOPBACK, IFF_POINTOPOINT, IFF_NOTRAILERS,
+    IFF_RUNNING, IFF_NOARP, IFF_PROMISC, IFF_ALLMULTI, IFF_MASTER, IFF_SLAVE, IFF_MULTICAST,
+    IFF_PORTSEL, IFF_AUTOMEDIA, IFF_DYNAMIC, IFF_LOWER_UP, IFF_DORMANT, IFF_ECHO);
+
+from_libc!(u16: ARPHRD_ETHER, ARPHRD_LOOPBACK, ARPHRD_NONE);
+
+// RFC 2863 operational states and link modes.
+from_libc!(u8: IF_OPER_UNKNOWN, IF_OPER_NOTPRESENT, IF_OPER_DOWN, IF_OPER_LOWERLAYERDOWN,
+    IF_OPER_TESTING, IF_OPER_DORMANT, IF_OPER_UP);
+
+// Link attributes (IFLA_*).
+from_libc!(u16: IFLA_UNSPEC, IFLA_ADDRESS, IFLA_BROADCAST, IFLA_IFNAME, IFLA_MTU, IFLA_LINK,
+    IFLA_QDISC, IFLA_STATS, IFLA_COST, IFLA_PRIORITY, IFLA_MASTER, IFLA_WIRELESS, IFLA_PROTINFO,
+    IFLA_TXQLEN, IFLA_MAP, IFLA_WEIGHT, IFLA_OPERSTATE, IFLA_LINKMODE, IFLA_LINKINFO,
+    IFLA_NET_NS_PID, IFLA_IFALIAS, IFLA_NUM_VF, IFLA_VFINFO_LIST, IFLA_STATS64, IFLA_VF_PORTS,
+    IFLA_PORT_SELF, IFLA_AF_SPEC, IFLA_GROUP, IFLA_NET_NS_FD, IFLA_EXT_MASK, IFLA_PROMISCUITY,
+    IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES, IFLA_CARRIER, IFLA_PHYS_PORT_ID,
+    IFLA_CARRIER_CHANGES, IFLA_PHYS_SWITCH_ID, IFLA_LINK_NETNSID, IFLA_PHYS_PORT_NAME,
+    IFLA_PROTO_DOWN, IFLA_GSO_MAX_SEGS, IFLA_GSO_MAX_SIZE, IFLA_PAD, IFLA_XDP, IFLA_EVENT,
+    IFLA_NEW_NETNSID, IFLA_IF_NETNSID, IFLA_TARGET_NETNSID, IFLA_CARRIER_UP_COUNT,
+    IFLA_CARRIER_DOWN_COUNT, IFLA_NEW_IFINDEX, IFLA_MIN_MTU, IFLA_MAX_MTU, IFLA_PROP_LIST,
+    IFLA_ALT_IFNAME, IFLA_PERM_ADDRESS, IFLA_PROTO_DOWN_REASON, IFLA_PARENT_DEV_NAME,
+    IFLA_PARENT_DEV_BUS_NAME, IFLA_GRO_MAX_SIZE, IFLA_TSO_MAX_SIZE, IFLA_TSO_MAX_SEGS,
+    IFLA_ALLMULTI);
+pub const IFLA_DEVLINK_PORT: u16 = 62;
+pub const IFLA_GSO_IPV4_MAX_SIZE: u16 = 63;
+pub const IFLA_GRO_IPV4_MAX_SIZE: u16 = 64;
+pub const IFLA_DPLL_PIN: u16 = 65;
+pub const IFLA_MAX_PACING_OFFLOAD_HORIZON: u16 = 66;
+pub const IFLA_NETNS_IMMUTABLE: u16 = 67;
+pub const IFLA_HEADROOM: u16 = 68;
+pub const IFLA_TAILROOM: u16 = 69;
+/// Highest IFLA_* type Linux 6.18 knows; strict validation rejects types above it.
+pub const IFLA_MAX: u16 = IFLA_TAILROOM;
+
+// IFLA_LINKINFO nest.
+from_libc!(u16: IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_INFO_XSTATS, IFLA_INFO_SLAVE_KIND,
+    IFLA_INFO_SLAVE_DATA);
+
+// IFLA_EXT_MASK bits (RTEXT_FILTER_*).
+pub const RTEXT_FILTER_VF: u32 = 1 << 0;
+pub const RTEXT_FILTER_SKIP_STATS: u32 = 1 << 3;
+
+// veth (include/uapi/linux/veth.h).
+pub const VETH_INFO_PEER: u16 = 1;
+
+// macvlan (if_link.h): IFLA_MACVLAN_*.
+pub const IFLA_MACVLAN_MODE: u16 = 1;
+pub const IFLA_MACVLAN_FLAGS: u16 = 2;
+pub const IFLA_MACVLAN_MACADDR_COUNT: u16 = 5;
+pub const IFLA_MACVLAN_BC_QUEUE_LEN: u16 = 7;
+pub const IFLA_MACVLAN_BC_QUEUE_LEN_USED: u16 = 8;
+pub const IFLA_MACVLAN_BC_CUTOFF: u16 = 9;
+pub const MACVLAN_MODE_PRIVATE: u32 = 1;
+pub const MACVLAN_MODE_VEPA: u32 = 2;
+pub const MACVLAN_MODE_BRIDGE: u32 = 4;
+pub const MACVLAN_MODE_PASSTHRU: u32 = 8;
+pub const MACVLAN_MODE_SOURCE: u32 = 16;
+
+// vlan (if_link.h): IFLA_VLAN_*.
+pub const IFLA_VLAN_ID: u16 = 1;
+pub const IFLA_VLAN_FLAGS: u16 = 2;
+pub const IFLA_VLAN_PROTOCOL: u16 = 5;
+pub const VLAN_FLAG_REORDER_HDR: u32 = 1;
+pub const ETH_P_8021Q: u16 = 0x8100;
+pub const ETH_P_8021AD: u16 = 0x88a8;
+
+// bridge (if_link.h): IFLA_BR_*.
+pub const IFLA_BR_FORWARD_DELAY: u16 = 1;
+pub const IFLA_BR_HELLO_TIME: u16 = 2;
+pub const IFLA_BR_MAX_AGE: u16 = 3;
+pub const IFLA_BR_AGEING_TIME: u16 = 4;
+pub const IFLA_BR_STP_STATE: u16 = 5;
+pub const IFLA_BR_PRIORITY: u16 = 6;
+pub const IFLA_BR_VLAN_FILTERING: u16 = 7;
+pub const IFLA_BR_VLAN_PROTOCOL: u16 = 8;
+pub const IFLA_BR_GROUP_FWD_MASK: u16 = 9;
+pub const IFLA_BR_ROOT_ID: u16 = 10;
+pub const IFLA_BR_BRIDGE_ID: u16 = 11;
+pub const IFLA_BR_ROOT_PORT: u16 = 12;
+pub const IFLA_BR_ROOT_PATH_COST: u16 = 13;
+pub const IFLA_BR_TOPOLOGY_CHANGE: u16 = 14;
+pub const IFLA_BR_TOPOLOGY_CHANGE_DETECTED: u16 = 15;
+pub const IFLA_BR_HELLO_TIMER: u16 = 16;
+pub const IFLA_BR_TCN_TIMER: u16 = 17;
+pub const IFLA_BR_TOPOLOGY_CHANGE_TIMER: u16 = 18;
+pub const IFLA_BR_GC_TIMER: u16 = 19;
+pub const IFLA_BR_GROUP_ADDR: u16 = 20;
+pub const IFLA_BR_VLAN_DEFAULT_PVID: u16 = 39;
+pub const IFLA_BR_PAD: u16 = 40;
+
+// Address attributes and flags (if_addr.h).
+from_libc!(u16: IFA_UNSPEC, IFA_ADDRESS, IFA_LOCAL, IFA_LABEL, IFA_BROADCAST, IFA_ANYCAST,
+    IFA_CACHEINFO, IFA_MULTICAST, IFA_FLAGS);
+pub const IFA_RT_PRIORITY: u16 = 9;
+pub const IFA_TARGET_NETNSID: u16 = 10;
+pub const IFA_PROTO: u16 = 11;
+pub const IFA_MAX: u16 = IFA_PROTO;
+from_libc!(u32: IFA_F_SECONDARY, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_DADFAILED,
+    IFA_F_HOMEADDRESS, IFA_F_DEPRECATED, IFA_F_TENTATIVE, IFA_F_PERMANENT, IFA_F_MANAGETEMPADDR,
+    IFA_F_NOPREFIXROUTE, IFA_F_MCAUTOJOIN, IFA_F_STABLE_PRIVACY);
+pub const INFINITY_LIFE_TIME: u32 = u32::MAX;
+
+from_libc!(u8: RT_SCOPE_UNIVERSE, RT_SCOPE_SITE, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_NOWHERE);
+
+// Address families.
+pub const AF_UNSPEC: u8 = libc::AF_UNSPEC as u8;
+pub const AF_INET: u8 = libc::AF_INET as u8;
+pub const AF_INET6: u8 = libc::AF_INET6 as u8;
+pub const AF_PACKET: u8 = libc::AF_PACKET as u8;
+pub const AF_BRIDGE: u8 = libc::AF_BRIDGE as u8;
+
+/// Sizes of the family headers.
+pub const IFINFOMSG_LEN: usize = 16;
+pub const IFADDRMSG_LEN: usize = 8;
+pub const RTGENMSG_LEN: usize = 1;

@@ -1,0 +1,485 @@
+//! Bytes in, bytes out against the engine: each test sends the request a client would send
+//! and checks the reply Linux gives in a fresh namespace. Every message the engine emits is
+//! also decoded with `netlink-packet-route`, an independent decoder.
+
+use netlink_packet_core::{NetlinkMessage, NetlinkPayload};
+use netlink_packet_route::RouteNetlinkMessage;
+use netlink_packet_route::link::LinkAttribute;
+use nlroute::socket::{Credentials, Host, Outgoing, SockId};
+
+const ADMIN: Credentials = Credentials {
+    pid: 100,
+    uid: 0,
+    gid: 0,
+    admin: true,
+};
+const USER: Credentials = Credentials {
+    pid: 101,
+    uid: 1000,
+    gid: 1000,
+    admin: false,
+};
+
+const NLM_F_REQUEST: u16 = 1;
+const NLM_F_ACK: u16 = 4;
+const NLM_F_ECHO: u16 = 8;
+const NLM_F_DUMP: u16 = 0x300;
+const NLM_F_EXCL: u16 = 0x200;
+const NLM_F_CREATE: u16 = 0x400;
+const RTM_NEWLINK: u16 = 16;
+const RTM_DELLINK: u16 = 17;
+const RTM_GETLINK: u16 = 18;
+const RTM_SETLINK: u16 = 19;
+const RTM_NEWADDR: u16 = 20;
+const RTM_DELADDR: u16 = 21;
+const RTM_GETADDR: u16 = 22;
+const NLMSG_ERROR: u16 = 2;
+const NLMSG_DONE: u16 = 3;
+
+/// A message under construction.
+struct Msg(Vec<u8>);
+
+impl Msg {
+    fn new(kind: u16, flags: u16, seq: u32, family_header: &[u8]) -> Msg {
+        let mut v = vec![0u8; 16];
+        v[4..6].copy_from_slice(&kind.to_ne_bytes());
+        v[6..8].copy_from_slice(&flags.to_ne_bytes());
+        v[8..12].copy_from_slice(&seq.to_ne_bytes());
+        v.extend_from_slice(family_header);
+        while !v.len().is_multiple_of(4) {
+            v.push(0);
+        }
+        Msg(v)
+    }
+    fn attr(mut self, kind: u16, payload: &[u8]) -> Msg {
+        self.0
+            .extend_from_slice(&((4 + payload.len()) as u16).to_ne_bytes());
+        self.0.extend_from_slice(&kind.to_ne_bytes());
+        self.0.extend_from_slice(payload);
+        while !self.0.len().is_multiple_of(4) {
+            self.0.push(0);
+        }
+        self
+    }
+    fn str(self, kind: u16, s: &str) -> Msg {
+        let mut p = s.as_bytes().to_vec();
+        p.push(0);
+        self.attr(kind, &p)
+    }
+    fn u32(self, kind: u16, v: u32) -> Msg {
+        self.attr(kind, &v.to_ne_bytes())
+    }
+    fn done(mut self) -> Vec<u8> {
+        let len = self.0.len() as u32;
+        self.0[0..4].copy_from_slice(&len.to_ne_bytes());
+        self.0
+    }
+}
+
+fn ifinfo(index: i32, flags: u32, change: u32) -> Vec<u8> {
+    let mut v = vec![0u8; 16];
+    v[4..8].copy_from_slice(&index.to_ne_bytes());
+    v[8..12].copy_from_slice(&flags.to_ne_bytes());
+    v[12..16].copy_from_slice(&change.to_ne_bytes());
+    v
+}
+
+fn ifaddr(family: u8, plen: u8, index: u32) -> Vec<u8> {
+    let mut v = vec![family, plen, 0, 0];
+    v.extend_from_slice(&index.to_ne_bytes());
+    v
+}
+
+fn nested(attrs: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let mut v = Vec::new();
+    for (k, p) in attrs {
+        v.extend_from_slice(&((4 + p.len()) as u16).to_ne_bytes());
+        v.extend_from_slice(&k.to_ne_bytes());
+        v.extend_from_slice(p);
+        while v.len() % 4 != 0 {
+            v.push(0);
+        }
+    }
+    v
+}
+
+fn cstr(s: &str) -> Vec<u8> {
+    let mut v = s.as_bytes().to_vec();
+    v.push(0);
+    v
+}
+
+/// One decoded reply message: type, flags, errno (for NLMSG_ERROR / DONE) and raw bytes.
+#[derive(Debug)]
+struct Reply {
+    kind: u16,
+    flags: u16,
+    seq: u32,
+    errno: i32,
+    bytes: Vec<u8>,
+}
+
+fn split(datagram: &[u8]) -> Vec<Reply> {
+    let mut out = Vec::new();
+    let mut rest = datagram;
+    while rest.len() >= 16 {
+        let len = u32::from_ne_bytes(rest[0..4].try_into().unwrap()) as usize;
+        assert!(len >= 16 && len <= rest.len(), "bad length {len}");
+        let m = &rest[..len];
+        let kind = u16::from_ne_bytes([m[4], m[5]]);
+        let errno = if kind == NLMSG_ERROR || kind == NLMSG_DONE {
+            -i32::from_ne_bytes(m[16..20].try_into().unwrap())
+        } else {
+            0
+        };
+        // The independent decoder must accept every message we emit.
+        let decoded = NetlinkMessage::<RouteNetlinkMessage>::deserialize(m);
+        assert!(
+            decoded.is_ok(),
+            "netlink-packet-route rejects {kind}: {decoded:?}"
+        );
+        out.push(Reply {
+            kind,
+            flags: u16::from_ne_bytes([m[6], m[7]]),
+            seq: u32::from_ne_bytes(m[8..12].try_into().unwrap()),
+            errno,
+            bytes: m.to_vec(),
+        });
+        rest = &rest[(len + 3) & !3..];
+    }
+    out
+}
+
+struct Client {
+    host: Host,
+    s: SockId,
+}
+
+impl Client {
+    fn new() -> Client {
+        let mut host = Host::new();
+        let s = host.open(100, libc::SOCK_RAW, 0).unwrap();
+        Client { host, s }
+    }
+    fn send(&mut self, bytes: Vec<u8>) -> Vec<Reply> {
+        self.send_as(bytes, &ADMIN)
+    }
+    fn send_as(&mut self, bytes: Vec<u8>, cred: &Credentials) -> Vec<Reply> {
+        self.host.send(self.s, &bytes, cred).unwrap();
+        self.drain(self.s)
+    }
+    fn drain(&mut self, s: SockId) -> Vec<Reply> {
+        let mut out = Vec::new();
+        while let Some(o) = self.host.recv(s, 32768) {
+            match o {
+                Outgoing::Datagram(d) => out.extend(split(&d)),
+                Outgoing::Overrun => panic!("overrun"),
+            }
+        }
+        out
+    }
+    fn links(&mut self) -> Vec<(i32, String)> {
+        let replies = self
+            .send(Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 9, &ifinfo(0, 0, 0)).done());
+        assert_eq!(replies.last().unwrap().kind, NLMSG_DONE);
+        replies
+            .iter()
+            .filter(|r| r.kind == RTM_NEWLINK)
+            .map(|r| {
+                let m = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&r.bytes).unwrap();
+                let NetlinkPayload::InnerMessage(RouteNetlinkMessage::NewLink(l)) = m.payload
+                else {
+                    panic!("not a link")
+                };
+                let name = l.attributes.iter().find_map(|a| match a {
+                    LinkAttribute::IfName(n) => Some(n.clone()),
+                    _ => None,
+                });
+                (l.header.index as i32, name.unwrap())
+            })
+            .collect()
+    }
+    fn add_veth(&mut self, name: &str, peer: &str) -> Vec<Reply> {
+        let mut peer_body = ifinfo(0, 0, 0);
+        peer_body.extend(nested(&[(3, cstr(peer))]));
+        let info = nested(&[(1, cstr("veth")), (2, nested(&[(1, peer_body)]))]);
+        self.send(
+            Msg::new(
+                RTM_NEWLINK,
+                NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+                2,
+                &ifinfo(0, 0, 0),
+            )
+            .str(3, name)
+            .attr(18, &info)
+            .done(),
+        )
+    }
+}
+
+fn ack_errno(replies: &[Reply]) -> i32 {
+    let last = replies.last().expect("a reply");
+    assert_eq!(last.kind, NLMSG_ERROR, "{replies:?}");
+    last.errno
+}
+
+fn extack_msg(r: &Reply) -> Option<String> {
+    // Attributes follow the echoed header (capped) or whole request.
+    let capped = r.flags & 0x100 != 0;
+    let start = if capped {
+        36
+    } else {
+        20 + u32::from_ne_bytes(r.bytes[20..24].try_into().unwrap()) as usize
+    };
+    let mut rest = r.bytes.get(start..)?;
+    while rest.len() >= 4 {
+        let len = u16::from_ne_bytes([rest[0], rest[1]]) as usize;
+        let kind = u16::from_ne_bytes([rest[2], rest[3]]);
+        if kind == 1 {
+            return Some(String::from_utf8_lossy(&rest[4..len - 1]).into_owned());
+        }
+        rest = &rest[((len + 3) & !3).min(rest.len())..];
+    }
+    None
+}
+
+#[test]
+fn fresh_namespace_has_only_lo_down() {
+    let mut c = Client::new();
+    assert_eq!(c.links(), vec![(1, "lo".to_string())]);
+}
+
+#[test]
+fn veth_pair_peer_registered_first_and_default_names() {
+    let mut c = Client::new();
+    assert_eq!(ack_errno(&c.add_veth("v0", "v1")), 0);
+    assert_eq!(
+        c.links(),
+        vec![(1, "lo".into()), (2, "v1".into()), (3, "v0".into())]
+    );
+}
+
+#[test]
+fn duplicate_name_is_eexist_and_unknown_kind_is_eopnotsupp() {
+    let mut c = Client::new();
+    c.add_veth("v0", "v1");
+    assert_eq!(ack_errno(&c.add_veth("v0", "v9")), libc::EEXIST);
+    let info = nested(&[(1, cstr("nosuch"))]);
+    let r = c.send(
+        Msg::new(
+            RTM_NEWLINK,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE,
+            3,
+            &ifinfo(0, 0, 0),
+        )
+        .str(3, "x0")
+        .attr(18, &info)
+        .done(),
+    );
+    assert_eq!(ack_errno(&r), libc::EOPNOTSUPP);
+}
+
+#[test]
+fn extack_names_the_mtu_problem_with_offset() {
+    let mut c = Client::new();
+    c.host
+        .set_option(c.s, libc::SOL_NETLINK, 11, &1i32.to_ne_bytes())
+        .unwrap();
+    c.add_veth("v0", "v1");
+    let r = c.send(
+        Msg::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 4, &ifinfo(3, 0, 0))
+            .u32(4, 10)
+            .done(),
+    );
+    assert_eq!(ack_errno(&r), libc::EINVAL);
+    assert_eq!(
+        extack_msg(r.last().unwrap()).as_deref(),
+        Some("mtu less than device minimum")
+    );
+    let r = c.send(
+        Msg::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 5, &ifinfo(3, 0, 0))
+            .u32(4, 70000)
+            .done(),
+    );
+    assert_eq!(
+        extack_msg(r.last().unwrap()).as_deref(),
+        Some("mtu greater than device maximum")
+    );
+}
+
+#[test]
+fn lo_cannot_be_deleted_and_missing_link_is_enodev() {
+    let mut c = Client::new();
+    let r = c.send(Msg::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(1, 0, 0)).done());
+    assert_eq!(ack_errno(&r), libc::EOPNOTSUPP);
+    let r = c.send(
+        Msg::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(0, 0, 0))
+            .str(3, "nope")
+            .done(),
+    );
+    assert_eq!(ack_errno(&r), libc::ENODEV);
+}
+
+#[test]
+fn deleting_one_veth_end_deletes_both() {
+    let mut c = Client::new();
+    c.add_veth("v0", "v1");
+    let r = c.send(
+        Msg::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(0, 0, 0))
+            .str(3, "v1")
+            .done(),
+    );
+    assert_eq!(ack_errno(&r), 0);
+    assert_eq!(c.links(), vec![(1, "lo".into())]);
+}
+
+#[test]
+fn lo_up_adds_loopback_addresses_and_notifies_listeners() {
+    let mut c = Client::new();
+    let l = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    // RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR
+    c.host.bind(l, 0, 1 | 0x10 | 0x100).unwrap();
+    let r = c.send(Msg::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 7, &ifinfo(1, 1, 1)).done());
+    assert_eq!(ack_errno(&r), 0);
+    let events: Vec<u16> = c.drain(l).iter().map(|r| r.kind).collect();
+    assert!(events.contains(&RTM_NEWLINK));
+    assert_eq!(
+        events.iter().filter(|&&k| k == RTM_NEWADDR).count(),
+        2,
+        "{events:?}"
+    );
+    let dump =
+        c.send(Msg::new(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 8, &ifaddr(0, 0, 0)).done());
+    let addrs: Vec<&Reply> = dump.iter().filter(|r| r.kind == RTM_NEWADDR).collect();
+    assert_eq!(addrs.len(), 2);
+    assert_eq!(addrs[0].bytes[16], libc::AF_INET as u8);
+    assert_eq!(addrs[1].bytes[16], libc::AF_INET6 as u8);
+}
+
+#[test]
+fn ipv4_primary_secondary_and_delete_primary_removes_secondaries() {
+    let mut c = Client::new();
+    let add = |c: &mut Client, ip: [u8; 4], seq| {
+        c.send(
+            Msg::new(
+                RTM_NEWADDR,
+                NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+                seq,
+                &ifaddr(2, 24, 1),
+            )
+            .attr(2, &ip)
+            .attr(1, &ip)
+            .done(),
+        )
+    };
+    assert_eq!(ack_errno(&add(&mut c, [10, 0, 0, 1], 1)), 0);
+    assert_eq!(ack_errno(&add(&mut c, [10, 0, 0, 2], 2)), 0);
+    let r = add(&mut c, [10, 0, 0, 1], 3);
+    assert_eq!(ack_errno(&r), libc::EEXIST);
+    let dump =
+        c.send(Msg::new(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 4, &ifaddr(2, 0, 0)).done());
+    let flags: Vec<u8> = dump
+        .iter()
+        .filter(|r| r.kind == RTM_NEWADDR)
+        .map(|r| r.bytes[18])
+        .collect();
+    assert_eq!(flags, vec![0x80, 0x81]); // permanent; permanent|secondary
+    let r = c.send(
+        Msg::new(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, 5, &ifaddr(2, 24, 1))
+            .attr(2, &[10, 0, 0, 1])
+            .done(),
+    );
+    assert_eq!(ack_errno(&r), 0);
+    let dump =
+        c.send(Msg::new(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 6, &ifaddr(2, 0, 0)).done());
+    assert_eq!(dump.iter().filter(|r| r.kind == RTM_NEWADDR).count(), 0);
+}
+
+#[test]
+fn non_admin_gets_eperm_and_changes_nothing() {
+    let mut c = Client::new();
+    let r = c.send_as(
+        Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(1, 1, 1)).done(),
+        &USER,
+    );
+    assert_eq!(ack_errno(&r), libc::EPERM);
+    let r = c.send_as(
+        Msg::new(RTM_GETLINK, NLM_F_REQUEST, 2, &ifinfo(1, 0, 0)).done(),
+        &USER,
+    );
+    assert_eq!(r[0].kind, RTM_NEWLINK);
+    assert_eq!(
+        u32::from_ne_bytes(r[0].bytes[24..28].try_into().unwrap()) & 1,
+        0
+    );
+}
+
+#[test]
+fn strict_link_dump_header_error_is_reported_in_done() {
+    let mut c = Client::new();
+    c.host
+        .set_option(c.s, libc::SOL_NETLINK, 12, &1i32.to_ne_bytes())
+        .unwrap();
+    c.host
+        .set_option(c.s, libc::SOL_NETLINK, 11, &1i32.to_ne_bytes())
+        .unwrap();
+    let r = c.send(Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 1, &ifinfo(0, 1, 0)).done());
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].kind, NLMSG_DONE);
+    assert_eq!(r[0].errno, libc::EINVAL);
+}
+
+#[test]
+fn echo_returns_the_notification_to_the_sender() {
+    let mut c = Client::new();
+    let r = c.send(
+        Msg::new(
+            RTM_NEWLINK,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO,
+            7,
+            &ifinfo(1, 1, 1),
+        )
+        .done(),
+    );
+    assert!(r.iter().any(|m| m.kind == RTM_NEWLINK));
+    assert_eq!(ack_errno(&r), 0);
+}
+
+#[test]
+fn messages_without_request_flag_only_get_acks_when_asked() {
+    let mut c = Client::new();
+    let mut d = Msg::new(RTM_GETLINK, 0, 1, &ifinfo(1, 0, 0)).done();
+    d.extend(Msg::new(RTM_GETLINK, NLM_F_ACK, 2, &ifinfo(1, 0, 0)).done());
+    let r = c.send(d);
+    assert_eq!(r.len(), 1);
+    assert_eq!((r[0].kind, r[0].seq, r[0].errno), (NLMSG_ERROR, 2, 0));
+}
+
+#[test]
+fn unknown_type_is_eopnotsupp_and_truncated_datagram_is_silent() {
+    let mut c = Client::new();
+    let r = c.send(Msg::new(100, NLM_F_REQUEST, 1, &[0u8; 4]).done());
+    assert_eq!(ack_errno(&r), libc::EOPNOTSUPP);
+    let r = c.send(vec![40, 0, 0, 0, 18, 0, 1, 0]);
+    assert!(r.is_empty());
+}
+
+#[test]
+fn garbage_never_panics() {
+    let mut c = Client::new();
+    let mut seed = 0x1234_5678_9abc_def0u64;
+    for _ in 0..20000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = (seed % 96) as usize + 16;
+        let mut d: Vec<u8> = (0..len)
+            .map(|i| (seed >> (i % 8 * 8)) as u8 ^ i as u8)
+            .collect();
+        d[0..4].copy_from_slice(&(len as u32).to_ne_bytes());
+        d[4..6].copy_from_slice(&(16 + (seed % 8) as u16).to_ne_bytes());
+        d[6] |= 1;
+        let _ = c.host.send(c.s, &d, &ADMIN);
+        while c.host.recv(c.s, 32768).is_some() {}
+    }
+}
