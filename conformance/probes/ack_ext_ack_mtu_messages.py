@@ -1,0 +1,13 @@
+"""EXT_ACK texts for MTU bounds, on and off, with CAP_ACK."""
+sh("ip link add v0 type veth peer name v1")
+s = Sock()
+big = msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, ifinfo(index=3) + attr_u32(IFLA_NUM["MTU"], 70000))
+small = msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 2, ifinfo(index=3) + attr_u32(IFLA_NUM["MTU"], 10))
+s.talk(big)
+s.opt(NETLINK_EXT_ACK, 1)
+s.talk(big)
+s.talk(small)
+s.opt(NETLINK_CAP_ACK, 1)
+s.talk(big)
+s.opt(NETLINK_EXT_ACK, 0)
+s.talk(small)

@@ -1,0 +1,11 @@
+"""Policy violations report the offending attribute's offset (and policy) with EXT_ACK."""
+sh("ip link add v0 type veth peer name v1")
+s = Sock()
+s.opt(NETLINK_EXT_ACK, 1)
+title("IFNAME of 20 bytes")
+s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, ifinfo(index=3) + attr_u32(IFLA_NUM["TXQLEN"], 5) + attr_str(IFLA_NUM["IFNAME"], "a" * 20)))
+title("MTU of 2 bytes")
+s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 2, ifinfo(index=3) + attr(IFLA_NUM["MTU"], b"\x01\x02")))
+title("same with CAP_ACK: offset still relative to the request")
+s.opt(NETLINK_CAP_ACK, 1)
+s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 3, ifinfo(index=3) + attr(IFLA_NUM["MTU"], b"\x01\x02")))

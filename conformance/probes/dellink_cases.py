@@ -1,0 +1,12 @@
+"""RTM_DELLINK: lo (EOPNOTSUPP), missing index/name (ENODEV), by name, a veth end takes its peer."""
+sh("ip link add v0 type veth peer name v1")
+sh("ip link add br0 type bridge")
+s = Sock()
+s.opt(NETLINK_EXT_ACK, 1)
+s.talk(msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 1, ifinfo(index=1)))
+s.talk(msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 2, ifinfo(index=77)))
+s.talk(msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 3, ifinfo() + attr_str(IFLA_NUM["IFNAME"], "nope")))
+s.talk(msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 4, ifinfo() + attr_str(IFLA_NUM["IFNAME"], "br0")))
+s.talk(msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 5, ifinfo(index=2)))
+s.talk(msg(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 6, ifinfo()))
+s.talk(msg(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 7, ifinfo()))

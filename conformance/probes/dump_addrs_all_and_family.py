@@ -1,0 +1,10 @@
+"""Address dumps: all families, AF_INET, AF_INET6 (legacy rtgenmsg and ifaddrmsg)."""
+sh("ip link set lo up")
+sh("ip link add v0 type veth peer name v1")
+sh("ip addr add 192.0.2.1/24 dev v0")
+sh("ip addr add 192.0.2.2/24 dev v0")
+sh("ip addr add 2001:db8::1/64 dev v1 nodad")
+s = Sock()
+s.talk(msg(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 1, rtgen(AF_UNSPEC)))
+s.talk(msg(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 2, rtgen(AF_INET)))
+s.talk(msg(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 3, ifaddr(family=AF_INET6)))

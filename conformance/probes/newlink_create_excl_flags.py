@@ -1,0 +1,10 @@
+"""NLM_F_CREATE/EXCL: existing name with EXCL is EEXIST, without it modifies; no CREATE is ENODEV."""
+s = Sock()
+s.opt(NETLINK_EXT_ACK, 1)
+br = ifinfo() + attr_str(IFLA_NUM["IFNAME"], "br0") + linkinfo("bridge")
+s.talk(msg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, 1, br))
+s.talk(msg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, 2, br))
+s.talk(msg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_ACK, 3, br + attr_u32(IFLA_NUM["MTU"], 1400)))
+s.talk(msg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 4, ifinfo() + attr_str(IFLA_NUM["IFNAME"], "br9") + linkinfo("bridge")))
+s.talk(msg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 5, ifinfo() + attr_str(IFLA_NUM["IFNAME"], "br0") + attr_u32(IFLA_NUM["TXQLEN"], 9)))
+s.talk(msg(RTM_GETLINK, NLM_F_REQUEST, 6, ifinfo(index=2)))

@@ -1,0 +1,13 @@
+"""NETLINK_ADD_MEMBERSHIP to address groups; DROP_MEMBERSHIP stops delivery."""
+sh("ip link add v0 type veth peer name v1")
+listener = Sock()
+listener.join(RTNLGRP_IPV4_IFADDR)
+listener.join(RTNLGRP_IPV6_IFADDR)
+sh("ip addr add 192.0.2.1/24 dev v0")
+sh("ip addr add 2001:db8::1/64 dev v0 nodad")
+listener.recv()
+listener.leave(RTNLGRP_IPV4_IFADDR)
+sh("ip addr del 192.0.2.1/24 dev v0")
+listener.recv()
+listener.join(0)
+listener.join(1000)

@@ -1,0 +1,13 @@
+"""IFLA_IFALIAS (set, too long, cleared), IFLA_TXQLEN, IFLA_GROUP and a wrong-size GROUP."""
+sh("ip link add br0 type bridge")
+s = Sock()
+s.opt(NETLINK_EXT_ACK, 1)
+set_ = lambda seq, a: s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, seq, ifinfo(index=2) + a))
+set_(1, attr_str(IFLA_NUM["IFALIAS"], "core uplink"))
+set_(2, attr_str(IFLA_NUM["IFALIAS"], "x" * 300))
+set_(3, attr_u32(IFLA_NUM["TXQLEN"], 12))
+set_(4, attr_u32(IFLA_NUM["GROUP"], 7))
+set_(5, attr_u16(IFLA_NUM["GROUP"], 7))
+s.talk(msg(RTM_GETLINK, NLM_F_REQUEST, 6, ifinfo(index=2)))
+set_(7, attr(IFLA_NUM["IFALIAS"], b""))
+s.talk(msg(RTM_GETLINK, NLM_F_REQUEST, 8, ifinfo(index=2)))

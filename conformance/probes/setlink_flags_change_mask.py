@@ -1,0 +1,17 @@
+"""ifi_flags with ifi_change: a mask limits the change; zero/zero changes nothing."""
+sh("ip link add br0 type bridge")
+s = Sock()
+def get():
+    s.talk(msg(RTM_GETLINK, NLM_F_REQUEST, 99, ifinfo(index=2) + attr_u32(IFLA_NUM["EXT_MASK"], 0)))
+title("UP with change=UP")
+s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, ifinfo(index=2, flags=IFF_UP, change=IFF_UP)))
+get()
+title("PROMISC in flags, change=UP only: promisc ignored")
+s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 2, ifinfo(index=2, flags=IFF_UP | IFF_PROMISC, change=IFF_UP)))
+get()
+title("flags=0 change=0: nothing")
+s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 3, ifinfo(index=2)))
+get()
+title("flags=0 change=0xffffffff: down")
+s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 4, ifinfo(index=2, change=0xFFFFFFFF)))
+get()
