@@ -102,3 +102,48 @@ print("enobufs", seen.count("ENOBUFS"), "data_after", "data" in seen[seen.index(
         r.stdout
     );
 }
+
+#[test]
+fn select_then_blocking_receive_never_sees_a_consumed_datagram() {
+    if !need() {
+        return;
+    }
+    // select() runs natively on the socket; a datagram already returned by recv must be gone
+    // from the queue by the time the program runs again, or after the last notification a
+    // blocking recv would wait for data that select promised but that is no longer there.
+    let dir = tmpdir("select");
+    let batch = dir.join("cmds");
+    let cmds: String = (0..100)
+        .map(|i| format!("link add s{i} type dummy\n"))
+        .collect();
+    std::fs::write(&batch, cmds).expect("write batch");
+    let script = dir.join("listen.py");
+    std::fs::write(
+        &script,
+        format!(
+            r#"
+import socket, select, subprocess, sys
+if sys.argv[1:] == ["worker"]:
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    s.bind((0, 1))  # RTMGRP_LINK
+    print("ready", flush=True)
+    n = 0
+    while select.select([s], [], [], 1.0)[0]:
+        s.recv(65536)
+        n += 1
+    print(n)
+else:
+    # Many listeners make the window, if there is one, easy to hit on their last datagram.
+    ws = [subprocess.Popen([sys.executable, __file__, "worker"], stdout=subprocess.PIPE, text=True) for _ in range(16)]
+    for w in ws:
+        w.stdout.readline()
+    subprocess.run(["ip", "-batch", "{}"], check=True)
+    print(sorted(set(int(w.communicate()[0]) for w in ws)))
+"#,
+            batch.display()
+        ),
+    )
+    .expect("write script");
+    let r = exec(&["python3", script.to_str().expect("utf-8")]).expect_ok("python");
+    assert_eq!(r.stdout.trim(), "[100]");
+}

@@ -1,15 +1,18 @@
 //! The supervisor loop: receives seccomp notifications and emulates netlink socket calls.
 //!
-//! Receives use peek-copy-then-consume: the datagram is peeked, copied into the caller's
-//! memory, the call is completed, and only then is the datagram consumed — so a call
-//! interrupted by a signal loses nothing. A blocking receive with nothing to read is parked
-//! (this loop polls the socket) instead of blocking the supervisor.
+//! Receives peek, copy, then consume: the datagram is peeked and copied into the caller's
+//! memory while it stays queued, so a call found interrupted (SECCOMP_IOCTL_NOTIF_ID_VALID)
+//! loses nothing. Right before the call is completed the datagram is dequeued — the program
+//! may poll the moment it runs again and must not see it still there — and should the
+//! completion still fail (interrupted in that instant), it is stashed and served first to the
+//! next receive. A blocking receive with nothing to read is parked (this loop polls the
+//! socket) instead of blocking the supervisor.
 
 use super::kernel::{self, Errno, Notifier, read_i32, read_mem, write_mem, write_u32};
 use crate::server::daemon::Connector;
 use crate::server::proto::{self, Hello, Reply, Request, Welcome};
 use crate::server::sys;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::ops::Range;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
@@ -60,6 +63,8 @@ pub struct Supervisor {
     parked: Vec<Parked>,
     prune_at: usize,
     buf: Vec<u8>,
+    /// Datagrams dequeued for a call that was interrupted before it could return them.
+    stash: HashMap<u64, VecDeque<Vec<u8>>>,
 }
 
 impl Supervisor {
@@ -73,6 +78,7 @@ impl Supervisor {
             parked: Vec::new(),
             prune_at: 1024,
             buf: vec![0; 64 * 1024],
+            stash: HashMap::new(),
         }
     }
 
@@ -602,7 +608,7 @@ impl Supervisor {
         }
         match got {
             Some(v) => {
-                self.finish(n.id, file, flags, v);
+                self.finish(n.id, file, inode, flags, v);
                 Ok(Outcome::Done)
             }
             None if nonblock => Err(libc::EAGAIN),
@@ -610,11 +616,38 @@ impl Supervisor {
         }
     }
 
-    /// After the answer reached the caller, consume the datagram (unless it peeked).
-    fn finish(&mut self, id: u64, file: &OwnedFd, flags: i32, v: i64) {
-        if self.notifier.reply(id, v) && flags & libc::MSG_PEEK == 0 {
-            let _ = sys::recv(file.as_raw_fd(), &mut [0u8; 1], libc::MSG_DONTWAIT);
+    /// Completes a receive whose datagram was copied out. The datagram is dequeued first:
+    /// once the caller runs again it may poll, and must not see it still queued. Should the
+    /// call have been interrupted in the meantime, the datagram is stashed for the next one.
+    fn finish(&mut self, id: u64, file: &OwnedFd, inode: u64, flags: i32, v: i64) {
+        if flags & libc::MSG_PEEK != 0 {
+            self.notifier.reply(id, v);
+            return;
         }
+        let d = self.take(inode, file.as_raw_fd());
+        if !self.notifier.reply(id, v)
+            && let Some(d) = d
+        {
+            self.stash.entry(inode).or_default().push_front(d);
+        }
+    }
+
+    /// Dequeues the next datagram of a socket: a stashed one, else the connection's.
+    fn take(&mut self, inode: u64, fd: RawFd) -> Option<Vec<u8>> {
+        if let Some(q) = self.stash.get_mut(&inode)
+            && let Some(d) = q.pop_front()
+        {
+            if q.is_empty() {
+                self.stash.remove(&inode);
+            }
+            return Some(d);
+        }
+        let mut b = [0u8; 1];
+        let full = sys::recv(fd, &mut b, libc::MSG_PEEK | libc::MSG_DONTWAIT).ok()?;
+        let mut d = vec![0u8; full];
+        let n = sys::recv(fd, &mut d, libc::MSG_DONTWAIT).ok()?;
+        d.truncate(n);
+        Some(d)
     }
 
     fn do_recvmmsg(
@@ -658,7 +691,7 @@ impl Supervisor {
                     }
                     got += 1;
                     if got < vlen && self.notifier.valid(n.id) {
-                        let _ = sys::recv(file.as_raw_fd(), &mut [0u8; 1], libc::MSG_DONTWAIT);
+                        self.take(inode, file.as_raw_fd());
                     } else {
                         unconsumed = true;
                         break;
@@ -685,7 +718,7 @@ impl Supervisor {
             };
         }
         if unconsumed {
-            self.finish(n.id, file, 0, got as i64);
+            self.finish(n.id, file, inode, 0, got as i64);
         } else {
             self.notifier.reply(n.id, got as i64);
         }
@@ -758,18 +791,25 @@ impl Supervisor {
             self.buf.resize(want, 0);
         }
         let fd = file.as_raw_fd();
-        let full = match sys::recv(
-            fd,
-            &mut self.buf[..want],
-            libc::MSG_PEEK | libc::MSG_DONTWAIT,
-        ) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
-            Err(e) => return Err(e.raw_os_error().unwrap_or(libc::EIO)),
+        let stashed = self.stash.get(&inode).and_then(|q| q.front());
+        let full = if let Some(d) = stashed {
+            let n = d.len().min(want);
+            self.buf[..n].copy_from_slice(&d[..n]);
+            d.len()
+        } else {
+            match sys::recv(
+                fd,
+                &mut self.buf[..want],
+                libc::MSG_PEEK | libc::MSG_DONTWAIT,
+            ) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
+                Err(e) => return Err(e.raw_os_error().unwrap_or(libc::EIO)),
+            }
         };
         if full > 0 && full < proto::NLMSG_HDRLEN {
             // The overrun marker: one ENOBUFS, and it is gone (like sk_err), even on peek.
-            let _ = sys::recv(fd, &mut [0u8; 1], libc::MSG_DONTWAIT);
+            self.take(inode, fd);
             return Err(libc::ENOBUFS);
         }
         let copied = full.min(want);
@@ -781,7 +821,7 @@ impl Supervisor {
         if let Err(e) = written {
             // Linux drops a datagram it failed to copy out (unless peeking).
             if flags & libc::MSG_PEEK == 0 {
-                let _ = sys::recv(fd, &mut [0u8; 1], libc::MSG_DONTWAIT);
+                self.take(inode, fd);
             }
             return Err(e);
         }
@@ -919,6 +959,8 @@ impl Supervisor {
                 .filter_map(|c| c.try_into().ok().map(u32::from_le_bytes))
                 .collect();
             self.socks.retain(|_, s| alive.contains(&s.token));
+            let socks = &self.socks;
+            self.stash.retain(|inode, _| socks.contains_key(inode));
         }
         self.prune_at = (self.socks.len() * 2).max(1024);
     }
