@@ -128,6 +128,7 @@ fn main() -> ExitCode {
 }
 
 fn serve(socket: &Path, config: Config) -> Result<(), String> {
+    raise_fd_limit();
     let server = Server::new(config)?;
     let sigfd = exec::signal_fd(&[libc::SIGINT, libc::SIGTERM])
         .map_err(|e| format!("cannot set up signal handling: {e}"))?;
@@ -165,4 +166,16 @@ fn prepare_socket_path(socket: &Path) -> Result<(), String> {
     }
     std::fs::remove_file(socket)
         .map_err(|e| format!("cannot remove stale socket {}: {e}", socket.display()))
+}
+
+/// Every client connection is a descriptor: allow as many as the hard limit permits.
+fn raise_fd_limit() {
+    // SAFETY: rlimit is plain data; getrlimit/setrlimit with valid pointers.
+    unsafe {
+        let mut rl: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) == 0 && rl.rlim_cur < rl.rlim_max {
+            rl.rlim_cur = rl.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &rl);
+        }
+    }
 }

@@ -152,3 +152,31 @@ fn bad_arguments_get_the_same_errors_as_from_the_kernel() {
         emulated.stdout.lines().count()
     );
 }
+
+#[test]
+fn a_reopened_socket_gets_the_process_id_again() {
+    if !have("python3") {
+        skip("python3 is not installed");
+        return;
+    }
+    // Linux frees a port id at close(); the next socket of the process autobinds to its pid.
+    let r = exec(&[
+        "python3",
+        "-c",
+        "import socket, os\n\
+         ok = []\n\
+         for i in range(20):\n\
+         \x20   s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)\n\
+         \x20   s.bind((0, 0))\n\
+         \x20   ok.append(s.getsockname()[0] == os.getpid())\n\
+         \x20   s.close()\n\
+         print(all(ok))\n\
+         s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)\n\
+         try:\n\
+         \x20   s.shutdown(socket.SHUT_RDWR)\n\
+         except OSError as e:\n\
+         \x20   print(os.strerror(e.errno))",
+    ])
+    .expect_ok("python");
+    assert_eq!(r.stdout, "True\nOperation not supported\n");
+}

@@ -15,7 +15,7 @@ use super::sys::{self, EventFd};
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -83,9 +83,26 @@ impl Connector {
     }
 }
 
+/// A server running on a thread of this process (`nlroute exec` without --socket).
+pub struct Embedded {
+    wake: Arc<EventFd>,
+    done: mpsc::Receiver<()>,
+}
+
+impl Embedded {
+    /// Stops the server once every [`Connector`] to it is dropped: it first handles the
+    /// requests already sent (a program may exit right after a send, as the kernel would
+    /// have applied it during the call) and saves the state. Waits at most `limit`.
+    pub fn finish(self, limit: Duration) {
+        self.wake.wake();
+        let _ = self.done.recv_timeout(limit);
+    }
+}
+
 /// Starts a server on its own thread and returns how to reach it.
-pub fn spawn_embedded(server: Server) -> io::Result<Connector> {
+pub fn spawn_embedded(server: Server) -> io::Result<(Connector, Embedded)> {
     let (tx, rx) = mpsc::channel();
+    let (done_tx, done) = mpsc::channel();
     let wake = Arc::new(EventFd::new()?);
     let accept = Accept::Channel(rx, wake.clone());
     std::thread::Builder::new()
@@ -94,8 +111,12 @@ pub fn spawn_embedded(server: Server) -> io::Result<Connector> {
             if let Err(e) = server.run(accept, None) {
                 error!("embedded server failed: {e}");
             }
+            let _ = done_tx.send(());
         })?;
-    Ok(Connector::Embedded(tx, wake))
+    Ok((
+        Connector::Embedded(tx, wake.clone()),
+        Embedded { wake, done },
+    ))
 }
 
 /// Largest request datagram accepted (Linux caps a netlink send at the sender's sndbuf).
@@ -109,6 +130,11 @@ const ROUND_BUDGET: usize = 64;
 const DATA_SNDBUF: i32 = 4096;
 /// Truesize overhead allowance of one datagram in a unix socket.
 const SKB_OVERHEAD: usize = 1024;
+/// Most datagrams drained from a data connection before a control operation: more than its
+/// socket can queue, yet a bound if its other writers keep sending.
+const DRAIN_LIMIT: usize = 1024;
+/// How long to stop accepting after accept() failed (out of descriptors).
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// Retry interval for persisting after a failed write (full disk, ...).
 const PERSIST_RETRY: Duration = Duration::from_secs(1);
 
@@ -146,31 +172,29 @@ pub struct Server {
     by_token: HashMap<u32, u64>,
     by_sock: HashMap<SockId, u64>,
     next_token: u32,
-    persisted: u64,
+    store: Option<state::Store>,
     persist_failed_at: Option<Instant>,
+    /// Seeds the engine's random choices per request, so the journal can replay them.
+    rng: u64,
     buf: Vec<u8>,
 }
 
 impl Server {
     /// A server over a fresh namespace, or over the state in `config.state_file`.
     pub fn new(config: Config) -> Result<Server, String> {
-        let host = match &config.state_file {
-            Some(p) => match state::load(p)? {
-                Some(h) => {
-                    info!("loaded state from {}", p.display());
-                    h
-                }
-                None => {
-                    info!(
-                        "no state file at {} yet; starting with a fresh stack",
-                        p.display()
-                    );
-                    Host::new()
-                }
-            },
-            None => Host::new(),
+        let (store, host) = match &config.state_file {
+            Some(p) => {
+                let (store, host) = state::Store::open(p)?;
+                info!("state kept in {}", p.display());
+                (Some(store), host)
+            }
+            None => (None, Host::new()),
         };
-        let persisted = host.generation();
+        let rng = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
+            | 1;
         Ok(Server {
             host,
             config,
@@ -179,8 +203,9 @@ impl Server {
             by_token: HashMap::new(),
             by_sock: HashMap::new(),
             next_token: 1,
-            persisted,
+            store,
             persist_failed_at: None,
+            rng,
             buf: vec![0; MAX_DATAGRAM],
         })
     }
@@ -191,6 +216,7 @@ impl Server {
         let mut pfds: Vec<libc::pollfd> = Vec::new();
         let mut ids: Vec<u64> = Vec::new();
         let mut channel_open = true;
+        let mut accept_paused_until: Option<Instant> = None;
         loop {
             pfds.clear();
             ids.clear();
@@ -198,7 +224,12 @@ impl Server {
                 Accept::Listener(fd) => fd.as_raw_fd(),
                 Accept::Channel(_, wake) => wake.fd(),
             };
-            pfds.push(sys::pollfd(accept_fd, libc::POLLIN));
+            // While out of descriptors, a pending connection would wake every poll: back off.
+            let accepting = accept_paused_until.is_none_or(|t| Instant::now() >= t);
+            pfds.push(sys::pollfd(
+                if accepting { accept_fd } else { -1 },
+                libc::POLLIN,
+            ));
             pfds.push(sys::pollfd(stop.unwrap_or(-1), libc::POLLIN));
             for (id, c) in &self.conns {
                 let mut ev = libc::POLLIN | libc::POLLRDHUP;
@@ -210,7 +241,14 @@ impl Server {
                 pfds.push(sys::pollfd(c.fd.as_raw_fd(), ev));
                 ids.push(*id);
             }
-            let timeout = self.poll_timeout();
+            let mut timeout = self.poll_timeout();
+            if !accepting {
+                timeout = if timeout < 0 {
+                    ACCEPT_PAUSE.as_millis() as i32
+                } else {
+                    timeout.min(ACCEPT_PAUSE.as_millis() as i32)
+                };
+            }
             sys::poll(&mut pfds, timeout)?;
 
             if pfds[1].revents != 0 {
@@ -229,8 +267,9 @@ impl Server {
                                 Ok(Some(fd)) => self.add_conn(fd),
                                 Ok(None) => break,
                                 Err(e) => {
-                                    // EMFILE and friends: log and keep serving the others.
-                                    warn!("accept failed: {e}");
+                                    // EMFILE and friends: keep serving the others.
+                                    warn!("accept failed: {e}; pausing new connections");
+                                    accept_paused_until = Some(Instant::now() + ACCEPT_PAUSE);
                                     break;
                                 }
                             }
@@ -257,9 +296,21 @@ impl Server {
                     }
                 }
             }
+            // Connections that were closed go first: their close happened before anything
+            // that other connections ask now (a process that closes its netlink socket and
+            // opens another must find its port id free again, as on Linux).
+            let hup = libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP;
             for (i, id) in ids.iter().enumerate() {
                 let re = pfds[i + 2].revents;
-                if re & (libc::POLLIN | libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP) != 0 {
+                if re & hup != 0 {
+                    self.read_conn(*id, DRAIN_LIMIT, re);
+                    self.kill(*id);
+                }
+            }
+            self.reap();
+            for (i, id) in ids.iter().enumerate() {
+                let re = pfds[i + 2].revents;
+                if re & hup == 0 && re & libc::POLLIN != 0 {
                     self.read_conn(*id, ROUND_BUDGET, re);
                 }
                 if re & libc::POLLOUT != 0
@@ -283,7 +334,14 @@ impl Server {
             }
             self.flush_all();
             self.reap();
-            if !channel_open && self.conns.is_empty() {
+            if !channel_open {
+                // The embedding process is done: handle what was sent, save, and stop.
+                let ids: Vec<u64> = self.conns.keys().copied().collect();
+                for id in ids {
+                    self.read_conn(id, DRAIN_LIMIT, 0);
+                }
+                self.persist_if_changed();
+                self.flush_all();
                 return Ok(());
             }
         }
@@ -398,6 +456,14 @@ impl Server {
                 // Errors from send are the netlink socket's own (e.g. EMSGSIZE); a client on
                 // a seqpacket connection has no way to receive them, as Linux reports them
                 // only to the sender's sendmsg call. They are logged.
+                // A fresh seed per request, recorded with it, makes the journal replayable.
+                self.rng ^= self.rng << 13;
+                self.rng ^= self.rng >> 7;
+                self.rng ^= self.rng << 17;
+                let seed = self.rng;
+                if self.store.is_some() {
+                    self.host.stack_mut().seed(seed);
+                }
                 if let Err(e) = self.host.send(sock, datagram, &cred) {
                     debug!("connection {id}: send failed with errno {e}");
                 }
@@ -405,6 +471,9 @@ impl Server {
                 let after = self.host.generation();
                 if after != before {
                     d.changed = true;
+                    if let Some(store) = &mut self.store {
+                        store.record(&cred, seed, datagram);
+                    }
                     info!(
                         "change by pid {} uid {}: {} (generation {after})",
                         cred.pid,
@@ -514,7 +583,7 @@ impl Server {
             return Reply::error(libc::EBADF);
         }
         // Requests sent before this operation come first, as on Linux.
-        self.read_conn(data_id, usize::MAX, 0);
+        self.read_conn(data_id, DRAIN_LIMIT, 0);
         let Some(Conn {
             kind: Kind::Data(d),
             ..
@@ -566,25 +635,16 @@ impl Server {
         }
     }
 
-    /// Saves the state if it changed. On failure the connections that made this round's
-    /// changes are dropped unacknowledged (their changes may or may not survive a crash,
-    /// which is what "unacknowledged" allows) and saving is retried.
+    /// Puts this round's journaled changes on disk. On failure the connections that made
+    /// them are dropped unacknowledged (their changes may or may not survive a crash, which
+    /// is what "unacknowledged" allows) and writing is retried.
     fn persist_if_changed(&mut self) {
-        let Some(path) = &self.config.state_file else {
-            for c in self.conns.values_mut() {
-                if let Kind::Data(d) = &mut c.kind {
-                    d.changed = false;
-                }
-            }
-            return;
+        let result = match &mut self.store {
+            Some(store) if store.has_pending() => store.commit(&self.host),
+            _ => Ok(()),
         };
-        let generation = self.host.generation();
-        if generation == self.persisted {
-            return;
-        }
-        match state::save(path, &self.host) {
+        match result {
             Ok(()) => {
-                self.persisted = generation;
                 self.persist_failed_at = None;
                 for c in self.conns.values_mut() {
                     if let Kind::Data(d) = &mut c.kind {
@@ -593,6 +653,7 @@ impl Server {
                 }
             }
             Err(e) => {
+                let path = self.config.state_file.as_deref().unwrap_or(Path::new("?"));
                 error!(
                     "cannot save state to {}: {e}; changes are not acknowledged until it works",
                     path.display()

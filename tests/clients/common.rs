@@ -247,3 +247,150 @@ pub fn seqpacket_connect(path: &Path) -> Option<std::os::fd::OwnedFd> {
         (r == 0).then_some(fd)
     }
 }
+
+// ---- Raw netlink over the server protocol (no exec), for serve tests ----
+
+use nlroute::server::proto::{DataHello, Hello, Welcome};
+use std::collections::BTreeSet;
+use std::os::fd::{AsRawFd, OwnedFd};
+
+pub const RTM_NEWLINK: u16 = 16;
+pub const RTM_GETLINK: u16 = 18;
+pub const NLMSG_ERROR: u16 = 2;
+pub const NLMSG_DONE: u16 = 3;
+pub const IFLA_IFNAME: u16 = 3;
+pub const IFLA_LINKINFO: u16 = 18;
+pub const IFLA_INFO_KIND: u16 = 1;
+
+pub fn attr(ty: u16, payload: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.extend_from_slice(&((4 + payload.len()) as u16).to_ne_bytes());
+    v.extend_from_slice(&ty.to_ne_bytes());
+    v.extend_from_slice(payload);
+    while v.len() % 4 != 0 {
+        v.push(0);
+    }
+    v
+}
+
+pub fn message(ty: u16, flags: u16, seq: u32, body: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.extend_from_slice(&((16 + body.len()) as u32).to_ne_bytes());
+    v.extend_from_slice(&ty.to_ne_bytes());
+    v.extend_from_slice(&flags.to_ne_bytes());
+    v.extend_from_slice(&seq.to_ne_bytes());
+    v.extend_from_slice(&0u32.to_ne_bytes());
+    v.extend_from_slice(body);
+    v
+}
+
+/// RTM_NEWLINK creating a dummy link, as `ip link add NAME type dummy` sends it.
+pub fn new_dummy(seq: u32, name: &str) -> Vec<u8> {
+    let mut body = vec![0u8; 16]; // struct ifinfomsg
+    let mut n = name.as_bytes().to_vec();
+    n.push(0);
+    body.extend(attr(IFLA_IFNAME, &n));
+    body.extend(attr(IFLA_LINKINFO, &attr(IFLA_INFO_KIND, b"dummy\0")));
+    let flags = libc::NLM_F_REQUEST | libc::NLM_F_ACK | libc::NLM_F_CREATE | libc::NLM_F_EXCL;
+    message(RTM_NEWLINK, flags as u16, seq, &body)
+}
+
+/// A netlink socket opened directly over the server protocol (no exec).
+pub fn raw_socket(socket: &Path) -> OwnedFd {
+    let fd = seqpacket_connect(socket).expect("connect to server");
+    let hello = Hello::Data(DataHello {
+        pid: std::process::id(),
+        sock_type: libc::SOCK_RAW,
+        protocol: libc::NETLINK_ROUTE,
+        uid: 0,
+        gid: 0,
+    });
+    send(&fd, &hello.encode()).expect("handshake");
+    let w = Welcome::decode(&recv(&fd).expect("welcome")).expect("welcome format");
+    assert_eq!(w.status, 0);
+    fd
+}
+
+pub fn send(fd: &OwnedFd, b: &[u8]) -> std::io::Result<()> {
+    // SAFETY: sending from a valid slice.
+    let r = unsafe {
+        libc::send(
+            fd.as_raw_fd(),
+            b.as_ptr().cast(),
+            b.len(),
+            libc::MSG_NOSIGNAL,
+        )
+    };
+    if r < 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+pub fn recv(fd: &OwnedFd) -> Option<Vec<u8>> {
+    let mut b = vec![0u8; 65536];
+    // SAFETY: receiving into a valid buffer.
+    let n = unsafe { libc::recv(fd.as_raw_fd(), b.as_mut_ptr().cast(), b.len(), 0) };
+    if n <= 0 {
+        return None;
+    }
+    b.truncate(n as usize);
+    Some(b)
+}
+
+/// (type, seq, payload) of each message in a datagram.
+pub fn messages(d: &[u8]) -> Vec<(u16, u32, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut off = 0;
+    while off + 16 <= d.len() {
+        let len = u32::from_ne_bytes(d[off..off + 4].try_into().expect("4")) as usize;
+        if len < 16 || off + len > d.len() {
+            break;
+        }
+        let ty = u16::from_ne_bytes([d[off + 4], d[off + 5]]);
+        let seq = u32::from_ne_bytes(d[off + 8..off + 12].try_into().expect("4"));
+        out.push((ty, seq, d[off + 16..off + len].to_vec()));
+        off += (len + 3) & !3;
+    }
+    out
+}
+
+/// Link names from a full RTM_GETLINK dump over a raw socket.
+pub fn dump_link_names(socket: &Path) -> BTreeSet<String> {
+    let fd = raw_socket(socket);
+    let req = message(
+        RTM_GETLINK,
+        (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16,
+        1,
+        &[0u8; 16],
+    );
+    send(&fd, &req).expect("dump request");
+    let mut names = BTreeSet::new();
+    loop {
+        let d = recv(&fd).expect("dump reply");
+        for (ty, _, p) in messages(&d) {
+            match ty {
+                NLMSG_DONE => return names,
+                NLMSG_ERROR => panic!("dump failed: {p:?}"),
+                RTM_NEWLINK => {
+                    let mut off = 16;
+                    while off + 4 <= p.len() {
+                        let alen = u16::from_ne_bytes([p[off], p[off + 1]]) as usize;
+                        let aty = u16::from_ne_bytes([p[off + 2], p[off + 3]]);
+                        if alen < 4 || off + alen > p.len() {
+                            break;
+                        }
+                        if aty == IFLA_IFNAME {
+                            let s = &p[off + 4..off + alen];
+                            let s = s.split(|c| *c == 0).next().unwrap_or(s);
+                            names.insert(String::from_utf8_lossy(s).into_owned());
+                        }
+                        off += (alen + 3) & !3;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -213,6 +213,10 @@ impl Supervisor {
             self.notifier.pass(n.id);
             return;
         };
+        if nr == libc::SYS_shutdown {
+            self.notifier.fail(n.id, libc::EOPNOTSUPP);
+            return;
+        }
         if nr == libc::SYS_dup || nr == libc::SYS_fcntl {
             self.do_dup(&n, &file);
             return;

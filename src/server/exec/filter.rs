@@ -49,6 +49,8 @@ pub const FD_SYSCALLS: &[libc::c_long] = &[
     // (Python's socket(fileno=os.dup(fd)) does this, e.g. in pyroute2).
     libc::SYS_dup,
     libc::SYS_fcntl,
+    // Netlink sockets have no shutdown (EOPNOTSUPP); a unix socket would half-close.
+    libc::SYS_shutdown,
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -24,6 +24,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::Duration;
 
 pub struct Options {
     /// A running `nlroute serve` to attach to; None runs an embedded server.
@@ -64,20 +65,21 @@ pub fn run(opts: Options) -> Result<i32, String> {
     ])
     .map_err(|e| format!("cannot set up signal handling: {e}"))?;
 
-    let connector = match &opts.socket {
+    let (connector, embedded) = match &opts.socket {
         Some(path) => {
             let c = Connector::Path(path.clone());
             // Fail now, with a useful message, rather than at the program's first socket().
             drop(c.connect().map_err(|e| e.to_string())?);
-            c
+            (c, None)
         }
         None => {
             let server = Server::new(Config {
                 state_file: opts.state.clone(),
                 ..Config::default()
             })?;
-            daemon::spawn_embedded(server)
-                .map_err(|e| format!("cannot start the embedded server: {e}"))?
+            let (c, e) = daemon::spawn_embedded(server)
+                .map_err(|e| format!("cannot start the embedded server: {e}"))?;
+            (c, Some(e))
         }
     };
 
@@ -140,8 +142,14 @@ pub fn run(opts: Options) -> Result<i32, String> {
     drop(parent_end);
 
     let mut sup = emulate::Supervisor::new(Notifier(listener), connector, range);
-    sup.run(child.id() as libc::pid_t, sigfd)
-        .map_err(|e| format!("supervisor failed: {e}"))
+    let status = sup
+        .run(child.id() as libc::pid_t, sigfd)
+        .map_err(|e| format!("supervisor failed: {e}"));
+    drop(sup);
+    if let Some(e) = embedded {
+        e.finish(Duration::from_secs(5));
+    }
+    status
 }
 
 /// Blocks `signals` in this thread (and threads started later) and returns a signalfd for them.
