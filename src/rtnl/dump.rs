@@ -153,8 +153,9 @@ impl Dump {
         if !finished {
             return;
         }
-        // NLMSG_DONE shares the last part's datagram when it fits, as in netlink_dump.
-        if w.len() + 20 + 64 > budget && !w.is_empty() {
+        // A dump callback that wrote messages returns their length, so netlink_dump sends
+        // NLMSG_DONE only on the next call, in a datagram of its own.
+        if !w.is_empty() {
             return self.finish_later();
         }
         self.write_done(w, flags, ext_ack);

@@ -559,10 +559,26 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
     }
     if flags & NLM_F_CREATE == 0 {
         let link_specified = ifm.index > 0 || named(&attrs);
-        if link_specified || !attrs.has(IFLA_GROUP) {
+        let Some(group) = attrs.get(IFLA_GROUP).and_then(|a| a.u32_prefix()) else {
+            return Err(NlError::errno(libc::ENODEV));
+        };
+        if link_specified {
             return Err(NlError::errno(libc::ENODEV));
         }
-        return Err(NlError::errno(libc::ENODEV));
+        // rtnl_group_changelink: the changes apply to every link of the group.
+        let members: Vec<u32> = stack
+            .ns(req.ns)
+            .links
+            .values()
+            .filter(|l| l.group == group)
+            .map(|l| l.ifindex)
+            .collect();
+        let mut ch = changes_from(&ifm, &attrs)?;
+        ch.name = None;
+        for idx in members {
+            change(stack, req, idx, &ch, data.as_ref(), &loc, out)?;
+        }
+        return Ok(Reply::Ack);
     }
     if attrs.has(IFLA_MAP) || attrs.has(IFLA_PROTINFO) {
         return Err(NlError::errno(libc::EOPNOTSUPP));
@@ -879,6 +895,12 @@ pub fn set(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
 pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let (ifm, attrs) = parse_request(req)?;
     let ns = stack.ns(req.ns);
+    if ifm.index <= 0
+        && !named(&attrs)
+        && let Some(group) = attrs.get(IFLA_GROUP).and_then(|a| a.u32_prefix())
+    {
+        return del_group(stack, req, group, out);
+    }
     let link = if ifm.index > 0 {
         ns.link(ifm.index as u32)
     } else if named(&attrs) {
@@ -891,6 +913,42 @@ pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
     stack
         .delete_link(req.ns, ifindex, &mut events)
         .map_err(|e| stack_error(e, |_| None))?;
+    push_events(out, events, req);
+    Ok(Reply::Ack)
+}
+
+/// rtnl_group_dellink: every link of the group goes, unless one of them cannot be deleted.
+fn del_group(
+    stack: &mut Stack,
+    req: &Request<'_>,
+    group: u32,
+    out: &mut Vec<Caused>,
+) -> Result<Reply, NlError> {
+    let members: Vec<u32> = stack
+        .ns(req.ns)
+        .links
+        .values()
+        .filter(|l| l.group == group)
+        .map(|l| l.ifindex)
+        .collect();
+    let undeletable = members.iter().any(|&i| {
+        stack
+            .ns(req.ns)
+            .link(i)
+            .is_some_and(|l| matches!(l.kind, Kind::Loopback))
+    });
+    if undeletable {
+        return Err(NlError::errno(libc::EOPNOTSUPP));
+    }
+    let mut events = Vec::new();
+    for idx in members {
+        // A veth peer may already be gone with its other end.
+        if stack.ns(req.ns).link(idx).is_some() {
+            stack
+                .delete_link(req.ns, idx, &mut events)
+                .map_err(|e| stack_error(e, |_| None))?;
+        }
+    }
     push_events(out, events, req);
     Ok(Reply::Ack)
 }

@@ -285,7 +285,8 @@ impl Host {
         if level != SOL_NETLINK {
             return Err(libc::ENOPROTOOPT);
         }
-        let v = int.ok_or(libc::EINVAL)?;
+        // netlink_setsockopt reads the value only when optlen holds an int; shorter is 0.
+        let v = int.unwrap_or(0);
         let on = v != 0;
         match name {
             NETLINK_ADD_MEMBERSHIP | NETLINK_DROP_MEMBERSHIP => {

@@ -160,10 +160,14 @@ impl Stack {
         addr.tstamp = now;
         let list = link.addrs_mut(addr.family);
         if addr.family == AF_INET {
-            if list
+            if let Some(primary) = list
                 .iter()
-                .any(|a| !a.is_secondary() && same_subnet4(a, addr.prefixlen, &addr.local))
+                .find(|a| !a.is_secondary() && same_subnet4(a, addr.prefixlen, &addr.local))
             {
+                // A secondary must share its primary's scope (__inet_insert_ifa).
+                if primary.scope != addr.scope {
+                    return Err(Error::new(libc::EINVAL, "ipv4: Invalid scope value"));
+                }
                 addr.flags |= IFA_F_SECONDARY;
             }
             insert4(list, addr.clone());

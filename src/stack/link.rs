@@ -125,14 +125,19 @@ impl Link {
     }
 
     /// The operational state Linux's link watch would settle on (rfc2863_policy).
-    pub fn derive_operstate(&self) -> u8 {
+    pub fn derive_operstate(&self, ns: &Namespace) -> u8 {
+        self.operstate_with(self.carrier, ns)
+    }
+
+    /// The operational state for a given carrier.
+    fn operstate_with(&self, carrier: bool, ns: &Namespace) -> u8 {
         if !self.is_up() {
             return IF_OPER_DOWN;
         }
-        if !self.kind.ops().reports_operstate() {
+        if !self.kind.ops().reports_operstate(self, ns) {
             return IF_OPER_UNKNOWN;
         }
-        if !self.carrier {
+        if !carrier {
             return if self.iflink().is_some() {
                 IF_OPER_LOWERLAYERDOWN
             } else {
@@ -150,6 +155,7 @@ pub fn refresh(ns: &mut Namespace, ifindex: u32) -> bool {
         return false;
     };
     let carrier = link.kind.ops().carrier(link, ns);
+    let operstate = link.operstate_with(carrier, ns);
     let link = match ns.link_mut(ifindex) {
         Some(l) => l,
         None => return false,
@@ -164,7 +170,6 @@ pub fn refresh(ns: &mut Namespace, ifindex: u32) -> bool {
         }
         changed = true;
     }
-    let operstate = link.derive_operstate();
     if operstate != link.operstate {
         link.operstate = operstate;
         changed = true;

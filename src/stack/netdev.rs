@@ -138,7 +138,7 @@ impl Stack {
                 ));
             }
             if link.flags & IFF_LOOPBACK != 0 {
-                return Err(Error::new(libc::EINVAL, "Can not enslave loopback device"));
+                return Err(Error::errno(libc::EINVAL));
             }
         }
         if let Some((flags, change)) = ch.flags {
@@ -331,7 +331,7 @@ impl Stack {
     fn bridge_follow_ports(&mut self, ns: NsId, idx: u32, events: &mut Vec<Event>) {
         let nsr = self.ns(ns);
         let Some(br) = nsr.link(idx) else { return };
-        if !br.kind.is_bridge() || br.address_set {
+        if !br.kind.is_bridge() {
             return;
         }
         let lowest = nsr
@@ -340,12 +340,27 @@ impl Stack {
             .filter(|p| p.master == Some(idx))
             .map(|p| p.address.clone())
             .min();
-        if let Some(mac) = lowest
-            && mac != br.address
+        let has_ports = lowest.is_some();
+        let had_ports = matches!(&br.kind, Kind::Bridge(c) if c.had_ports);
+        // Without ports the bridge id, and so the MAC, falls back to all zeroes.
+        let mac = match lowest {
+            Some(mac) => mac,
+            None if had_ports => vec![0; 6],
+            None => br.address.clone(),
+        };
+        let new_mac = !br.address_set && mac != br.address;
+        if let Some(Link {
+            kind: Kind::Bridge(c),
+            address,
+            ..
+        }) = self.ns_mut(ns).link_mut(idx)
         {
-            if let Some(br) = self.ns_mut(ns).link_mut(idx) {
-                br.address = mac;
+            c.had_ports |= has_ports;
+            if new_mac {
+                *address = mac;
             }
+        }
+        if new_mac {
             self.changed(ns);
             if let Some(l) = self.ns(ns).link(idx) {
                 events.push(Event::NewLink(Box::new(l.clone()), 0));

@@ -99,8 +99,8 @@ mod tests {
 
     #[test]
     fn splits_aligned_messages_in_order() {
-        let mut d = msg(20, 18);
-        d.extend_from_slice(&[0; 4]); // padding to 24
+        let mut d = msg(18, 18);
+        d.extend_from_slice(&[0; 2]); // padding to 20
         d.extend(msg(16, 22));
         let kinds: Vec<u16> = MessageIter::new(&d).map(|m| m.header.kind).collect();
         assert_eq!(kinds, vec![18, 22]);

@@ -20,6 +20,10 @@ pub struct BridgeConf {
     pub vlan_filtering: u8,
     pub group_fwd_mask: u16,
     pub mcast_snooping: u8,
+    /// Whether a port was ever attached: an empty bridge keeps carrier until its first
+    /// port, and loses carrier and MAC when the last one leaves.
+    #[serde(default)]
+    pub had_ports: bool,
 }
 
 impl Default for BridgeConf {
@@ -34,6 +38,7 @@ impl Default for BridgeConf {
             vlan_filtering: 0,
             group_fwd_mask: 0,
             mcast_snooping: 1,
+            had_ports: false,
         }
     }
 }
@@ -92,6 +97,10 @@ const IFLA_BR_FDB_MAX_LEARNED: u16 = 49;
 /// All BR_BOOLOPT_* bits this kernel knows (the mask in IFLA_BR_MULTI_BOOLOPT).
 const BR_BOOLOPT_MASK: u32 = 0x1f;
 
+fn has_ports(link: &Link, ns: &Namespace) -> bool {
+    ns.links.values().any(|p| p.master == Some(link.ifindex))
+}
+
 /// The 8-byte bridge id: priority then MAC (struct ifla_bridge_id).
 fn bridge_id(priority: u16, mac: &[u8]) -> [u8; 8] {
     let mut id = [0u8; 8];
@@ -109,12 +118,26 @@ impl LinkOps for Bridge {
     fn tso_max_size(&self) -> u32 {
         65536
     }
+    /// A bridge without ports keeps the carrier it has from open; with ports, carrier
+    /// follows whether any port runs (br_port_carrier_check).
+    /// Registered with carrier on, then turned off by the driver (one carrier-down change).
+    fn initial_carrier(&self) -> bool {
+        true
+    }
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
-        link.is_up()
-            && ns
-                .links
-                .values()
-                .any(|p| p.master == Some(link.ifindex) && p.is_up() && p.carrier)
+        if !link.is_up() {
+            return false;
+        }
+        let mut ports = ns
+            .links
+            .values()
+            .filter(|p| p.master == Some(link.ifindex))
+            .peekable();
+        let had_ports = matches!(&link.kind, Kind::Bridge(c) if c.had_ports);
+        (ports.peek().is_none() && !had_ports) || ports.any(|p| p.is_up() && p.carrier)
+    }
+    fn reports_operstate(&self, link: &Link, ns: &Namespace) -> bool {
+        matches!(&link.kind, Kind::Bridge(c) if c.had_ports) || has_ports(link, ns)
     }
     fn netns_immutable(&self) -> bool {
         true
@@ -139,7 +162,12 @@ impl LinkOps for Bridge {
         w.attr_u16(IFLA_BR_PRIORITY, c.priority);
         w.attr_u8(IFLA_BR_VLAN_FILTERING, c.vlan_filtering);
         w.attr_u16(IFLA_BR_GROUP_FWD_MASK, c.group_fwd_mask);
-        let id = bridge_id(c.priority, &link.address);
+        // The bridge id is computed from a port (or a set address); until then it is zero.
+        let id = if c.had_ports || link.address_set {
+            bridge_id(c.priority, &link.address)
+        } else {
+            bridge_id(c.priority, &[0; 6])
+        };
         w.attr(IFLA_BR_BRIDGE_ID, &id);
         w.attr(IFLA_BR_ROOT_ID, &id);
         w.attr_u16(IFLA_BR_ROOT_PORT, 0);
@@ -168,7 +196,7 @@ impl LinkOps for Bridge {
         w.attr_u64(IFLA_BR_MCAST_QUERIER_INTVL, 25500);
         w.attr_u64(IFLA_BR_MCAST_QUERY_INTVL, 12500);
         w.attr_u64(IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, 1000);
-        w.attr_u64(IFLA_BR_MCAST_STARTUP_QUERY_INTVL, 3125);
+        w.attr_u64(IFLA_BR_MCAST_STARTUP_QUERY_INTVL, 3124);
         w.attr_u8(IFLA_BR_NF_CALL_IPTABLES, 0);
         w.attr_u8(IFLA_BR_NF_CALL_IP6TABLES, 0);
         w.attr_u8(IFLA_BR_NF_CALL_ARPTABLES, 0);

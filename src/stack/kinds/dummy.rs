@@ -24,7 +24,7 @@ impl LinkOps for Dummy {
     fn carrier(&self, _link: &Link, _ns: &Namespace) -> bool {
         true
     }
-    fn reports_operstate(&self) -> bool {
+    fn reports_operstate(&self, _link: &Link, _ns: &Namespace) -> bool {
         false
     }
 }

@@ -29,7 +29,7 @@ impl LinkOps for Loopback {
     fn carrier(&self, _link: &Link, _ns: &Namespace) -> bool {
         true
     }
-    fn reports_operstate(&self) -> bool {
+    fn reports_operstate(&self, _link: &Link, _ns: &Namespace) -> bool {
         false
     }
     fn netns_immutable(&self) -> bool {

@@ -68,7 +68,7 @@ pub trait LinkOps: Sync {
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool;
     /// Whether link watch drives the operational state; devices whose carrier never
     /// changes (lo, dummy) stay UNKNOWN while up.
-    fn reports_operstate(&self) -> bool {
+    fn reports_operstate(&self, _link: &Link, _ns: &Namespace) -> bool {
         true
     }
     fn qdisc_when_up(&self) -> &'static str {

@@ -19,6 +19,10 @@ impl LinkOps for Veth {
     fn queues(&self) -> (u32, u32) {
         (cpu_count(), cpu_count())
     }
+    /// Registered with carrier on, then turned off by the driver (one carrier-down change).
+    fn initial_carrier(&self) -> bool {
+        true
+    }
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
         link.is_up()
             && link
