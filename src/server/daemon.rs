@@ -133,6 +133,8 @@ const SKB_OVERHEAD: usize = 1024;
 /// Most datagrams drained from a data connection before a control operation: more than its
 /// socket can queue, yet a bound if its other writers keep sending.
 const DRAIN_LIMIT: usize = 1024;
+/// How long a new connection may take to send its handshake.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long to stop accepting after accept() failed (out of descriptors).
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// Retry interval for persisting after a failed write (full disk, ...).
@@ -162,6 +164,8 @@ struct Conn {
     peer: libc::ucred,
     kind: Kind,
     dead: bool,
+    /// When the connection was accepted (a handshake is due within HELLO_TIMEOUT).
+    since: Instant,
 }
 
 pub struct Server {
@@ -349,6 +353,15 @@ impl Server {
 
     fn poll_timeout(&self) -> i32 {
         let mut deadline = self.host.next_deadline();
+        if let Some(t) = self
+            .conns
+            .values()
+            .filter(|c| matches!(c.kind, Kind::Hello))
+            .map(|c| c.since + HELLO_TIMEOUT + Duration::from_millis(10))
+            .min()
+        {
+            deadline = Some(deadline.map_or(t, |d| d.min(t)));
+        }
         if let Some(t) = self.persist_failed_at {
             let retry = t + PERSIST_RETRY;
             deadline = Some(deadline.map_or(retry, |d| d.min(retry)));
@@ -390,6 +403,7 @@ impl Server {
                 peer,
                 kind: Kind::Hello,
                 dead: false,
+                since: Instant::now(),
             },
         );
     }
@@ -729,6 +743,17 @@ impl Server {
     }
 
     fn reap(&mut self) {
+        // A connection that never says hello only holds a descriptor: let it go.
+        let now = Instant::now();
+        for c in self.conns.values_mut() {
+            if matches!(c.kind, Kind::Hello) && now.duration_since(c.since) > HELLO_TIMEOUT {
+                debug!(
+                    "dropping a connection from pid {} without handshake",
+                    c.peer.pid
+                );
+                c.dead = true;
+            }
+        }
         let dead: Vec<u64> = self
             .conns
             .iter()
