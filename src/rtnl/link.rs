@@ -657,6 +657,22 @@ fn create(
     let kind = new_kind
         .parse(data_iter)
         .map_err(|e| stack_error(e, locate))?;
+    if let (Kind::Macvlan(conf), Some(lower)) = (&kind, lower) {
+        // A passthru macvlan must be its lower device's only one (macvlan_common_newlink).
+        let mut siblings = stack
+            .ns(nsid)
+            .links
+            .values()
+            .filter(|l| l.link == Some(lower) && matches!(l.kind, Kind::Macvlan(_)));
+        let passthru = |c: &kinds::MacvlanConf| c.mode == MACVLAN_MODE_PASSTHRU;
+        let clash = siblings.any(|l| match &l.kind {
+            Kind::Macvlan(c) => passthru(c) || passthru(conf),
+            _ => false,
+        });
+        if clash {
+            return Err(NlError::errno(libc::EINVAL));
+        }
+    }
     let kind_prefix = kind.ops().kind_name().unwrap_or("eth");
     if ifm.index > 0 && stack.ns(nsid).link(ifm.index as u32).is_some() {
         return Err(NlError::errno(libc::EEXIST));
