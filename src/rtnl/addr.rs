@@ -4,7 +4,7 @@
 use super::dump::{Dump, DumpKind};
 use super::policy::{self, Attrs, Mode, Pol, Policy};
 use super::{Caused, NlError, Reply, Request, attrs_offset};
-use crate::stack::{Addr, AddrKey, Event, Stack};
+use crate::stack::{Addr, AddrKey, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
 
@@ -109,16 +109,8 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
                 NlError::new(e.errno, e.msg)
             }
         })?;
-    push(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
-}
-
-fn push(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
-    for event in events {
-        let v4 = matches!(&event, Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET);
-        let (portid, seq) = if v4 { (req.portid, req.seq()) } else { (0, 0) };
-        out.push(Caused { event, portid, seq });
-    }
 }
 
 fn in4(attrs: &Attrs<'_>, t: u16) -> Option<[u8; 4]> {
@@ -335,7 +327,7 @@ pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             .del_addr(req.ns, ifm.index, &key, None, &mut events)
             .map_err(|_| NlError::new(libc::EADDRNOTAVAIL, "ipv6: address not found"))?;
     }
-    push(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 

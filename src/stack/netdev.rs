@@ -205,6 +205,7 @@ impl Stack {
         self.validate_changes(ns, ifindex, ch)?;
         let mut touched = vec![ifindex];
         let mut changed = false;
+        let mut quiet_change = false;
         let was_up;
         {
             let nsr = self.ns_mut(ns);
@@ -219,6 +220,11 @@ impl Stack {
                     changed = true;
                 }
                 link.address_set = true;
+            }
+            if let Some(mtu) = ch.mtu
+                && link.mtu != mtu
+            {
+                link.mtu6 = Some(link.mtu6.unwrap_or(link.mtu));
             }
             if let Some(mtu) = ch.mtu
                 && link.mtu != mtu
@@ -246,9 +252,10 @@ impl Stack {
         };
         if let Some(alias) = &ch.alias {
             let new = (!alias.is_empty()).then(|| alias.clone());
+            // An alias change is stored but not announced (dev_set_alias has no notifier).
             if link.alias != new {
                 link.alias = new;
-                changed = true;
+                quiet_change = true;
             }
         }
         if let Some(b) = &ch.broadcast {
@@ -327,6 +334,12 @@ impl Stack {
             if let Some(l) = self.ns(ns).link(ifindex) {
                 events.push(Event::NewLink(Box::new(l.clone()), flag_change));
             }
+            // NETDEV_CHANGEMTU reaches addrconf after the announcement.
+            if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                l.mtu6 = None;
+            }
+        } else if quiet_change {
+            self.changed(ns);
         }
         // Links whose state depends on this one: the veth peer, stacked devices, bridges.
         touched.extend(self.dependents(ns, ifindex));
@@ -449,6 +462,12 @@ impl Stack {
             let Some(mut link) = self.ns_mut(ns).remove(idx) else {
                 continue;
             };
+            if let Kind::Veth = link.kind {
+                // veth_dellink clears both peer pointers before unregistering.
+                if let Some(peer) = link.link.take().and_then(|p| self.ns_mut(ns).link_mut(p)) {
+                    peer.link = None;
+                }
+            }
             // Releasing bridge ports.
             let ports: Vec<u32> = self
                 .ns(ns)

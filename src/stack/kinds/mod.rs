@@ -74,6 +74,10 @@ pub trait LinkOps: Sync {
     fn qdisc_when_up(&self) -> &'static str {
         "noqueue"
     }
+    /// Whether the device sits on a peer or lower device (it reports IFLA_LINK always).
+    fn has_lower(&self) -> bool {
+        false
+    }
     /// Whether IFLA_CARRIER may set the carrier (ndo_change_carrier).
     fn can_change_carrier(&self) -> bool {
         false
