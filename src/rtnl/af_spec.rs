@@ -8,6 +8,11 @@
 pub const TSTAMP_OFFSET: usize = 164;
 /// Offset of DEVCONF_MTU6 within the payload.
 pub const MTU6_OFFSET: usize = 184;
+/// Where the AF_INET6 nest starts (its length field).
+pub const INET6_NEST_OFFSET: usize = 140;
+/// IFLA_INET6_STATS and IFLA_INET6_ICMP6STATS, which RTEXT_FILTER_SKIP_STATS leaves out
+/// (inet6_fill_link_af).
+pub const INET6_STATS_RANGE: std::ops::Range<usize> = 416..784;
 /// Offset of the IFLA_INET6_ADDR_GEN_MODE value.
 pub const ADDR_GEN_MODE_OFFSET: usize = 808;
 

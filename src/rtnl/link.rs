@@ -148,7 +148,9 @@ fn named(attrs: &Attrs<'_>) -> bool {
 /// RTM_GETLINK without NLM_F_DUMP (rtnl_getlink).
 pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let body = req.msg.payload();
-    let ifm = IfInfo::parse(body).ok_or(NlError::new(libc::EINVAL, "Invalid header length"))?;
+    // rtnl_valid_getlink_req checks the header before looking at strict mode.
+    let ifm =
+        IfInfo::parse(body).ok_or(NlError::new(libc::EINVAL, "Invalid header for get link"))?;
     let attrs_bytes = body.get(IFINFOMSG_LEN..).unwrap_or(&[]);
     let attrs = if req.strict {
         if ifm.pad != 0 || ifm.kind != 0 || ifm.flags != 0 || ifm.change != 0 {
@@ -168,11 +170,10 @@ pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<
                 a.kind,
                 IFLA_IFNAME | IFLA_ALT_IFNAME | IFLA_EXT_MASK | IFLA_TARGET_NETNSID
             ) {
-                return Err(NlError {
-                    errno: libc::EINVAL,
-                    msg: "Unsupported attribute in get link request",
-                    offset: Some(a.offset),
-                });
+                return Err(NlError::new(
+                    libc::EINVAL,
+                    "Unsupported attribute in get link request",
+                ));
             }
         }
         attrs
@@ -363,7 +364,7 @@ pub fn fill(
     w.attr_u32(IFLA_GRO_MAX_SIZE, 65536);
     w.attr_u32(IFLA_GSO_IPV4_MAX_SIZE, 65536);
     w.attr_u32(IFLA_GRO_IPV4_MAX_SIZE, 65536);
-    w.attr_u32(IFLA_TSO_MAX_SIZE, ops.tso_max_size());
+    w.attr_u32(IFLA_TSO_MAX_SIZE, ops.tso_max_size(link, ns));
     w.attr_u32(IFLA_TSO_MAX_SEGS, 65535);
     w.attr_u32(IFLA_MAX_PACING_OFFLOAD_HORIZON, 0);
     w.attr_u32(IFLA_NUM_RX_QUEUES, link.num_rx_queues);
@@ -381,10 +382,9 @@ pub fn fill(
         w.attr(IFLA_ADDRESS, &link.address);
         w.attr(IFLA_BROADCAST, &link.broadcast);
     }
-    if ext_mask & RTEXT_FILTER_SKIP_STATS == 0 {
-        w.attr(IFLA_STATS64, &[0u8; 200]);
-        w.attr(IFLA_STATS, &[0u8; 96]);
-    }
+    // RTEXT_FILTER_SKIP_STATS only skips VF and IPv6 statistics, not these.
+    w.attr(IFLA_STATS64, &[0u8; 200]);
+    w.attr(IFLA_STATS, &[0u8; 96]);
     let xdp = w.nest_noflag(IFLA_XDP);
     w.attr_u8(2, 0); // IFLA_XDP_ATTACHED: XDP_ATTACHED_NONE
     w.nest_end(xdp);
@@ -397,13 +397,11 @@ pub fn fill(
         } else {
             w.abort_nest(data);
         }
-        if link.master.is_some() {
-            w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
-        }
+        fill_port_info(w, link, ns);
         w.nest_end(info);
     } else if link.master.is_some() {
         let info = w.nest_noflag(IFLA_LINKINFO);
-        w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
+        fill_port_info(w, link, ns);
         w.nest_end(info);
     }
     if let Some(iflink) = link.iflink() {
@@ -417,7 +415,7 @@ pub fn fill(
         // The per-family devices are gone by the time RTM_DELLINK is built: an empty nest.
         w.attr(IFLA_AF_SPEC, &[]);
     } else {
-        w.attr(IFLA_AF_SPEC, &af_spec(link, stack));
+        w.attr(IFLA_AF_SPEC, &af_spec(link, stack, ext_mask));
     }
     w.attr(IFLA_MAP, &[0u8; 32]);
     if !link.altnames.is_empty() {
@@ -434,8 +432,19 @@ pub fn fill(
     w.end(m);
 }
 
+/// IFLA_INFO_SLAVE_KIND and IFLA_INFO_SLAVE_DATA of a bridge port.
+fn fill_port_info(w: &mut Writer, link: &Link, ns: &Namespace) {
+    let Some(bridge) = link.master.and_then(|m| ns.link(m)) else {
+        return;
+    };
+    w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
+    let data = w.nest_noflag(IFLA_INFO_SLAVE_DATA);
+    kinds::fill_port_data(link, bridge, w);
+    w.nest_end(data);
+}
+
 /// IFLA_AF_SPEC from Linux's recorded defaults, with this link's IPv6 MTU and timestamp.
-fn af_spec(link: &Link, stack: &Stack) -> Vec<u8> {
+fn af_spec(link: &Link, stack: &Stack, ext_mask: u32) -> Vec<u8> {
     use super::af_spec::*;
     let mut b = if link.flags & IFF_LOOPBACK != 0 {
         LOOPBACK.to_vec()
@@ -447,6 +456,13 @@ fn af_spec(link: &Link, stack: &Stack) -> Vec<u8> {
     let tstamp = stack.now_cs().max(link.created_cs);
     b[TSTAMP_OFFSET..TSTAMP_OFFSET + 4].copy_from_slice(&tstamp.to_ne_bytes());
     b[ADDR_GEN_MODE_OFFSET] = link.addr_gen_mode;
+    if ext_mask & RTEXT_FILTER_SKIP_STATS != 0 {
+        let cut = INET6_STATS_RANGE.len();
+        b.drain(INET6_STATS_RANGE);
+        let at = INET6_NEST_OFFSET;
+        let len = u16::from_ne_bytes([b[at], b[at + 1]]) as usize - cut;
+        b[at..at + 2].copy_from_slice(&(len as u16).to_ne_bytes());
+    }
     b
 }
 

@@ -21,6 +21,8 @@ pub struct NlError {
     pub errno: i32,
     pub msg: &'static str,
     pub offset: Option<usize>,
+    /// The policy rule an attribute broke (NLMSGERR_ATTR_POLICY).
+    pub rule: Option<policy::Pol>,
 }
 
 impl NlError {
@@ -29,6 +31,7 @@ impl NlError {
             errno,
             msg,
             offset: None,
+            rule: None,
         }
     }
     pub const fn errno(errno: i32) -> Self {
@@ -42,6 +45,7 @@ impl From<policy::Invalid> for NlError {
             errno: e.errno,
             msg: e.msg,
             offset: e.offset,
+            rule: e.rule,
         }
     }
 }
@@ -277,6 +281,14 @@ pub fn write_ext_ack(w: &mut Writer, e: &NlError, req_len: usize) {
     if let Some(off) = e.offset.filter(|&o| o < req_len) {
         w.attr_u32(NLMSGERR_ATTR_OFFS, off as u32);
     }
+    if let Some(rule) = e
+        .rule
+        .filter(|r| !matches!(r, policy::Pol::Flag | policy::Pol::Reject))
+    {
+        let nest = w.nest(NLMSGERR_ATTR_POLICY);
+        policy::write_rule(w, rule);
+        w.nest_end(nest);
+    }
 }
 
 /// Where the attributes of a request start (after the netlink and family headers).
@@ -290,5 +302,6 @@ pub fn stack_error(e: crate::stack::Error, locate: impl Fn(AttrRef) -> Option<us
         errno: e.errno,
         msg: e.msg,
         offset: e.attr.and_then(locate),
+        rule: None,
     }
 }

@@ -66,6 +66,8 @@ pub struct Invalid {
     pub errno: i32,
     pub msg: &'static str,
     pub offset: Option<usize>,
+    /// The rule the attribute broke, reported as NLMSGERR_ATTR_POLICY.
+    pub rule: Option<Pol>,
 }
 
 /// Parsed attributes indexed by type; a later duplicate wins, as in nla_parse.
@@ -104,6 +106,7 @@ pub fn parse<'a>(
                     errno: libc::EINVAL,
                     msg: "bytes leftover after parsing attributes",
                     offset: None,
+                    rule: None,
                 });
             }
             // Liberal parsing stops at a malformed attribute and keeps what came before.
@@ -115,6 +118,7 @@ pub fn parse<'a>(
                     errno: libc::EINVAL,
                     msg: "Unknown attribute type",
                     offset: Some(attr.offset),
+                    rule: None,
                 });
             }
             continue;
@@ -127,6 +131,7 @@ pub fn parse<'a>(
             errno: libc::EINVAL,
             msg: "bytes leftover after parsing attributes",
             offset: None,
+            rule: None,
         });
     }
     Ok(Attrs { slots })
@@ -137,6 +142,7 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
         errno,
         msg: "Attribute failed policy validation",
         offset: Some(attr.offset),
+        rule: Some(pol),
     };
     let len = attr.payload.len();
     if let Some(exact) = pol.exact_len() {
@@ -173,5 +179,63 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
         Pol::Flag if len > 0 => Err(failed(libc::ERANGE)),
         Pol::Reject => Err(failed(libc::EINVAL)),
         _ => Ok(()),
+    }
+}
+
+// enum netlink_attribute_type and enum netlink_policy_type_attr (uapi/linux/netlink.h).
+const NL_ATTR_TYPE_U8: u32 = 2;
+const NL_ATTR_TYPE_U16: u32 = 3;
+const NL_ATTR_TYPE_U32: u32 = 4;
+const NL_ATTR_TYPE_U64: u32 = 5;
+const NL_ATTR_TYPE_S32: u32 = 8;
+const NL_ATTR_TYPE_BINARY: u32 = 10;
+const NL_ATTR_TYPE_STRING: u32 = 11;
+const NL_ATTR_TYPE_NUL_STRING: u32 = 12;
+const NL_ATTR_TYPE_NESTED: u32 = 13;
+const NL_POLICY_TYPE_ATTR_TYPE: u16 = 1;
+const NL_POLICY_TYPE_ATTR_MIN_VALUE_S: u16 = 2;
+const NL_POLICY_TYPE_ATTR_MAX_VALUE_S: u16 = 3;
+const NL_POLICY_TYPE_ATTR_MIN_VALUE_U: u16 = 4;
+const NL_POLICY_TYPE_ATTR_MAX_VALUE_U: u16 = 5;
+const NL_POLICY_TYPE_ATTR_MIN_LENGTH: u16 = 6;
+const NL_POLICY_TYPE_ATTR_MAX_LENGTH: u16 = 7;
+
+/// Writes the content of NLMSGERR_ATTR_POLICY for a rule, as netlink_policy_dump_write_attr.
+pub fn write_rule(w: &mut crate::wire::Writer, rule: Pol) {
+    let unsigned = |w: &mut crate::wire::Writer, t: u32, max: u64| {
+        w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, t);
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_U, 0);
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_U, max);
+    };
+    match rule {
+        Pol::U8 => unsigned(w, NL_ATTR_TYPE_U8, u8::MAX as u64),
+        Pol::U16 => unsigned(w, NL_ATTR_TYPE_U16, u16::MAX as u64),
+        Pol::U32 => unsigned(w, NL_ATTR_TYPE_U32, u32::MAX as u64),
+        Pol::U64 => unsigned(w, NL_ATTR_TYPE_U64, u64::MAX),
+        Pol::S32 => {
+            w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_S32);
+            w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_S, i32::MIN as i64 as u64);
+            w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_S, i32::MAX as u64);
+        }
+        Pol::Str(max) | Pol::Binary(max) => {
+            let t = if matches!(rule, Pol::Str(_)) {
+                NL_ATTR_TYPE_STRING
+            } else {
+                NL_ATTR_TYPE_BINARY
+            };
+            w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, t);
+            if max > 0 {
+                w.attr_u32(NL_POLICY_TYPE_ATTR_MAX_LENGTH, max as u32);
+            }
+        }
+        Pol::NulStr => w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_NUL_STRING),
+        Pol::Nested => w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_NESTED),
+        Pol::Unspec(min) => {
+            w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_BINARY);
+            if min > 0 {
+                w.attr_u32(NL_POLICY_TYPE_ATTR_MIN_LENGTH, min as u32);
+            }
+        }
+        Pol::Flag | Pol::Reject => {}
     }
 }

@@ -42,6 +42,9 @@ pub struct Link {
     pub addr_gen_mode: u8,
     /// Hundredths of a second since the stack started, when the link was created.
     pub created_cs: u32,
+    /// Port number on its bridge (br_add_if picks the lowest free one, from 1).
+    #[serde(default)]
+    pub port_no: u16,
     /// The IPv6 MTU when it lags the link MTU: addrconf follows an MTU change only after
     /// the change was announced, so that notification still shows the old value.
     #[serde(default)]
@@ -92,6 +95,7 @@ impl Link {
             num_rx_queues,
             addr_gen_mode: 0,
             created_cs: 0,
+            port_no: 0,
             mtu6: None,
             forced_carrier: None,
             addrs4: Vec::new(),

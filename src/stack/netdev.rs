@@ -203,6 +203,10 @@ impl Stack {
         events: &mut Vec<Event>,
     ) -> Result<()> {
         self.validate_changes(ns, ifindex, ch)?;
+        let port_no = ch
+            .master
+            .filter(|&m| m != 0)
+            .map(|m| self.free_port_no(ns, m, ifindex));
         let mut touched = vec![ifindex];
         let mut changed = false;
         let mut quiet_change = false;
@@ -315,6 +319,7 @@ impl Stack {
             let new = (master != 0).then_some(master);
             if new != old_master {
                 link.master = new;
+                link.port_no = port_no.unwrap_or(0);
                 // A bridge port is put in promiscuous and allmulti mode (br_add_if).
                 if new.is_some() {
                     link.promiscuity += 1;
@@ -346,6 +351,18 @@ impl Stack {
         self.settle(ns, &touched, events);
         self.addrconf(ns, ifindex, was_up, events);
         Ok(())
+    }
+
+    /// The lowest port number not used on `bridge` (find_portno).
+    fn free_port_no(&self, ns: NsId, bridge: u32, joining: u32) -> u16 {
+        let used: std::collections::HashSet<u16> = self
+            .ns(ns)
+            .links
+            .values()
+            .filter(|l| l.master == Some(bridge) && l.ifindex != joining)
+            .map(|l| l.port_no)
+            .collect();
+        (1..u16::MAX).find(|n| !used.contains(n)).unwrap_or(0)
     }
 
     /// Links whose carrier depends on `ifindex`.
@@ -514,18 +531,11 @@ pub fn combine_flags(old: u32, flags: u32, change: u32) -> u32 {
 pub fn check_mtu(link: &Link, mtu: u32, ns: &super::Namespace) -> Result<()> {
     let (min, max) = link.kind.ops().mtu_range();
     if mtu < min {
-        return Err(Error::at(
-            libc::EINVAL,
-            "mtu less than device minimum",
-            AttrRef::Top(IFLA_MTU),
-        ));
+        // dev_validate_mtu sets the message but not the attribute.
+        return Err(Error::new(libc::EINVAL, "mtu less than device minimum"));
     }
     if max > 0 && mtu > max {
-        return Err(Error::at(
-            libc::EINVAL,
-            "mtu greater than device maximum",
-            AttrRef::Top(IFLA_MTU),
-        ));
+        return Err(Error::new(libc::EINVAL, "mtu greater than device maximum"));
     }
     if matches!(link.kind, Kind::Macvlan(_) | Kind::Vlan(_))
         && let Some(lower) = link.link.and_then(|l| ns.link(l))

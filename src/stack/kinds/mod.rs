@@ -15,7 +15,7 @@ use super::{Link, Namespace, Rng};
 use crate::wire::consts::*;
 use crate::wire::{AttrIter, Writer};
 
-pub use bridge::BridgeConf;
+pub use bridge::{BridgeConf, fill_port_data};
 pub use macvlan::MacvlanConf;
 pub use vlan::VlanConf;
 
@@ -54,7 +54,7 @@ pub trait LinkOps: Sync {
     fn queues(&self) -> (u32, u32) {
         (1, 1)
     }
-    fn tso_max_size(&self) -> u32 {
+    fn tso_max_size(&self, _link: &Link, _ns: &Namespace) -> u32 {
         524280
     }
     fn initial_address(&self, rng: &mut Rng) -> Vec<u8> {
