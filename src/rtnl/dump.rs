@@ -8,6 +8,9 @@ use crate::stack::{NsId, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
 
+/// An NLMSG_DONE with its 4-byte status.
+const NLMSG_DONE_LEN: usize = 20;
+
 #[derive(Clone, Debug, Default)]
 pub struct LinkFilter {
     pub ext_mask: u32,
@@ -155,7 +158,11 @@ impl Dump {
         }
         // A dump callback that wrote messages returns their length, so netlink_dump sends
         // NLMSG_DONE only on the next call, in a datagram of its own.
-        if !w.is_empty() {
+        // inet6_dump_addr returns 0 rather than the length, so NLMSG_DONE shares the last
+        // part when it fits (the IPv4 and all-family dumps return skb->len).
+        let packs =
+            matches!(&self.kind, DumpKind::Addrs { families, .. } if families[..] == [AF_INET6]);
+        if !w.is_empty() && !(packs && w.len() + NLMSG_DONE_LEN <= budget) {
             return self.finish_later();
         }
         self.write_done(w, flags, ext_ack);

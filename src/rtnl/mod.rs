@@ -126,7 +126,7 @@ static HANDLERS: &[Handler] = &[
     Handler {
         kind: RTM_GETADDR,
         admin: false,
-        doit: None,
+        doit: Some(addr::get),
         dumpit: Some(addr::dump),
     },
     Handler {
