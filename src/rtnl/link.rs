@@ -172,6 +172,7 @@ pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<
                     errno: libc::EINVAL,
                     msg: "Unsupported attribute in get link request",
                     offset: Some(a.offset),
+                    policy: None,
                 });
             }
         }
@@ -827,10 +828,11 @@ fn data_bytes<'a>(attrs: &Attrs<'a>) -> Option<(&'a [u8], usize)> {
 fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
     for event in events {
         // Linux stamps the requester's port and sequence on the notifications rtnetlink sends
-        // for the request itself (rtnl_configure_link, rtmsg_ifa), 0 on consequences.
+        // for the request itself (rtnl_configure_link), 0 on consequences: addresses a link
+        // change adds or removes come from notifier chains without the request
+        // (inetdev_event's inet_insert_ifa, addrconf), so they carry seq 0 and pid 0.
         let (portid, seq) = match &event {
             Event::NewLink(_, u32::MAX) => (req.portid, req.seq()),
-            Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET => (req.portid, req.seq()),
             _ => (0, 0),
         };
         out.push(Caused { event, portid, seq });

@@ -21,6 +21,8 @@ pub struct NlError {
     pub errno: i32,
     pub msg: &'static str,
     pub offset: Option<usize>,
+    /// The policy the offending attribute failed (NLMSGERR_ATTR_POLICY).
+    pub policy: Option<policy::Pol>,
 }
 
 impl NlError {
@@ -29,6 +31,7 @@ impl NlError {
             errno,
             msg,
             offset: None,
+            policy: None,
         }
     }
     pub const fn errno(errno: i32) -> Self {
@@ -42,6 +45,7 @@ impl From<policy::Invalid> for NlError {
             errno: e.errno,
             msg: e.msg,
             offset: e.offset,
+            policy: e.policy,
         }
     }
 }
@@ -208,7 +212,8 @@ pub fn write_ack(
     if !echo_full {
         flags |= NLM_F_CAPPED;
     }
-    let tlvs = ext_ack && err.is_some_and(|e| !e.msg.is_empty() || e.offset.is_some());
+    let tlvs = ext_ack
+        && err.is_some_and(|e| !e.msg.is_empty() || e.offset.is_some() || e.policy.is_some());
     if tlvs {
         flags |= NLM_F_ACK_TLVS;
     }
@@ -237,6 +242,9 @@ pub fn write_ext_ack(w: &mut Writer, e: &NlError, req_len: usize) {
     if let Some(off) = e.offset.filter(|&o| o < req_len) {
         w.attr_u32(NLMSGERR_ATTR_OFFS, off as u32);
     }
+    if let Some(pol) = e.policy {
+        policy::write_policy(w, NLMSGERR_ATTR_POLICY, pol);
+    }
 }
 
 /// Where the attributes of a request start (after the netlink and family headers).
@@ -250,5 +258,6 @@ pub fn stack_error(e: crate::stack::Error, locate: impl Fn(AttrRef) -> Option<us
         errno: e.errno,
         msg: e.msg,
         offset: e.attr.and_then(locate),
+        policy: None,
     }
 }
