@@ -383,7 +383,12 @@ impl Stack {
                     a.dad_until_ms = Some(now_ms + DAD_MILLIS);
                 }
                 insert6(&mut link.addrs6, a.clone());
-                events.push(Event::NewAddr(Box::new(a)));
+                // addrconf_add_linklocal starts DAD without a notification: listeners first
+                // hear of the address when DAD completes (addrconf_dad_completed), unless no
+                // DAD runs at all.
+                if !dad {
+                    events.push(Event::NewAddr(Box::new(a)));
+                }
                 changed = true;
             }
         }
