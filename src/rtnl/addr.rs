@@ -2,9 +2,10 @@
 //! (net/ipv6/addrconf.c), and the address message each family emits.
 
 use super::dump::{Dump, DumpKind};
+use super::link::IfInfo;
 use super::policy::{self, Attrs, Mode, Pol, Policy};
 use super::{Caused, NlError, Reply, Request, attrs_offset};
-use crate::stack::{Addr, Del4, Event, Stack};
+use crate::stack::{Addr, Del4, Event, Link, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
 
@@ -542,5 +543,69 @@ pub fn fill(w: &mut Writer, h: AddrHeader, a: &Addr, now_cs: u32) {
             w.attr_u8(IFA_PROTO, a.proto);
         }
     }
+    w.end(m);
+}
+
+/// RTM_GETLINK dumps asked for AF_INET6 go to inet6_dump_ifinfo (rtnetlink_rcv_msg looks the
+/// handler up by family first): one short message per device with its IPv6 settings.
+pub fn dump_inet6_ifinfo(_: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
+    if req.strict {
+        // inet6_valid_dump_ifinfo.
+        let body = req.msg.payload();
+        let Some(ifm) = body.get(..IFINFOMSG_LEN) else {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(libc::EINVAL, "ipv6: Invalid header for link dump request"),
+            ));
+        };
+        if body.len() > IFINFOMSG_LEN {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(libc::EINVAL, "ipv6: Invalid data after header"),
+            ));
+        }
+        if ifm[1..].iter().any(|b| *b != 0) {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(
+                    libc::EINVAL,
+                    "ipv6: Invalid values in header for dump request",
+                ),
+            ));
+        }
+    }
+    Ok(Dump::new(req, DumpKind::Inet6Links { next: 0 }, false))
+}
+
+/// Writes one inet6_fill_ifinfo message: ifinfomsg (family AF_INET6), IFNAME, ADDRESS, MTU,
+/// LINK, OPERSTATE, and IFLA_PROTINFO holding inet6_fill_ifla6_attrs.
+pub fn fill_inet6_ifinfo(w: &mut Writer, h: AddrHeader, link: &Link, stack: &Stack) {
+    let m = w.begin(h.kind, h.flags, h.seq, h.portid);
+    let ifi = IfInfo {
+        family: AF_INET6,
+        pad: 0,
+        kind: link.kind.ops().arphrd(),
+        index: link.ifindex as i32,
+        flags: link.ifi_flags(),
+        change: 0,
+    };
+    w.put_raw(&ifi.emit());
+    w.attr_str(IFLA_IFNAME, &link.name);
+    if !link.address.is_empty() {
+        w.attr(IFLA_ADDRESS, &link.address);
+    }
+    w.attr_u32(IFLA_MTU, link.mtu);
+    if let Some(iflink) = link.iflink() {
+        w.attr_u32(IFLA_LINK, iflink);
+    }
+    let operstate = if link.is_up() {
+        link.operstate
+    } else {
+        IF_OPER_DOWN
+    };
+    w.attr_u8(IFLA_OPERSTATE, operstate);
+    let protinfo = w.nest_noflag(IFLA_PROTINFO);
+    w.put_raw(&super::af_spec::inet6_attrs(link, stack));
+    w.nest_end(protinfo);
     w.end(m);
 }

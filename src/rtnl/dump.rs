@@ -30,6 +30,8 @@ pub enum DumpKind {
         pos: usize,
         ifindex: u32,
     },
+    /// AF_INET6 link dump (inet6_dump_ifinfo), from ifindex `next` on.
+    Inet6Links { next: u32 },
     /// Only NLMSG_DONE carrying an error (strict-mode validation failures).
     Failed(NlError),
 }
@@ -112,6 +114,26 @@ impl Dump {
                 }
                 finished
             }
+            DumpKind::Inet6Links { next } => {
+                let mut finished = true;
+                for (&idx, link) in nsr.links.range(*next..) {
+                    let before = w.len();
+                    let h = super::addr::AddrHeader {
+                        kind: RTM_NEWLINK,
+                        flags,
+                        seq,
+                        portid,
+                    };
+                    super::addr::fill_inet6_ifinfo(w, h, link, stack);
+                    if w.len() > budget && before > 0 {
+                        w.truncate(before);
+                        *next = idx;
+                        finished = false;
+                        break;
+                    }
+                }
+                finished
+            }
             DumpKind::Addrs {
                 families,
                 family,
@@ -160,8 +182,12 @@ impl Dump {
         // NLMSG_DONE only on the next call, in a datagram of its own.
         // inet6_dump_addr returns 0 rather than the length, so NLMSG_DONE shares the last
         // part when it fits (the IPv4 and all-family dumps return skb->len).
-        let packs =
-            matches!(&self.kind, DumpKind::Addrs { families, .. } if families[..] == [AF_INET6]);
+        // inet6_dump_ifinfo likewise.
+        let packs = match &self.kind {
+            DumpKind::Addrs { families, .. } => families[..] == [AF_INET6],
+            DumpKind::Inet6Links { .. } => true,
+            _ => false,
+        };
         if !w.is_empty() && !(packs && w.len() + NLMSG_DONE_LEN <= budget) {
             return self.finish_later();
         }
@@ -169,7 +195,7 @@ impl Dump {
     }
 
     fn finish_later(&mut self) {
-        if let DumpKind::Links { next, .. } = &mut self.kind {
+        if let DumpKind::Links { next, .. } | DumpKind::Inet6Links { next } = &mut self.kind {
             *next = u32::MAX;
         }
         if let DumpKind::Addrs {

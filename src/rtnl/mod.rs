@@ -185,6 +185,10 @@ fn dispatch(
     }
     let handler = HANDLERS.iter().find(|h| h.kind == kind);
     if is_get && req.flags() & NLM_F_DUMP == NLM_F_DUMP {
+        // rtnetlink_rcv_msg picks the family's own handler first: IPv6 has a link dump.
+        if kind == RTM_GETLINK && req.body().first() == Some(&AF_INET6) {
+            return addr::dump_inet6_ifinfo(stack, req).map(Reply::Dump);
+        }
         let dumpit = handler
             .and_then(|h| h.dumpit)
             .ok_or(NlError::errno(libc::EOPNOTSUPP))?;
