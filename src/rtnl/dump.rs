@@ -188,7 +188,8 @@ impl Dump {
             DumpKind::Inet6Links { .. } => true,
             _ => false,
         };
-        if !w.is_empty() && !(packs && w.len() + NLMSG_DONE_LEN <= budget) {
+        let done_fits = packs && w.len() + NLMSG_DONE_LEN <= budget;
+        if !w.is_empty() && !done_fits {
             return self.finish_later();
         }
         self.write_done(w, flags, ext_ack);
