@@ -429,20 +429,40 @@ fn strict_link_dump_header_error_is_reported_in_done() {
     assert_eq!(r[0].errno, libc::EINVAL);
 }
 
+/// Linux: rtnl_newlink_create passes the request header to rtnl_configure_link, so NLM_F_ECHO
+/// returns the registration (stamped with the request's seq); the veth peer's is not echoed.
 #[test]
-fn echo_returns_the_notification_to_the_sender() {
+fn echo_returns_the_registration_to_the_sender() {
     let mut c = Client::new();
+    let mut peer_body = ifinfo(0, 0, 0);
+    peer_body.extend(nested(&[(3, cstr("v1"))]));
+    let info = nested(&[(1, cstr("veth")), (2, nested(&[(1, peer_body)]))]);
+    let r = c.send(
+        Msg::new(
+            RTM_NEWLINK,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_ECHO,
+            31,
+            &ifinfo(0, 0, 0),
+        )
+        .str(3, "v0")
+        .attr(18, &info)
+        .done(),
+    );
+    let echoed: Vec<&Reply> = r.iter().filter(|m| m.kind == RTM_NEWLINK).collect();
+    assert_eq!(echoed.len(), 1, "{r:?}");
+    assert_eq!(echoed[0].seq, 31);
+    assert_eq!(ack_errno(&r), 0);
+    // A plain flag change is not built with the request header: nothing is echoed.
     let r = c.send(
         Msg::new(
             RTM_NEWLINK,
             NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO,
-            7,
+            32,
             &ifinfo(1, 1, 1),
         )
         .done(),
     );
-    assert!(r.iter().any(|m| m.kind == RTM_NEWLINK));
-    assert_eq!(ack_errno(&r), 0);
+    assert_eq!(r.len(), 1);
 }
 
 #[test]

@@ -5,7 +5,7 @@ use super::dump::{Dump, DumpKind};
 use super::link::IfInfo;
 use super::policy::{self, Attrs, Mode, Pol, Policy};
 use super::{Caused, NlError, Reply, Request, attrs_offset};
-use crate::stack::{Addr, Del4, Event, Link, Stack};
+use crate::stack::{Addr, Del4, Link, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
 
@@ -107,16 +107,8 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
                 NlError::new(e.errno, e.msg)
             }
         })?;
-    push(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
-}
-
-fn push(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
-    for event in events {
-        let v4 = matches!(&event, Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET);
-        let (portid, seq) = if v4 { (req.portid, req.seq()) } else { (0, 0) };
-        out.push(Caused { event, portid, seq });
-    }
 }
 
 fn in4(attrs: &Attrs<'_>, t: u16) -> Option<[u8; 4]> {
@@ -323,7 +315,7 @@ pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             .del_addr6(req.ns, ifm.index, &addr, ifm.prefixlen, &mut events)
             .map_err(|e| NlError::new(e.errno, e.msg))?;
     }
-    push(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 

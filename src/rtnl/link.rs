@@ -414,7 +414,12 @@ pub fn fill(
     if let Some(alias) = &link.alias {
         w.attr_str(IFLA_IFALIAS, alias);
     }
-    w.attr(IFLA_AF_SPEC, &af_spec(link, stack));
+    if h.kind == RTM_DELLINK {
+        // The per-family devices are gone by the time RTM_DELLINK is built: an empty nest.
+        w.attr(IFLA_AF_SPEC, &[]);
+    } else {
+        w.attr(IFLA_AF_SPEC, &af_spec(link, stack));
+    }
     w.attr(IFLA_MAP, &[0u8; 32]);
     if !link.altnames.is_empty() {
         let list = w.nest(IFLA_PROP_LIST);
@@ -438,7 +443,8 @@ fn af_spec(link: &Link, stack: &Stack) -> Vec<u8> {
     } else {
         ETHERNET.to_vec()
     };
-    b[MTU6_OFFSET..MTU6_OFFSET + 4].copy_from_slice(&link.mtu.to_ne_bytes());
+    let mtu6 = link.mtu6.unwrap_or(link.mtu);
+    b[MTU6_OFFSET..MTU6_OFFSET + 4].copy_from_slice(&mtu6.to_ne_bytes());
     let tstamp = stack.now_cs().max(link.created_cs);
     b[TSTAMP_OFFSET..TSTAMP_OFFSET + 4].copy_from_slice(&tstamp.to_ne_bytes());
     b[ADDR_GEN_MODE_OFFSET] = link.addr_gen_mode;
@@ -495,6 +501,10 @@ fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>) -> Result<LinkChanges, NlError>
         .and_then(|a| a.payload.first().map(|&b| b != 0));
     ch.num_tx_queues = u32_attr(IFLA_NUM_TX_QUEUES);
     ch.num_rx_queues = u32_attr(IFLA_NUM_RX_QUEUES);
+    ch.carrier = attrs
+        .get(IFLA_CARRIER)
+        .and_then(|a| a.payload.first().map(|&b| b != 0));
+    ch.netns = attrs.has(IFLA_NET_NS_PID) || attrs.has(IFLA_NET_NS_FD);
     Ok(ch)
 }
 
@@ -654,9 +664,25 @@ fn create(
     let kind = new_kind
         .parse(data_iter)
         .map_err(|e| stack_error(e, locate))?;
+    if let (Kind::Macvlan(conf), Some(lower)) = (&kind, lower) {
+        // A passthru macvlan must be its lower device's only one (macvlan_common_newlink).
+        let mut siblings = stack
+            .ns(nsid)
+            .links
+            .values()
+            .filter(|l| l.link == Some(lower) && matches!(l.kind, Kind::Macvlan(_)));
+        let passthru = |c: &kinds::MacvlanConf| c.mode == MACVLAN_MODE_PASSTHRU;
+        let clash = siblings.any(|l| match &l.kind {
+            Kind::Macvlan(c) => passthru(c) || passthru(conf),
+            _ => false,
+        });
+        if clash {
+            return Err(NlError::errno(libc::EINVAL));
+        }
+    }
     let kind_prefix = kind.ops().kind_name().unwrap_or("eth");
     if ifm.index > 0 && stack.ns(nsid).link(ifm.index as u32).is_some() {
-        return Err(NlError::errno(libc::EBUSY));
+        return Err(NlError::errno(libc::EEXIST));
     }
     let mut ch = changes_from(ifm, attrs)?;
     ch.name = None;
@@ -701,18 +727,24 @@ fn create(
     }
     // Validate settings against the new device's kind before registering anything.
     let probe = Link::new(0, String::new(), kind.clone(), stack.rng());
+    // register_netdevice validates the MTU without an extack: a bare EINVAL.
+    let bare = |e: crate::stack::Error| NlError::errno(e.errno);
     if let Some(mtu) = ch.mtu {
-        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(|e| stack_error(e, locate))?;
+        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(bare)?;
     }
     if let Some((_, pch)) = &peer_setup
         && let Some(mtu) = pch.mtu
     {
-        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(|e| stack_error(e, |_| None))?;
+        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(bare)?;
     }
     let peer_idx = match peer_setup.take() {
         Some((pname, pch)) => {
-            let idx = stack.register(nsid, pname, Kind::Veth, None, &mut events);
-            Some((idx, pch))
+            // The peer is announced before its pair exists, so with IFLA_LINK 0.
+            let mut peer_events = Vec::new();
+            let idx = stack.register(nsid, pname, Kind::Veth, None, 0, &mut peer_events);
+            apply_settings(stack, nsid, idx, pch, &mut peer_events)?;
+            super::push_unreported(out, peer_events);
+            Some(idx)
         }
         None => None,
     };
@@ -722,19 +754,15 @@ fn create(
             .alloc_name(nsid, kind_prefix)
             .map_err(|e| stack_error(e, |_| None))?,
     };
-    let is_vlan_default_name = false;
-    let _ = is_vlan_default_name;
     let lower_for_kind = match kind {
-        Kind::Veth => peer_idx.as_ref().map(|(i, _)| *i),
+        Kind::Veth => peer_idx,
         Kind::Macvlan(_) | Kind::Vlan(_) => lower,
         _ => None,
     };
-    let idx = stack.register(nsid, name, kind, lower_for_kind, &mut events);
-    if let Some((pidx, pch)) = peer_idx {
-        if let Some(p) = stack.ns_mut(nsid).link_mut(pidx) {
-            p.link = Some(idx);
-        }
-        apply_settings(stack, nsid, pidx, pch, &mut events)?;
+    let requested = u32::try_from(ifm.index).unwrap_or(0);
+    let idx = stack.register(nsid, name, kind, lower_for_kind, requested, &mut events);
+    if let Some(p) = peer_idx.and_then(|p| stack.ns_mut(nsid).link_mut(p)) {
+        p.link = Some(idx);
     }
     let master = ch.master.take();
     apply_settings(stack, nsid, idx, ch, &mut events)?;
@@ -747,7 +775,7 @@ fn create(
             .change_link(nsid, idx, &m, &mut events)
             .map_err(|e| stack_error(e, locate))?;
     }
-    push_events(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 
@@ -825,20 +853,6 @@ fn data_bytes<'a>(attrs: &Attrs<'a>) -> Option<(&'a [u8], usize)> {
         .find_map(|a| (a.kind == IFLA_INFO_DATA).then_some((a.payload, a.offset + 4)))
 }
 
-fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
-    for event in events {
-        // Linux stamps the requester's port and sequence on the notifications rtnetlink sends
-        // for the request itself (rtnl_configure_link), 0 on consequences: addresses a link
-        // change adds or removes come from notifier chains without the request
-        // (inetdev_event's inet_insert_ifa, addrconf), so they carry seq 0 and pid 0.
-        let (portid, seq) = match &event {
-            Event::NewLink(_, u32::MAX) => (req.portid, req.seq()),
-            _ => (0, 0),
-        };
-        out.push(Caused { event, portid, seq });
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn change(
     stack: &mut Stack,
@@ -866,7 +880,7 @@ fn change(
     stack
         .change_link(nsid, ifindex, ch, &mut events)
         .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
-    push_events(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 
@@ -915,7 +929,7 @@ pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
     stack
         .delete_link(req.ns, ifindex, &mut events)
         .map_err(|e| stack_error(e, |_| None))?;
-    push_events(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 
@@ -951,7 +965,7 @@ fn del_group(
                 .map_err(|e| stack_error(e, |_| None))?;
         }
     }
-    push_events(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 

@@ -88,6 +88,9 @@ pub struct Caused {
     pub event: Event,
     pub portid: u32,
     pub seq: u32,
+    /// Linux builds this notification with the request's header, so NLM_F_ECHO returns it
+    /// to the requester (nlmsg_report).
+    pub reported: bool,
 }
 
 type DoIt = fn(&mut Stack, &Request<'_>, &mut Vec<Caused>) -> Result<Reply, NlError>;
@@ -198,6 +201,43 @@ fn dispatch(
     debug_assert_eq!(handler.admin, !is_get);
     let doit = handler.doit.ok_or(NlError::errno(libc::EOPNOTSUPP))?;
     doit(stack, req, events)
+}
+
+/// Stamps the events a request caused as Linux does. Address notifications are built with
+/// the request (rtmsg_ifa: IPv4 carries the requester's port and sequence, IPv6 zeroes). For
+/// links only the device's registration (ifi_change ~0) and unregistration are, and they
+/// carry the requester's port and sequence only under NLM_F_ECHO; consequences carry 0.
+pub fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
+    let echo = req.flags() & NLM_F_ECHO != 0;
+    let mine = (req.portid, req.seq());
+    let addr_request = matches!(req.msg.header.kind, RTM_NEWADDR | RTM_DELADDR);
+    for event in events {
+        let ((portid, seq), reported) = match &event {
+            // Addresses a link change adds or removes (lo up, unregistration) are not.
+            Event::NewAddr(_) | Event::DelAddr(_) if !addr_request => ((0, 0), false),
+            Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET => (mine, true),
+            Event::NewAddr(_) | Event::DelAddr(_) => ((0, 0), true),
+            Event::NewLink(_, u32::MAX) | Event::DelLink(_) if echo => (mine, true),
+            Event::NewLink(_, u32::MAX) | Event::DelLink(_) => ((0, 0), true),
+            Event::NewLink(..) => ((0, 0), false),
+        };
+        out.push(Caused {
+            event,
+            portid,
+            seq,
+            reported,
+        });
+    }
+}
+
+/// Pushes consequences that Linux announces without the request's header.
+pub fn push_unreported(out: &mut Vec<Caused>, events: Vec<Event>) {
+    out.extend(events.into_iter().map(|event| Caused {
+        event,
+        portid: 0,
+        seq: 0,
+        reported: false,
+    }));
 }
 
 /// Writes the NLMSG_ERROR answering `req` (an ACK when errno is 0): the request echoed in

@@ -67,6 +67,9 @@ impl VlanConf {
 }
 
 impl LinkOps for Vlan {
+    fn has_lower(&self) -> bool {
+        true
+    }
     fn kind_name(&self) -> Option<&'static str> {
         Some("vlan")
     }
