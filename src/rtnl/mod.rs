@@ -21,8 +21,8 @@ pub struct NlError {
     pub errno: i32,
     pub msg: &'static str,
     pub offset: Option<usize>,
-    /// The policy rule an attribute broke (NLMSGERR_ATTR_POLICY).
-    pub rule: Option<policy::Pol>,
+    /// The policy the offending attribute failed (NLMSGERR_ATTR_POLICY).
+    pub policy: Option<policy::Pol>,
 }
 
 impl NlError {
@@ -31,7 +31,7 @@ impl NlError {
             errno,
             msg,
             offset: None,
-            rule: None,
+            policy: None,
         }
     }
     pub const fn errno(errno: i32) -> Self {
@@ -45,7 +45,7 @@ impl From<policy::Invalid> for NlError {
             errno: e.errno,
             msg: e.msg,
             offset: e.offset,
-            rule: e.rule,
+            policy: e.policy,
         }
     }
 }
@@ -133,7 +133,7 @@ static HANDLERS: &[Handler] = &[
     Handler {
         kind: RTM_GETADDR,
         admin: false,
-        doit: None,
+        doit: Some(addr::get),
         dumpit: Some(addr::dump),
     },
     Handler {
@@ -188,6 +188,10 @@ fn dispatch(
     }
     let handler = HANDLERS.iter().find(|h| h.kind == kind);
     if is_get && req.flags() & NLM_F_DUMP == NLM_F_DUMP {
+        // rtnetlink_rcv_msg picks the family's own handler first: IPv6 has a link dump.
+        if kind == RTM_GETLINK && req.body().first() == Some(&AF_INET6) {
+            return addr::dump_inet6_ifinfo(stack, req).map(Reply::Dump);
+        }
         let dumpit = handler
             .and_then(|h| h.dumpit)
             .ok_or(NlError::errno(libc::EOPNOTSUPP))?;
@@ -252,7 +256,8 @@ pub fn write_ack(
     if !echo_full {
         flags |= NLM_F_CAPPED;
     }
-    let tlvs = ext_ack && err.is_some_and(|e| !e.msg.is_empty() || e.offset.is_some());
+    let tlvs = ext_ack
+        && err.is_some_and(|e| !e.msg.is_empty() || e.offset.is_some() || e.policy.is_some());
     if tlvs {
         flags |= NLM_F_ACK_TLVS;
     }
@@ -281,13 +286,8 @@ pub fn write_ext_ack(w: &mut Writer, e: &NlError, req_len: usize) {
     if let Some(off) = e.offset.filter(|&o| o < req_len) {
         w.attr_u32(NLMSGERR_ATTR_OFFS, off as u32);
     }
-    if let Some(rule) = e
-        .rule
-        .filter(|r| !matches!(r, policy::Pol::Flag | policy::Pol::Reject))
-    {
-        let nest = w.nest(NLMSGERR_ATTR_POLICY);
-        policy::write_rule(w, rule);
-        w.nest_end(nest);
+    if let Some(pol) = e.policy {
+        policy::write_policy(w, NLMSGERR_ATTR_POLICY, pol);
     }
 }
 
@@ -302,6 +302,6 @@ pub fn stack_error(e: crate::stack::Error, locate: impl Fn(AttrRef) -> Option<us
         errno: e.errno,
         msg: e.msg,
         offset: e.attr.and_then(locate),
-        rule: None,
+        policy: None,
     }
 }

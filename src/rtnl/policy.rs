@@ -60,14 +60,14 @@ pub enum Mode {
     Strict,
 }
 
-/// A validation failure: errno, extack text, offset of the attribute.
+/// A validation failure: errno, extack text, offset of the attribute, and the policy it
+/// failed (reported as NLMSGERR_ATTR_POLICY, as NL_SET_ERR_MSG_ATTR_POL does).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Invalid {
     pub errno: i32,
     pub msg: &'static str,
     pub offset: Option<usize>,
-    /// The rule the attribute broke, reported as NLMSGERR_ATTR_POLICY.
-    pub rule: Option<Pol>,
+    pub policy: Option<Pol>,
 }
 
 /// Parsed attributes indexed by type; a later duplicate wins, as in nla_parse.
@@ -106,7 +106,7 @@ pub fn parse<'a>(
                     errno: libc::EINVAL,
                     msg: "bytes leftover after parsing attributes",
                     offset: None,
-                    rule: None,
+                    policy: None,
                 });
             }
             // Liberal parsing stops at a malformed attribute and keeps what came before.
@@ -118,7 +118,7 @@ pub fn parse<'a>(
                     errno: libc::EINVAL,
                     msg: "Unknown attribute type",
                     offset: Some(attr.offset),
-                    rule: None,
+                    policy: None,
                 });
             }
             continue;
@@ -131,7 +131,7 @@ pub fn parse<'a>(
             errno: libc::EINVAL,
             msg: "bytes leftover after parsing attributes",
             offset: None,
-            rule: None,
+            policy: None,
         });
     }
     Ok(Attrs { slots })
@@ -142,7 +142,7 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
         errno,
         msg: "Attribute failed policy validation",
         offset: Some(attr.offset),
-        rule: Some(pol),
+        policy: Some(pol),
     };
     let len = attr.payload.len();
     if let Some(exact) = pol.exact_len() {
@@ -182,7 +182,8 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
     }
 }
 
-// enum netlink_attribute_type and enum netlink_policy_type_attr (uapi/linux/netlink.h).
+/// enum netlink_attribute_type and enum netlink_policy_type_attr (uapi/linux/netlink.h).
+const NL_ATTR_TYPE_FLAG: u32 = 1;
 const NL_ATTR_TYPE_U8: u32 = 2;
 const NL_ATTR_TYPE_U16: u32 = 3;
 const NL_ATTR_TYPE_U32: u32 = 4;
@@ -197,45 +198,39 @@ const NL_POLICY_TYPE_ATTR_MIN_VALUE_S: u16 = 2;
 const NL_POLICY_TYPE_ATTR_MAX_VALUE_S: u16 = 3;
 const NL_POLICY_TYPE_ATTR_MIN_VALUE_U: u16 = 4;
 const NL_POLICY_TYPE_ATTR_MAX_VALUE_U: u16 = 5;
-const NL_POLICY_TYPE_ATTR_MIN_LENGTH: u16 = 6;
 const NL_POLICY_TYPE_ATTR_MAX_LENGTH: u16 = 7;
 
-/// Writes the content of NLMSGERR_ATTR_POLICY for a rule, as netlink_policy_dump_write_attr.
-pub fn write_rule(w: &mut crate::wire::Writer, rule: Pol) {
-    let unsigned = |w: &mut crate::wire::Writer, t: u32, max: u64| {
-        w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, t);
-        w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_U, 0);
-        w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_U, max);
+/// Writes `pol` as a nest of type `nest` (netlink_policy_dump_write_attr): the range or
+/// length limit, then the type. NLA_UNSPEC and NLA_REJECT are not described (nothing
+/// is written), as Linux cancels their nest.
+pub fn write_policy(w: &mut crate::wire::Writer, nest: u16, pol: Pol) {
+    let (kind, range): (u32, Option<(u64, u64)>) = match pol {
+        Pol::Unspec(_) | Pol::Reject => return,
+        Pol::U8 => (NL_ATTR_TYPE_U8, Some((0, u8::MAX as u64))),
+        Pol::U16 => (NL_ATTR_TYPE_U16, Some((0, u16::MAX as u64))),
+        Pol::U32 => (NL_ATTR_TYPE_U32, Some((0, u32::MAX as u64))),
+        Pol::U64 => (NL_ATTR_TYPE_U64, Some((0, u64::MAX))),
+        Pol::S32 => (NL_ATTR_TYPE_S32, None),
+        Pol::Str(_) => (NL_ATTR_TYPE_STRING, None),
+        Pol::NulStr => (NL_ATTR_TYPE_NUL_STRING, None),
+        Pol::Binary(_) => (NL_ATTR_TYPE_BINARY, None),
+        Pol::Nested => (NL_ATTR_TYPE_NESTED, None),
+        Pol::Flag => (NL_ATTR_TYPE_FLAG, None),
     };
-    match rule {
-        Pol::U8 => unsigned(w, NL_ATTR_TYPE_U8, u8::MAX as u64),
-        Pol::U16 => unsigned(w, NL_ATTR_TYPE_U16, u16::MAX as u64),
-        Pol::U32 => unsigned(w, NL_ATTR_TYPE_U32, u32::MAX as u64),
-        Pol::U64 => unsigned(w, NL_ATTR_TYPE_U64, u64::MAX),
-        Pol::S32 => {
-            w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_S32);
-            w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_S, i32::MIN as i64 as u64);
-            w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_S, i32::MAX as u64);
-        }
-        Pol::Str(max) | Pol::Binary(max) => {
-            let t = if matches!(rule, Pol::Str(_)) {
-                NL_ATTR_TYPE_STRING
-            } else {
-                NL_ATTR_TYPE_BINARY
-            };
-            w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, t);
-            if max > 0 {
-                w.attr_u32(NL_POLICY_TYPE_ATTR_MAX_LENGTH, max as u32);
-            }
-        }
-        Pol::NulStr => w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_NUL_STRING),
-        Pol::Nested => w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_NESTED),
-        Pol::Unspec(min) => {
-            w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, NL_ATTR_TYPE_BINARY);
-            if min > 0 {
-                w.attr_u32(NL_POLICY_TYPE_ATTR_MIN_LENGTH, min as u32);
-            }
-        }
-        Pol::Flag | Pol::Reject => {}
+    let m = w.nest(nest);
+    if let Some((min, max)) = range {
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_U, min);
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_U, max);
     }
+    if pol == Pol::S32 {
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_S, i32::MIN as i64 as u64);
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_S, i32::MAX as i64 as u64);
+    }
+    if let Pol::Str(max) | Pol::Binary(max) = pol
+        && max > 0
+    {
+        w.attr_u32(NL_POLICY_TYPE_ATTR_MAX_LENGTH, max as u32);
+    }
+    w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, kind);
+    w.nest_end(m);
 }

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-pub use addr::{Addr, AddrKey};
+pub use addr::{Addr, Del4};
 pub use kinds::Kind;
 pub use link::Link;
 
