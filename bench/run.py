@@ -2,7 +2,7 @@
 """Side-by-side benchmark: the Linux kernel in `unshare -n` vs `nlroute exec`.
 
     python3 bench/run.py            # N = 5000 (3 repetitions) and 50000 (1), memory at 10k/100k
-    python3 bench/run.py --quick    # N = 2000 and 10000, 1 repetition, memory at 10k
+    python3 bench/run.py --quick    # N = 1000 and 5000, 1 repetition, memory at 5k (~1 min)
     python3 bench/run.py --n 5000 --reps 5 --mem 10000 --out /tmp/r.md
 
 Needs root (for `unshare -n`), iproute2 and a release build (`cargo build --release`).
@@ -130,9 +130,9 @@ def main():
     ap.add_argument("--timeout", type=int, default=150, help="per worker run, seconds")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "RESULTS.md"))
     a = ap.parse_args()
-    ns = a.n or ([2000, 10000] if a.quick else [5000, 50000])
+    ns = a.n or ([1000, 5000] if a.quick else [5000, 50000])
     reps = a.reps or (1 if a.quick else 3)
-    mems = a.mem or ([10000] if a.quick else [10000, 100000])
+    mems = a.mem or ([5000] if a.quick else [10000, 100000])
     if not os.access(NLROUTE, os.X_OK):
         sys.exit("build first: cargo build --release")
     t0 = time.time()
