@@ -106,9 +106,13 @@ fn parse_request(c: &mut Criterion) {
             for m in MessageIter::new(black_box(&req)) {
                 let payload = &m.bytes[16..];
                 let ifi = IfInfo::parse(payload).expect("ifinfomsg");
-                let attrs =
-                    parse(&payload[IFINFOMSG_LEN..], 16 + IFINFOMSG_LEN, &IFLA_POLICY, Mode::Strict)
-                        .expect("valid");
+                let attrs = parse(
+                    &payload[IFINFOMSG_LEN..],
+                    16 + IFINFOMSG_LEN,
+                    &IFLA_POLICY,
+                    Mode::Strict,
+                )
+                .expect("valid");
                 n += attrs.present().count() + ifi.index as usize;
             }
             n

@@ -134,11 +134,14 @@ impl Stack {
         nlflags: u16,
         events: &mut Vec<Event>,
     ) -> Result<(), Error> {
-        if addr.family == AF_INET {
+        let ifindex = addr.ifindex;
+        let result = if addr.family == AF_INET {
             self.add_addr4(ns, addr, nlflags, events)
         } else {
             self.add_addr6(ns, addr, nlflags, events)
-        }
+        };
+        self.reschedule(ns, ifindex);
+        result
     }
 
     /// inet_rtm_newaddr: find_matching_ifa, then either replace (only the metric, protocol and
@@ -297,6 +300,7 @@ impl Stack {
         }
         events.push(Event::DelAddr(Box::new(removed)));
         self.changed(ns);
+        self.reschedule(ns, ifindex);
         Ok(())
     }
 
@@ -322,6 +326,7 @@ impl Stack {
         let removed = list.remove(pos);
         events.push(Event::DelAddr(Box::new(removed)));
         self.changed(ns);
+        self.reschedule(ns, ifindex);
         Ok(())
     }
 
@@ -395,6 +400,7 @@ impl Stack {
         if changed {
             self.changed(ns);
         }
+        self.reschedule(ns, ifindex);
     }
 
     /// Timers: DAD completion, preferred lifetime expiry (deprecated), valid lifetime expiry
@@ -403,36 +409,43 @@ impl Stack {
         let now_ms = self.now_ms();
         let now_cs = self.now_cs();
         let mut out = Vec::new();
-        for (ns_id, ns) in self.namespaces.iter_mut().enumerate() {
-            for link in ns.links.values_mut() {
-                for family in [AF_INET, AF_INET6] {
-                    let list = link.addrs_mut(family);
-                    let mut i = 0;
-                    while i < list.len() {
-                        let a = &mut list[i];
-                        let (pref, valid) = a.remaining(now_cs);
-                        if valid == 0 {
-                            let a = list.remove(i);
-                            out.push((ns_id, Event::DelAddr(Box::new(a))));
-                            continue;
-                        }
-                        let mut changed = false;
-                        if a.dad_until_ms.is_some_and(|t| t <= now_ms) {
-                            a.dad_until_ms = None;
-                            a.flags &= !IFA_F_TENTATIVE;
-                            changed = true;
-                        }
-                        if pref == 0 && a.flags & IFA_F_DEPRECATED == 0 {
-                            a.flags |= IFA_F_DEPRECATED;
-                            changed = true;
-                        }
-                        if changed {
-                            out.push((ns_id, Event::NewAddr(Box::new(a.clone()))));
-                        }
-                        i += 1;
+        for (ns_id, ifindex) in self.timers.due(now_ms) {
+            let Some(link) = self
+                .namespaces
+                .get_mut(ns_id)
+                .and_then(|n| n.link_mut(ifindex))
+            else {
+                self.timers.set(ns_id, ifindex, None);
+                continue;
+            };
+            for family in [AF_INET, AF_INET6] {
+                let list = link.addrs_mut(family);
+                let mut i = 0;
+                while i < list.len() {
+                    let a = &mut list[i];
+                    let (pref, valid) = a.remaining(now_cs);
+                    if valid == 0 {
+                        let a = list.remove(i);
+                        out.push((ns_id, Event::DelAddr(Box::new(a))));
+                        continue;
                     }
+                    let mut changed = false;
+                    if a.dad_until_ms.is_some_and(|t| t <= now_ms) {
+                        a.dad_until_ms = None;
+                        a.flags &= !IFA_F_TENTATIVE;
+                        changed = true;
+                    }
+                    if pref == 0 && a.flags & IFA_F_DEPRECATED == 0 {
+                        a.flags |= IFA_F_DEPRECATED;
+                        changed = true;
+                    }
+                    if changed {
+                        out.push((ns_id, Event::NewAddr(Box::new(a.clone()))));
+                    }
+                    i += 1;
                 }
             }
+            self.reschedule(ns_id, ifindex);
         }
         if !out.is_empty() {
             self.generation += 1;
@@ -445,24 +458,7 @@ impl Stack {
 
     /// The next time a timer fires, in stack milliseconds.
     pub fn next_timer_ms(&self) -> Option<u64> {
-        let mut next: Option<u64> = None;
-        let mut consider = |t: u64| next = Some(next.map_or(t, |n| n.min(t)));
-        for ns in &self.namespaces {
-            for link in ns.links.values() {
-                for a in link.addrs4.iter().chain(link.addrs6.iter()) {
-                    if let Some(t) = a.dad_until_ms {
-                        consider(t);
-                    }
-                    let base = a.tstamp as u64 * 10;
-                    for lft in [a.preferred_lft, a.valid_lft] {
-                        if lft != INFINITY_LIFE_TIME {
-                            consider(base + lft as u64 * 1000);
-                        }
-                    }
-                }
-            }
-        }
-        next
+        self.timers.first()
     }
 }
 

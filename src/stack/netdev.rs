@@ -513,6 +513,7 @@ impl Stack {
                 link.operstate = IF_OPER_DOWN;
             }
             events.push(Event::DelLink(Box::new(link)));
+            self.reschedule(ns, idx);
         }
         self.changed(ns);
         touched.retain(|t| self.ns(ns).link(*t).is_some());
