@@ -665,7 +665,10 @@ fn create(
     let lower = attrs.get(IFLA_LINK).and_then(|a| a.u32_prefix());
     if new_kind.needs_lower() {
         let Some(lower) = lower else {
-            return Err(NlError::errno(libc::EINVAL));
+            return Err(match new_kind {
+                kinds::NewKind::Vlan => NlError::new(libc::EINVAL, "8021q: link not specified"),
+                _ => NlError::errno(libc::EINVAL),
+            });
         };
         let lower_link = stack
             .ns(nsid)
@@ -679,6 +682,19 @@ fn create(
     let kind = new_kind
         .parse(data_iter)
         .map_err(|e| stack_error(e, locate))?;
+    if let (Kind::Vlan(conf), Some(lower)) = (&kind, lower) {
+        // vlan_check_real_dev: one device per id and protocol on a lower device.
+        let taken = stack.ns(nsid).links.values().any(|l| {
+            l.link == Some(lower)
+                && matches!(&l.kind, Kind::Vlan(c) if c.id == conf.id && c.protocol == conf.protocol)
+        });
+        if taken {
+            return Err(NlError::new(
+                libc::EEXIST,
+                "8021q: VLAN device already exists",
+            ));
+        }
+    }
     if let (Kind::Macvlan(conf), Some(lower)) = (&kind, lower) {
         // A passthru macvlan must be its lower device's only one (macvlan_common_newlink).
         let mut siblings = stack

@@ -91,8 +91,12 @@ impl Stack {
         if let Some(lower) = lower.and_then(|l| self.ns(ns).link(l))
             && !matches!(link.kind, Kind::Veth)
         {
-            // Stacked devices inherit the lower device's MTU (macvlan, vlan).
+            // Stacked devices inherit the lower device's MTU (macvlan, vlan); a vlan also
+            // takes its lower device's MAC (vlan_dev_init).
             link.mtu = lower.mtu;
+            if matches!(link.kind, Kind::Vlan(_)) {
+                link.address = lower.address.clone();
+            }
         }
         self.ns_mut(ns).insert(link);
         refresh(self.ns_mut(ns), ifindex);
