@@ -212,8 +212,10 @@ impl Dump {
             DumpKind::Failed(e) => Some(*e),
             _ => None,
         };
+        // Address dumps set cb->answer_flags, so their NLMSG_DONE says FILTERED too; link
+        // dumps only flag the messages themselves.
         flags &= !NLM_F_DUMP_FILTERED;
-        if self.filtered {
+        if self.filtered && !matches!(self.kind, DumpKind::Links { .. }) {
             flags |= NLM_F_DUMP_FILTERED;
         }
         let tlv = ext_ack && err.is_some_and(|e| !e.msg.is_empty());

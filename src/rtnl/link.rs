@@ -269,11 +269,11 @@ pub fn dump(stack: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
             IFLA_MASTER => filter.master = a.u32_prefix().unwrap_or(0),
             IFLA_LINKINFO => {
                 let info = policy::parse(a.payload, a.offset + 4, &INFO_POLICY, Mode::Liberal);
-                if let Some(kind) = info.ok().and_then(|i| i.get(IFLA_INFO_KIND)) {
-                    let name = kind.str_bytes();
-                    // An unknown kind matches nothing that has a kind (linkinfo_to_kind_ops
-                    // returns NULL and the filter then only skips on mismatch).
-                    filter.kind = Some(name.to_vec());
+                // An unknown kind gives no filter at all (linkinfo_to_kind_ops is NULL).
+                if let Some(kind) = info.ok().and_then(|i| i.get(IFLA_INFO_KIND))
+                    && kinds::by_name(kind.str_bytes()).is_some()
+                {
+                    filter.kind = Some(kind.str_bytes().to_vec());
                 }
             }
             IFLA_TARGET_NETNSID => {}
@@ -372,6 +372,9 @@ pub fn fill(
         w.attr_u32(IFLA_MASTER, master);
     }
     w.attr_u8(IFLA_CARRIER, link.carrier as u8);
+    if let Some(alias) = &link.alias {
+        w.attr_str(IFLA_IFALIAS, alias);
+    }
     w.attr_u32(IFLA_CARRIER_CHANGES, link.carrier_changes());
     w.attr_u32(IFLA_CARRIER_UP_COUNT, link.carrier_up_count);
     w.attr_u32(IFLA_CARRIER_DOWN_COUNT, link.carrier_down_count);
@@ -408,9 +411,6 @@ pub fn fill(
         w.attr_u32(IFLA_LINK, iflink);
     }
     w.attr_str(IFLA_QDISC, link.qdisc());
-    if let Some(alias) = &link.alias {
-        w.attr_str(IFLA_IFALIAS, alias);
-    }
     if h.kind == RTM_DELLINK {
         // The per-family devices are gone by the time RTM_DELLINK is built: an empty nest.
         w.attr(IFLA_AF_SPEC, &[]);
@@ -572,8 +572,10 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             return Err(NlError::errno(libc::EOPNOTSUPP));
         }
         let ifindex = link.ifindex;
-        if let Some(kind) = &kind_name
-            && link.kind.ops().kind_name().map(str::as_bytes) != Some(kind.as_slice())
+        // The kind only matters when kind data is to be changed (ops->changelink).
+        if data.is_some()
+            && (kind_name.as_deref() != link.kind.ops().kind_name().map(str::as_bytes)
+                || !link.kind.is_bridge())
         {
             return Err(NlError::errno(libc::EOPNOTSUPP));
         }

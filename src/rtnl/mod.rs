@@ -187,7 +187,8 @@ fn dispatch(
         return Err(NlError::errno(libc::EPERM));
     }
     let handler = HANDLERS.iter().find(|h| h.kind == kind);
-    if is_get && req.flags() & NLM_F_DUMP == NLM_F_DUMP {
+    // Either NLM_F_ROOT or NLM_F_MATCH makes a GET a dump (rtnetlink_rcv_msg).
+    if is_get && req.flags() & NLM_F_DUMP != 0 {
         // rtnetlink_rcv_msg picks the family's own handler first: IPv6 has a link dump.
         if kind == RTM_GETLINK && req.body().first() == Some(&AF_INET6) {
             return addr::dump_inet6_ifinfo(stack, req).map(Reply::Dump);

@@ -379,7 +379,7 @@ impl Host {
             }
             return;
         }
-        if h.flags & NLM_F_DUMP == NLM_F_DUMP && sock.dump.is_some() && is_get(h.kind) {
+        if h.flags & NLM_F_DUMP != 0 && sock.dump.is_some() && is_get(h.kind) {
             let e = NlError::errno(libc::EBUSY);
             self.queue_ack(s, &msg, port_id, Some(&e), cap_ack, ext_ack);
             return;

@@ -3,7 +3,7 @@
 
 use super::kinds::Kind;
 use super::link::refresh;
-use super::{AttrRef, Error, Event, Link, NsId, Result, Stack};
+use super::{Error, Event, Link, NsId, Result, Stack};
 use crate::wire::consts::*;
 
 /// Changes requested for a link, in the order do_setlink applies them.
@@ -114,7 +114,7 @@ impl Stack {
         let link = nsr.link(ifindex).ok_or(Error::errno(libc::ENODEV))?;
         if let Some(addr) = &ch.address {
             if addr.len() < link.address.len() {
-                return Err(Error::at(libc::EINVAL, "", AttrRef::Top(IFLA_ADDRESS)));
+                return Err(Error::errno(libc::EINVAL));
             }
             if link.kind.ops().arphrd() == ARPHRD_ETHER {
                 let mac = &addr[..6];
@@ -126,7 +126,7 @@ impl Stack {
         if let Some(b) = &ch.broadcast
             && b.len() < link.broadcast.len()
         {
-            return Err(Error::at(libc::EINVAL, "", AttrRef::Top(IFLA_BROADCAST)));
+            return Err(Error::errno(libc::EINVAL));
         }
         if let Some(mtu) = ch.mtu {
             check_mtu(link, mtu, nsr)?;
@@ -143,6 +143,9 @@ impl Stack {
         }
         if let Some(master) = ch.master.filter(|&m| m != 0) {
             let m = nsr.link(master).ok_or(Error::errno(libc::EINVAL))?;
+            if master == ifindex {
+                return Err(Error::errno(libc::EINVAL));
+            }
             if !m.kind.is_bridge() {
                 return Err(Error::errno(libc::EOPNOTSUPP));
             }
