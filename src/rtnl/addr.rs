@@ -9,6 +9,9 @@ use crate::stack::{Addr, Del4, Link, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
 
+/// IPV6_MIN_MTU (RFC 8200).
+pub const IPV6_MIN_MTU: u32 = 1280;
+
 static IPV4_POLICY: Policy = Policy {
     max: IFA_MAX,
     rules: &[
@@ -227,11 +230,15 @@ fn ipv6_addr(
         (None, None) => return Err(NlError::errno(libc::EINVAL)),
     };
     let (preferred, valid) = lifetimes(attrs).unwrap_or((INFINITY_LIFE_TIME, INFINITY_LIFE_TIME));
-    if stack.ns(req.ns).link(ifm.index).is_none() {
+    let Some(link) = stack.ns(req.ns).link(ifm.index) else {
         return Err(NlError::new(
             libc::ENODEV,
             "ipv6: Unable to find the interface",
         ));
+    };
+    // Below the IPv6 minimum MTU a device has no IPv6 state (ipv6_add_dev: EINVAL).
+    if link.mtu < IPV6_MIN_MTU {
+        return Err(NlError::errno(libc::EINVAL));
     }
     let mut flags = attrs
         .get(IFA_FLAGS)

@@ -8,6 +8,10 @@
 pub const TSTAMP_OFFSET: usize = 164;
 /// Offset of DEVCONF_MTU6 within the payload.
 pub const MTU6_OFFSET: usize = 184;
+/// Offset of the IFLA_INET6_FLAGS value.
+pub const INET6_FLAGS_OFFSET: usize = 148;
+/// IF_READY: the IPv6 device is configured (set once the link is up with carrier).
+pub const IF_READY: u32 = 0x8000_0000;
 /// Where the AF_INET6 nest starts (its length field).
 pub const INET6_NEST_OFFSET: usize = 140;
 /// IFLA_INET6_STATS and IFLA_INET6_ICMP6STATS, which RTEXT_FILTER_SKIP_STATS leaves out

@@ -456,6 +456,9 @@ fn af_spec(link: &Link, stack: &Stack, ext_mask: u32) -> Vec<u8> {
     let tstamp = stack.now_cs().max(link.created_cs);
     b[TSTAMP_OFFSET..TSTAMP_OFFSET + 4].copy_from_slice(&tstamp.to_ne_bytes());
     b[ADDR_GEN_MODE_OFFSET] = link.addr_gen_mode;
+    if link.is_up() && link.carrier {
+        b[INET6_FLAGS_OFFSET..INET6_FLAGS_OFFSET + 4].copy_from_slice(&IF_READY.to_ne_bytes());
+    }
     if ext_mask & RTEXT_FILTER_SKIP_STATS != 0 {
         let cut = INET6_STATS_RANGE.len();
         b.drain(INET6_STATS_RANGE);

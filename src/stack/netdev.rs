@@ -143,7 +143,12 @@ impl Stack {
         }
         if let Some(master) = ch.master.filter(|&m| m != 0) {
             let m = nsr.link(master).ok_or(Error::errno(libc::EINVAL))?;
-            if master == ifindex {
+            // br_add_if takes only Ethernet devices with a valid unicast MAC (a bridge whose
+            // last port left has 00:00:00:00:00:00 and fails here).
+            let valid_mac = link.address.len() == 6
+                && link.address[0] & 1 == 0
+                && link.address.iter().any(|&b| b != 0);
+            if link.flags & IFF_LOOPBACK != 0 || !valid_mac {
                 return Err(Error::errno(libc::EINVAL));
             }
             if !m.kind.is_bridge() {
@@ -154,9 +159,6 @@ impl Stack {
                     libc::ELOOP,
                     "Can not enslave a bridge to a bridge",
                 ));
-            }
-            if link.flags & IFF_LOOPBACK != 0 {
-                return Err(Error::errno(libc::EINVAL));
             }
         }
         if ch.netns {
@@ -346,10 +348,17 @@ impl Stack {
             if let Some(l) = self.ns(ns).link(ifindex) {
                 events.push(Event::NewLink(Box::new(l.clone()), flag_change));
             }
-            // NETDEV_CHANGEMTU reaches addrconf after the announcement.
+            // NETDEV_CHANGEMTU reaches addrconf after the announcement; below the IPv6
+            // minimum MTU the device loses its IPv6 addresses (addrconf_ifdown).
             if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                 l.mtu6 = None;
+                if l.mtu < 1280 {
+                    for a in std::mem::take(&mut l.addrs6).into_iter().rev() {
+                        events.push(Event::DelAddr(Box::new(a)));
+                    }
+                }
             }
+            self.reschedule(ns, ifindex);
         } else if quiet_change {
             self.changed(ns);
         }
