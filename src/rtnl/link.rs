@@ -689,10 +689,9 @@ fn create(
         .map_err(|e| stack_error(e, locate))?;
     if let (Kind::Vlan(conf), Some(lower)) = (&kind, lower) {
         // vlan_check_real_dev: one device per id and protocol on a lower device.
-        let taken = stack.ns(nsid).links.values().any(|l| {
-            l.link == Some(lower)
-                && matches!(&l.kind, Kind::Vlan(c) if c.id == conf.id && c.protocol == conf.protocol)
-        });
+        let taken = stack.ns(nsid).stacked_on(lower).any(
+            |l| matches!(&l.kind, Kind::Vlan(c) if c.id == conf.id && c.protocol == conf.protocol),
+        );
         if taken {
             return Err(NlError::new(
                 libc::EEXIST,
@@ -704,9 +703,8 @@ fn create(
         // A passthru macvlan must be its lower device's only one (macvlan_common_newlink).
         let mut siblings = stack
             .ns(nsid)
-            .links
-            .values()
-            .filter(|l| l.link == Some(lower) && matches!(l.kind, Kind::Macvlan(_)));
+            .stacked_on(lower)
+            .filter(|l| matches!(l.kind, Kind::Macvlan(_)));
         let passthru = |c: &kinds::MacvlanConf| c.mode == MACVLAN_MODE_PASSTHRU;
         let clash = siblings.any(|l| match &l.kind {
             Kind::Macvlan(c) => passthru(c) || passthru(conf),
@@ -797,8 +795,8 @@ fn create(
     };
     let requested = u32::try_from(ifm.index).unwrap_or(0);
     let idx = stack.register(nsid, name, kind, lower_for_kind, requested, &mut events);
-    if let Some(p) = peer_idx.and_then(|p| stack.ns_mut(nsid).link_mut(p)) {
-        p.link = Some(idx);
+    if let Some(p) = peer_idx {
+        stack.ns_mut(nsid).set_lower(p, Some(idx));
     }
     let master = ch.master.take();
     apply_settings(stack, nsid, idx, ch, &mut events)?;

@@ -11,7 +11,7 @@ pub mod link;
 pub mod netdev;
 pub mod timers;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +80,10 @@ pub struct Namespace {
     pub links: BTreeMap<u32, Link>,
     #[serde(skip)]
     names: HashMap<String, u32>,
+    /// For each ifindex, the links that point at it through IFLA_LINK (veth peer, stacked
+    /// devices) or IFLA_MASTER (bridge ports), so dependents are found without a scan.
+    #[serde(skip)]
+    uppers: HashMap<u32, BTreeSet<u32>>,
     pub next_ifindex: u32,
     /// Bumped on every change of links or addresses; dumps compare it between parts to set
     /// NLM_F_DUMP_INTR, as Linux does with its per-namespace dev_base_seq / addr seq.
@@ -131,6 +135,7 @@ impl Stack {
         let mut ns = Namespace {
             links: BTreeMap::new(),
             names: HashMap::new(),
+            uppers: HashMap::new(),
             next_ifindex: 1,
             seq: 1,
         };
@@ -187,11 +192,12 @@ impl Stack {
             self.reschedule(n, i);
         }
         for ns in &mut self.namespaces {
-            ns.names = ns
-                .links
-                .values()
-                .map(|l| (l.name.clone(), l.ifindex))
-                .collect();
+            let links: Vec<Link> = std::mem::take(&mut ns.links).into_values().collect();
+            ns.names.clear();
+            ns.uppers.clear();
+            for link in links {
+                ns.insert(link);
+            }
             ns.seq = 1;
         }
     }
@@ -214,6 +220,9 @@ impl Namespace {
         self.names.contains_key(name)
     }
     pub fn insert(&mut self, link: Link) {
+        for target in [link.link, link.master].into_iter().flatten() {
+            self.uppers.entry(target).or_default().insert(link.ifindex);
+        }
         self.names.insert(link.name.clone(), link.ifindex);
         for alt in &link.altnames {
             self.names.insert(alt.clone(), link.ifindex);
@@ -222,12 +231,84 @@ impl Namespace {
     }
     pub fn remove(&mut self, ifindex: u32) -> Option<Link> {
         let link = self.links.remove(&ifindex)?;
+        for target in [link.link, link.master].into_iter().flatten() {
+            self.unlink_upper(target, ifindex);
+        }
         self.names.remove(&link.name);
         for alt in &link.altnames {
             self.names.remove(alt);
         }
         Some(link)
     }
+    fn unlink_upper(&mut self, target: u32, upper: u32) {
+        if let Some(set) = self.uppers.get_mut(&target) {
+            set.remove(&upper);
+            if set.is_empty() {
+                self.uppers.remove(&target);
+            }
+        }
+    }
+
+    /// Sets a link's IFLA_MASTER, keeping the index of uppers.
+    pub fn set_master(&mut self, ifindex: u32, master: Option<u32>) {
+        let Some(old) = self.links.get(&ifindex).map(|l| l.master) else {
+            return;
+        };
+        self.retarget(ifindex, old, master);
+        if let Some(l) = self.links.get_mut(&ifindex) {
+            l.master = master;
+        }
+    }
+
+    /// Sets a link's IFLA_LINK (peer or lower device), keeping the index of uppers.
+    pub fn set_lower(&mut self, ifindex: u32, lower: Option<u32>) {
+        let Some(old) = self.links.get(&ifindex).map(|l| l.link) else {
+            return;
+        };
+        self.retarget(ifindex, old, lower);
+        if let Some(l) = self.links.get_mut(&ifindex) {
+            l.link = lower;
+        }
+    }
+
+    fn retarget(&mut self, ifindex: u32, old: Option<u32>, new: Option<u32>) {
+        let other = self
+            .links
+            .get(&ifindex)
+            .map(|l| (l.link, l.master))
+            .unwrap_or_default();
+        if let Some(o) = old {
+            // Keep the entry when the other relation still points at the same link.
+            if other.0 != Some(o) || other.1 != Some(o) {
+                self.unlink_upper(o, ifindex);
+            }
+        }
+        if let Some(n) = new {
+            self.uppers.entry(n).or_default().insert(ifindex);
+        }
+    }
+
+    /// Links pointing at `ifindex` through IFLA_LINK or IFLA_MASTER, in ifindex order.
+    pub fn uppers(&self, ifindex: u32) -> impl Iterator<Item = &Link> + '_ {
+        self.uppers
+            .get(&ifindex)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.links.get(i))
+    }
+
+    /// The ports of a bridge.
+    pub fn ports(&self, bridge: u32) -> impl Iterator<Item = &Link> + '_ {
+        self.uppers(bridge)
+            .filter(move |l| l.master == Some(bridge))
+    }
+
+    /// The links whose IFLA_LINK is `ifindex` (its veth peer, devices stacked on it).
+    pub fn stacked_on(&self, ifindex: u32) -> impl Iterator<Item = &Link> + '_ {
+        self.uppers(ifindex)
+            .filter(move |l| l.link == Some(ifindex) && l.ifindex != ifindex)
+    }
+
     pub fn rename(&mut self, ifindex: u32, new: String) {
         if let Some(link) = self.links.get_mut(&ifindex) {
             self.names.remove(&link.name);
@@ -288,5 +369,59 @@ impl Rng {
         mac[0] &= 0xfe;
         mac[0] |= 0x02;
         mac
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The uppers index must always agree with the links' IFLA_LINK / IFLA_MASTER fields.
+    fn index_is_consistent(ns: &Namespace) {
+        for link in ns.links.values() {
+            let ports: Vec<u32> = ns.ports(link.ifindex).map(|l| l.ifindex).collect();
+            let scanned: Vec<u32> = ns
+                .links
+                .values()
+                .filter(|l| l.master == Some(link.ifindex))
+                .map(|l| l.ifindex)
+                .collect();
+            assert_eq!(ports, scanned, "ports of {}", link.ifindex);
+            let stacked: Vec<u32> = ns.stacked_on(link.ifindex).map(|l| l.ifindex).collect();
+            let scanned: Vec<u32> = ns
+                .links
+                .values()
+                .filter(|l| l.link == Some(link.ifindex) && l.ifindex != link.ifindex)
+                .map(|l| l.ifindex)
+                .collect();
+            assert_eq!(stacked, scanned, "stacked on {}", link.ifindex);
+        }
+    }
+
+    #[test]
+    fn uppers_index_follows_master_and_lower_changes() {
+        let mut stack = Stack::new();
+        let mut ev = Vec::new();
+        let br = stack.register(
+            0,
+            "br0".into(),
+            Kind::Bridge(Default::default()),
+            None,
+            0,
+            &mut ev,
+        );
+        let a = stack.register(0, "a".into(), Kind::Veth, None, 0, &mut ev);
+        let b = stack.register(0, "b".into(), Kind::Veth, Some(a), 0, &mut ev);
+        stack.ns_mut(0).set_lower(a, Some(b));
+        stack.ns_mut(0).set_master(a, Some(br));
+        index_is_consistent(stack.ns(0));
+        stack.ns_mut(0).set_master(a, None);
+        index_is_consistent(stack.ns(0));
+        stack.ns_mut(0).set_master(b, Some(br));
+        stack.delete_link(0, br, &mut ev).expect("delete bridge");
+        index_is_consistent(stack.ns(0));
+        stack.delete_link(0, a, &mut ev).expect("delete veth");
+        index_is_consistent(stack.ns(0));
+        assert_eq!(stack.ns(0).links.len(), 1);
     }
 }

@@ -177,9 +177,8 @@ impl Stack {
         if let Some(master) = ch.master.filter(|&m| m != 0)
             && link.master != Some(master)
             && nsr
-                .links
-                .values()
-                .any(|l| matches!(l.kind, Kind::Macvlan(_)) && l.link == Some(ifindex))
+                .stacked_on(ifindex)
+                .any(|l| matches!(l.kind, Kind::Macvlan(_)))
         {
             // The macvlan port already holds the device's rx handler.
             return Err(Error::errno(libc::EBUSY));
@@ -324,10 +323,11 @@ impl Stack {
             link.addr_gen_mode = mode;
         }
         let old_master = link.master;
+        let mut new_master = None;
         if let Some(master) = ch.master {
             let new = (master != 0).then_some(master);
             if new != old_master {
-                link.master = new;
+                new_master = Some(new);
                 link.port_no = port_no.unwrap_or(0);
                 // A bridge port is put in promiscuous and allmulti mode (br_add_if).
                 if new.is_some() {
@@ -341,6 +341,9 @@ impl Stack {
                 touched.extend(new);
                 changed = true;
             }
+        }
+        if let Some(new) = new_master {
+            nsr.set_master(ifindex, new);
         }
         refresh(nsr, ifindex);
         if changed {
@@ -373,9 +376,8 @@ impl Stack {
     fn free_port_no(&self, ns: NsId, bridge: u32, joining: u32) -> u16 {
         let used: std::collections::HashSet<u16> = self
             .ns(ns)
-            .links
-            .values()
-            .filter(|l| l.master == Some(bridge) && l.ifindex != joining)
+            .ports(bridge)
+            .filter(|l| l.ifindex != joining)
             .map(|l| l.port_no)
             .collect();
         (1..u16::MAX).find(|n| !used.contains(n)).unwrap_or(0)
@@ -384,12 +386,7 @@ impl Stack {
     /// Links whose carrier depends on `ifindex`.
     fn dependents(&self, ns: NsId, ifindex: u32) -> Vec<u32> {
         let nsr = self.ns(ns);
-        let mut out: Vec<u32> = nsr
-            .links
-            .values()
-            .filter(|l| l.link == Some(ifindex) && l.ifindex != ifindex)
-            .map(|l| l.ifindex)
-            .collect();
+        let mut out: Vec<u32> = nsr.stacked_on(ifindex).map(|l| l.ifindex).collect();
         if let Some(m) = nsr.link(ifindex).and_then(|l| l.master) {
             out.push(m);
         }
@@ -431,12 +428,7 @@ impl Stack {
         if !br.kind.is_bridge() {
             return;
         }
-        let lowest = nsr
-            .links
-            .values()
-            .filter(|p| p.master == Some(idx))
-            .map(|p| p.address.clone())
-            .min();
+        let lowest = nsr.ports(idx).map(|p| p.address.clone()).min();
         let has_ports = lowest.is_some();
         let had_ports = matches!(&br.kind, Kind::Bridge(c) if c.had_ports);
         // Without ports the bridge id, and so the MAC, falls back to all zeroes.
@@ -480,13 +472,11 @@ impl Stack {
             doomed.extend(link.link);
         }
         // Stacked devices (macvlan, vlan) go with their lower device.
-        let stacked: Vec<u32> = self
-            .ns(ns)
-            .links
-            .values()
-            .filter(|l| {
-                !matches!(l.kind, Kind::Veth) && l.link.is_some_and(|lo| doomed.contains(&lo))
-            })
+        let nsr = self.ns(ns);
+        let stacked: Vec<u32> = doomed
+            .iter()
+            .flat_map(|&d| nsr.stacked_on(d))
+            .filter(|l| !matches!(l.kind, Kind::Veth))
             .map(|l| l.ifindex)
             .collect();
         doomed.extend(stacked);
@@ -497,21 +487,15 @@ impl Stack {
             };
             if let Kind::Veth = link.kind {
                 // veth_dellink clears both peer pointers before unregistering.
-                if let Some(peer) = link.link.take().and_then(|p| self.ns_mut(ns).link_mut(p)) {
-                    peer.link = None;
+                if let Some(peer) = link.link.take() {
+                    self.ns_mut(ns).set_lower(peer, None);
                 }
             }
             // Releasing bridge ports.
-            let ports: Vec<u32> = self
-                .ns(ns)
-                .links
-                .values()
-                .filter(|p| p.master == Some(idx))
-                .map(|p| p.ifindex)
-                .collect();
+            let ports: Vec<u32> = self.ns(ns).ports(idx).map(|p| p.ifindex).collect();
             for p in ports {
+                self.ns_mut(ns).set_master(p, None);
                 if let Some(port) = self.ns_mut(ns).link_mut(p) {
-                    port.master = None;
                     port.promiscuity = port.promiscuity.saturating_sub(1);
                     port.allmulti = port.allmulti.saturating_sub(1);
                     events.push(Event::NewLink(Box::new(port.clone()), 0));

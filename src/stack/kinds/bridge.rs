@@ -217,7 +217,7 @@ pub fn fill_port_data(port: &Link, bridge: &Link, w: &mut Writer) {
 }
 
 fn has_ports(link: &Link, ns: &Namespace) -> bool {
-    ns.links.values().any(|p| p.master == Some(link.ifindex))
+    ns.ports(link.ifindex).next().is_some()
 }
 
 /// The 8-byte bridge id: priority then MAC (struct ifla_bridge_id).
@@ -238,9 +238,7 @@ impl LinkOps for Bridge {
     /// empty list at GSO_MAX_SIZE); the legacy default before.
     fn tso_max_size(&self, link: &Link, ns: &Namespace) -> u32 {
         let ports = ns
-            .links
-            .values()
-            .filter(|p| p.master == Some(link.ifindex))
+            .ports(link.ifindex)
             .map(|p| p.kind.ops().tso_max_size(p, ns))
             .min();
         match (ports, &link.kind) {
@@ -256,11 +254,7 @@ impl LinkOps for Bridge {
         true
     }
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
-        let mut ports = ns
-            .links
-            .values()
-            .filter(|p| p.master == Some(link.ifindex))
-            .peekable();
+        let mut ports = ns.ports(link.ifindex).peekable();
         let had_ports = matches!(&link.kind, Kind::Bridge(c) if c.had_ports);
         (ports.peek().is_none() && !had_ports) || ports.any(|p| p.is_up() && p.carrier)
     }
