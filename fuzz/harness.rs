@@ -81,7 +81,7 @@ fn attrs_bytes(attrs: &[(u16, Vec<u8>)]) -> Vec<u8> {
         v.extend_from_slice(&((4 + p.len()) as u16).to_ne_bytes());
         v.extend_from_slice(&k.to_ne_bytes());
         v.extend_from_slice(p);
-        while v.len() % 4 != 0 {
+        while !v.len().is_multiple_of(4) {
             v.push(0);
         }
     }
@@ -319,8 +319,8 @@ pub fn run_datagrams(host: &mut Host, opts: u8, datagrams: &[&[u8]]) -> Stats {
     set_flag(host, s, NETLINK_CAP_ACK, opts & OPT_CAP_ACK != 0);
     let listener = (opts & OPT_LISTENER != 0).then(|| {
         let l = host.open(7, libc::SOCK_RAW, 0).expect("open listener");
-        for g in 1..32 {
-            host.set_option(l, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &(g as i32).to_ne_bytes())
+        for g in 1..32i32 {
+            host.set_option(l, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &g.to_ne_bytes())
                 .expect("join group");
         }
         l
@@ -404,7 +404,10 @@ pub fn check_datagram(d: &[u8]) {
             // rtnetlink replies: family header then well-formed attributes.
             let fam = if kind >= 20 { 8 } else { 16 };
             let body = &rest[NLMSG_HDRLEN..len];
-            assert!(body.len() >= fam, "reply {kind} shorter than its family header");
+            assert!(
+                body.len() >= fam,
+                "reply {kind} shorter than its family header"
+            );
             check_attrs(&body[fam..], 0);
         }
         rest = &rest[((len + 3) & !3).min(rest.len())..];
@@ -442,7 +445,9 @@ pub fn check_invariants(host: &Host) {
                 link.name
             );
             if let Some(m) = link.master {
-                let master = ns.link(m).unwrap_or_else(|| panic!("{} has no master {m}", idx));
+                let master = ns
+                    .link(m)
+                    .unwrap_or_else(|| panic!("{} has no master {m}", idx));
                 assert!(
                     matches!(master.kind, Kind::Bridge(_)),
                     "master {m} is not a bridge"
@@ -451,7 +456,9 @@ pub fn check_invariants(host: &Host) {
             match link.kind {
                 Kind::Veth => {
                     let p = link.link.expect("veth without peer");
-                    let peer = ns.link(p).unwrap_or_else(|| panic!("veth {idx} lost peer {p}"));
+                    let peer = ns
+                        .link(p)
+                        .unwrap_or_else(|| panic!("veth {idx} lost peer {p}"));
                     assert!(matches!(peer.kind, Kind::Veth), "veth peer is not a veth");
                     assert_eq!(peer.link, Some(idx), "veth peers not paired");
                 }

@@ -28,7 +28,11 @@ impl Rng {
         z ^ (z >> 31)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
@@ -43,7 +47,9 @@ fn seeds() -> Vec<Vec<u8>> {
 }
 
 /// Values that sit on the boundaries the parsers check.
-const INTERESTING_U16: &[u16] = &[0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 20, 0x7fff, 0x8000, 0xffff];
+const INTERESTING_U16: &[u16] = &[
+    0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 20, 0x7fff, 0x8000, 0xffff,
+];
 const INTERESTING_U32: &[u32] = &[
     0,
     1,

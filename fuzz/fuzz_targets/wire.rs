@@ -33,8 +33,18 @@ fn walk(bytes: &[u8], base: usize, msg_len: usize, depth: usize) {
     for a in it.by_ref() {
         match a {
             Ok(a) => {
-                assert!(a.offset + 4 + a.payload.len() <= msg_len, "attr beyond message");
-                let _ = (a.u8(), a.u16(), a.u32(), a.i32(), a.u32_prefix(), a.str_bytes());
+                assert!(
+                    a.offset + 4 + a.payload.len() <= msg_len,
+                    "attr beyond message"
+                );
+                let _ = (
+                    a.u8(),
+                    a.u16(),
+                    a.u32(),
+                    a.i32(),
+                    a.u32_prefix(),
+                    a.str_bytes(),
+                );
                 if depth < 32 {
                     walk(a.payload, a.offset + 4, msg_len, depth + 1);
                 }
@@ -52,7 +62,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(m.bytes.len() >= NLMSG_HDRLEN && m.bytes.len() == m.header.len as usize);
         let payload = m.payload();
         for fam in [0usize, 4, 8, 16] {
-            let Some(attrs) = payload.get(fam..) else { continue };
+            let Some(attrs) = payload.get(fam..) else {
+                continue;
+            };
             let base = NLMSG_HDRLEN + fam;
             walk(attrs, base, m.bytes.len(), 0);
             for pol in [&ALL_KINDS, &nlroute::rtnl::link::IFLA_POLICY] {
