@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use nlroute::socket::{Credentials, Host, Outgoing, SockId};
-use nlroute::stack::Kind;
+use nlroute::stack::{Kind, Namespace, Stack};
 use nlroute::wire::msg::MessageIter;
 use nlroute::wire::{AttrIter, NLMSG_HDRLEN};
 
@@ -282,6 +282,20 @@ pub fn populated_host() -> Host {
     host.close(s);
     check_invariants(&host);
     host
+}
+
+/// The populated stack's namespaces, to start each run from (cloning them is much cheaper
+/// than replaying the set-up or a save/load round trip).
+pub fn template() -> Vec<Namespace> {
+    populated_host().stack().namespaces.clone()
+}
+
+/// A Host whose stack is a copy of `template`, MACs seeded with `seed`.
+pub fn host_from(template: &[Namespace], seed: u64) -> Host {
+    let mut stack = Stack::new();
+    stack.namespaces = template.to_vec();
+    stack.seed(seed);
+    Host::with_stack(stack)
 }
 
 fn set_flag(host: &mut Host, s: SockId, name: i32, on: bool) {

@@ -12,7 +12,6 @@
 #[path = "../fuzz/harness.rs"]
 mod harness;
 
-use nlroute::socket::Host;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -155,7 +154,7 @@ fn mutated_real_traffic_never_breaks_the_engine() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0x6f75_7a7a);
     let mut rng = Rng(seed);
-    let template = harness::populated_host().save_state();
+    let template = harness::template();
     let started = Instant::now();
     let (mut runs, mut datagrams, mut replies) = (0usize, 0usize, 0usize);
     for iter in 0..iterations() {
@@ -171,8 +170,7 @@ fn mutated_real_traffic_never_breaks_the_engine() {
                 d
             })
             .collect();
-        let mut host = Host::load_state(template.clone()).expect("template loads");
-        host.stack_mut().seed(iter as u64);
+        let mut host = harness::host_from(&template, iter as u64);
         let refs: Vec<&[u8]> = inputs.iter().map(|v| v.as_slice()).collect();
         let t = Instant::now();
         let st = harness::run_datagrams(&mut host, opts, &refs);

@@ -10,15 +10,13 @@ use std::sync::OnceLock;
 #[path = "../harness.rs"]
 mod harness;
 
-/// The populated stack is built once and cloned per input through its saved state, which is
-/// much faster than replaying the set-up requests.
-fn template() -> &'static serde_json::Value {
-    static T: OnceLock<serde_json::Value> = OnceLock::new();
-    T.get_or_init(|| harness::populated_host().save_state())
+/// The populated stack is built once; each input starts from a copy of it.
+fn template() -> &'static [nlroute::stack::Namespace] {
+    static T: OnceLock<Vec<nlroute::stack::Namespace>> = OnceLock::new();
+    T.get_or_init(harness::template)
 }
 
 fuzz_target!(|data: &[u8]| {
-    let mut host = nlroute::socket::Host::load_state(template().clone()).expect("load template");
-    host.stack_mut().seed(0x5eed);
+    let host = harness::host_from(template(), 0x5eed);
     harness::run_request_path(data, Some(host));
 });
