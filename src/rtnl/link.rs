@@ -494,6 +494,10 @@ fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>) -> Result<LinkChanges, NlError>
         .and_then(|a| a.payload.first().map(|&b| b != 0));
     ch.num_tx_queues = u32_attr(IFLA_NUM_TX_QUEUES);
     ch.num_rx_queues = u32_attr(IFLA_NUM_RX_QUEUES);
+    ch.carrier = attrs
+        .get(IFLA_CARRIER)
+        .and_then(|a| a.payload.first().map(|&b| b != 0));
+    ch.netns = attrs.has(IFLA_NET_NS_PID) || attrs.has(IFLA_NET_NS_FD);
     Ok(ch)
 }
 
@@ -653,9 +657,25 @@ fn create(
     let kind = new_kind
         .parse(data_iter)
         .map_err(|e| stack_error(e, locate))?;
+    if let (Kind::Macvlan(conf), Some(lower)) = (&kind, lower) {
+        // A passthru macvlan must be its lower device's only one (macvlan_common_newlink).
+        let mut siblings = stack
+            .ns(nsid)
+            .links
+            .values()
+            .filter(|l| l.link == Some(lower) && matches!(l.kind, Kind::Macvlan(_)));
+        let passthru = |c: &kinds::MacvlanConf| c.mode == MACVLAN_MODE_PASSTHRU;
+        let clash = siblings.any(|l| match &l.kind {
+            Kind::Macvlan(c) => passthru(c) || passthru(conf),
+            _ => false,
+        });
+        if clash {
+            return Err(NlError::errno(libc::EINVAL));
+        }
+    }
     let kind_prefix = kind.ops().kind_name().unwrap_or("eth");
     if ifm.index > 0 && stack.ns(nsid).link(ifm.index as u32).is_some() {
-        return Err(NlError::errno(libc::EBUSY));
+        return Err(NlError::errno(libc::EEXIST));
     }
     let mut ch = changes_from(ifm, attrs)?;
     ch.name = None;
@@ -700,17 +720,19 @@ fn create(
     }
     // Validate settings against the new device's kind before registering anything.
     let probe = Link::new(0, String::new(), kind.clone(), stack.rng());
+    // register_netdevice validates the MTU without an extack: a bare EINVAL.
+    let bare = |e: crate::stack::Error| NlError::errno(e.errno);
     if let Some(mtu) = ch.mtu {
-        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(|e| stack_error(e, locate))?;
+        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(bare)?;
     }
     if let Some((_, pch)) = &peer_setup
         && let Some(mtu) = pch.mtu
     {
-        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(|e| stack_error(e, |_| None))?;
+        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(bare)?;
     }
     let peer_idx = match peer_setup.take() {
         Some((pname, pch)) => {
-            let idx = stack.register(nsid, pname, Kind::Veth, None, &mut events);
+            let idx = stack.register(nsid, pname, Kind::Veth, None, 0, &mut events);
             Some((idx, pch))
         }
         None => None,
@@ -728,7 +750,8 @@ fn create(
         Kind::Macvlan(_) | Kind::Vlan(_) => lower,
         _ => None,
     };
-    let idx = stack.register(nsid, name, kind, lower_for_kind, &mut events);
+    let requested = u32::try_from(ifm.index).unwrap_or(0);
+    let idx = stack.register(nsid, name, kind, lower_for_kind, requested, &mut events);
     if let Some((pidx, pch)) = peer_idx {
         if let Some(p) = stack.ns_mut(nsid).link_mut(pidx) {
             p.link = Some(idx);

@@ -150,11 +150,9 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
     match pol {
         Pol::Unspec(min) if len < min as usize => Err(failed(libc::ERANGE)),
         Pol::Str(max) => {
-            if len == 0 {
-                return Err(failed(libc::ERANGE));
-            }
+            // An empty payload is a valid empty string (ip link set DEV alias "").
             let mut l = len;
-            if attr.payload[len - 1] == 0 {
+            if attr.payload.last() == Some(&0) {
                 l -= 1;
             }
             if max > 0 && l > max as usize {

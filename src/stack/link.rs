@@ -42,6 +42,9 @@ pub struct Link {
     pub addr_gen_mode: u8,
     /// Hundredths of a second since the stack started, when the link was created.
     pub created_cs: u32,
+    /// Carrier set by the user through IFLA_CARRIER (dummy only).
+    #[serde(default)]
+    pub forced_carrier: Option<bool>,
     /// IPv4 addresses in Linux's list order (primaries, then secondaries).
     pub addrs4: Vec<Addr>,
     /// IPv6 addresses in Linux's list order (by scope, newest first).
@@ -85,6 +88,7 @@ impl Link {
             num_rx_queues,
             addr_gen_mode: 0,
             created_cs: 0,
+            forced_carrier: None,
             addrs4: Vec::new(),
             addrs6: Vec::new(),
             kind,

@@ -27,6 +27,10 @@ pub struct LinkChanges {
     pub addr_gen_mode: Option<u8>,
     pub num_tx_queues: Option<u32>,
     pub num_rx_queues: Option<u32>,
+    /// IFLA_CARRIER: only kinds with ndo_change_carrier (dummy) accept it.
+    pub carrier: Option<bool>,
+    /// IFLA_NET_NS_PID / IFLA_NET_NS_FD: moving to another namespace.
+    pub netns: bool,
 }
 
 /// The flags user space may change (dev_change_flags' mask).
@@ -70,10 +74,17 @@ impl Stack {
         name: String,
         kind: Kind,
         lower: Option<u32>,
+        requested_index: u32,
         events: &mut Vec<Event>,
     ) -> u32 {
         let now = self.now_cs();
-        let ifindex = self.ns_mut(ns).alloc_ifindex();
+        // An explicit index (checked free by the caller) does not move the allocator's hint,
+        // as dev_index_reserve.
+        let ifindex = if requested_index > 0 {
+            requested_index
+        } else {
+            self.ns_mut(ns).alloc_ifindex()
+        };
         let mut link = Link::new(ifindex, name, kind, self.rng());
         link.created_cs = now;
         link.link = lower;
@@ -140,6 +151,29 @@ impl Stack {
             if link.flags & IFF_LOOPBACK != 0 {
                 return Err(Error::errno(libc::EINVAL));
             }
+        }
+        if ch.netns {
+            // No process owns an emulated namespace, so a target pid never exists.
+            return Err(Error::errno(libc::ESRCH));
+        }
+        if ch.carrier.is_some() && !link.kind.ops().can_change_carrier() {
+            return Err(Error::errno(libc::EOPNOTSUPP));
+        }
+        if ch.proto_down.is_some() && !link.kind.ops().can_proto_down() {
+            return Err(Error::new(
+                libc::EOPNOTSUPP,
+                "Protodown not supported by device",
+            ));
+        }
+        if let Some(master) = ch.master.filter(|&m| m != 0)
+            && link.master != Some(master)
+            && nsr
+                .links
+                .values()
+                .any(|l| matches!(l.kind, Kind::Macvlan(_)) && l.link == Some(ifindex))
+        {
+            // The macvlan port already holds the device's rx handler.
+            return Err(Error::errno(libc::EBUSY));
         }
         if let Some((flags, change)) = ch.flags {
             let up = combine_flags(link.flags, flags, change) & IFF_UP != 0;
@@ -226,6 +260,20 @@ impl Stack {
         if let Some((flags, change)) = ch.flags {
             let new = combine_flags(link.flags, flags, change);
             flag_change = new ^ link.flags;
+            // User-set PROMISC / ALLMULTI count as one reference each (__dev_change_flags).
+            let step = |on: bool, counter: &mut u32| {
+                *counter = if on {
+                    *counter + 1
+                } else {
+                    counter.saturating_sub(1)
+                };
+            };
+            if flag_change & IFF_PROMISC != 0 {
+                step(new & IFF_PROMISC != 0, &mut link.promiscuity);
+            }
+            if flag_change & IFF_ALLMULTI != 0 {
+                step(new & IFF_ALLMULTI != 0, &mut link.allmulti);
+            }
             if new != link.flags {
                 link.flags = new;
                 if new & IFF_UP != 0 {
@@ -242,6 +290,9 @@ impl Stack {
         }
         if let Some(mode) = ch.linkmode {
             link.linkmode = mode;
+        }
+        if let Some(c) = ch.carrier {
+            link.forced_carrier = Some(c);
         }
         if let Some(pd) = ch.proto_down
             && link.proto_down != pd

@@ -21,7 +21,10 @@ impl LinkOps for Dummy {
     fn initial_carrier(&self) -> bool {
         true
     }
-    fn carrier(&self, _link: &Link, _ns: &Namespace) -> bool {
+    fn carrier(&self, link: &Link, _ns: &Namespace) -> bool {
+        link.forced_carrier.unwrap_or(true)
+    }
+    fn can_change_carrier(&self) -> bool {
         true
     }
     fn reports_operstate(&self, _link: &Link, _ns: &Namespace) -> bool {

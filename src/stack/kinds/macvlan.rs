@@ -52,8 +52,8 @@ impl LinkOps for Macvlan {
     fn kind_name(&self) -> Option<&'static str> {
         Some("macvlan")
     }
-    fn txqlen(&self) -> u32 {
-        0
+    fn can_proto_down(&self) -> bool {
+        true
     }
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
         lower_carrier(link, ns)

@@ -74,6 +74,14 @@ pub trait LinkOps: Sync {
     fn qdisc_when_up(&self) -> &'static str {
         "noqueue"
     }
+    /// Whether IFLA_CARRIER may set the carrier (ndo_change_carrier).
+    fn can_change_carrier(&self) -> bool {
+        false
+    }
+    /// Whether IFLA_PROTO_DOWN is accepted (ndo_change_proto_down).
+    fn can_proto_down(&self) -> bool {
+        false
+    }
     /// IFLA_NETNS_IMMUTABLE.
     fn netns_immutable(&self) -> bool {
         false
