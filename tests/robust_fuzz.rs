@@ -351,3 +351,80 @@ fn input_format_splits_options_and_datagrams() {
     assert_eq!(opts, harness::OPT_STRICT);
     assert_eq!(ds, vec![&b"abc"[..], &b"de"[..]]);
 }
+
+/// Attributes nested as deep as a 64 KiB attribute allows (16 000 levels), under every
+/// top-level link and address attribute type, inside IFLA_LINKINFO / IFLA_INFO_DATA and a veth
+/// peer: answered without exhausting the 2 MiB stack of a test thread.
+#[test]
+fn deepest_possible_nesting_is_answered() {
+    fn deep(levels: usize, kind: u16) -> Vec<u8> {
+        let mut inner = Vec::new();
+        for _ in 0..levels {
+            inner = attr_bytes(kind, &inner, true);
+        }
+        inner
+    }
+    fn message(kind: u16, flags: u16, family_hdr: &[u8], attrs: &[u8]) -> Vec<u8> {
+        let mut v = vec![0u8; 16];
+        v[4..6].copy_from_slice(&kind.to_ne_bytes());
+        v[6..8].copy_from_slice(&flags.to_ne_bytes());
+        v.extend_from_slice(family_hdr);
+        v.extend_from_slice(attrs);
+        let len = v.len() as u32;
+        v[0..4].copy_from_slice(&len.to_ne_bytes());
+        v
+    }
+    let levels = 16_000; // 4 bytes a level: just under nla_len's 65 535
+    let template = harness::template();
+    let ifinfo = |i: i32| {
+        let mut h = vec![0u8; 16];
+        h[4..8].copy_from_slice(&i.to_ne_bytes());
+        h
+    };
+    let mut datagrams = Vec::new();
+    for top in 1..=70u16 {
+        let a = attr_bytes(top, &deep(levels - 1, top), true);
+        datagrams.push(message(19, 5, &ifinfo(2), &a)); // SETLINK v0
+        datagrams.push(message(16, 0x605, &ifinfo(0), &a)); // NEWLINK
+        datagrams.push(message(18, 5, &ifinfo(2), &a)); // GETLINK
+        datagrams.push(message(18, 0x301, &ifinfo(0), &a)); // GETLINK dump
+    }
+    for top in 1..=12u16 {
+        let a = attr_bytes(top, &deep(levels - 1, top), true);
+        let mut hdr = vec![2u8, 24, 0, 0];
+        hdr.extend_from_slice(&2u32.to_ne_bytes());
+        datagrams.push(message(20, 0x605, &hdr, &a));
+        datagrams.push(message(21, 5, &hdr, &a));
+        datagrams.push(message(22, 0x301, &hdr, &a));
+    }
+    // IFLA_LINKINFO { KIND veth, DATA { PEER { ifinfomsg, LINKINFO { KIND veth, DATA {...}}}}}
+    let mut peer_chain = Vec::new();
+    for _ in 0..2000 {
+        let mut peer = ifinfo(0);
+        peer.extend(attr_bytes(18, &peer_chain, true));
+        let data = attr_bytes(1, &peer, true);
+        let mut li = attr_bytes(1, b"veth\0", false);
+        li.extend(attr_bytes(2, &data, true));
+        if li.len() > 65_000 {
+            break;
+        }
+        peer_chain = li;
+    }
+    datagrams.push(message(
+        16,
+        0x605,
+        &ifinfo(0),
+        &attr_bytes(18, &peer_chain, true),
+    ));
+    let info_data = {
+        let mut li = attr_bytes(1, b"bridge\0", false);
+        li.extend(attr_bytes(2, &deep(levels - 4, 1), true));
+        attr_bytes(18, &li, true)
+    };
+    datagrams.push(message(16, 0x605, &ifinfo(0), &info_data));
+    let refs: Vec<&[u8]> = datagrams.iter().map(|v| v.as_slice()).collect();
+    for opts in [0u8, 3, 7] {
+        let mut host = harness::host_from(&template, 1);
+        harness::run_datagrams(&mut host, opts, &refs);
+    }
+}
