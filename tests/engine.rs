@@ -429,20 +429,40 @@ fn strict_link_dump_header_error_is_reported_in_done() {
     assert_eq!(r[0].errno, libc::EINVAL);
 }
 
+/// Linux: rtnl_newlink_create passes the request header to rtnl_configure_link, so NLM_F_ECHO
+/// returns the registration (stamped with the request's seq); the veth peer's is not echoed.
 #[test]
-fn echo_returns_the_notification_to_the_sender() {
+fn echo_returns_the_registration_to_the_sender() {
     let mut c = Client::new();
+    let mut peer_body = ifinfo(0, 0, 0);
+    peer_body.extend(nested(&[(3, cstr("v1"))]));
+    let info = nested(&[(1, cstr("veth")), (2, nested(&[(1, peer_body)]))]);
+    let r = c.send(
+        Msg::new(
+            RTM_NEWLINK,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_ECHO,
+            31,
+            &ifinfo(0, 0, 0),
+        )
+        .str(3, "v0")
+        .attr(18, &info)
+        .done(),
+    );
+    let echoed: Vec<&Reply> = r.iter().filter(|m| m.kind == RTM_NEWLINK).collect();
+    assert_eq!(echoed.len(), 1, "{r:?}");
+    assert_eq!(echoed[0].seq, 31);
+    assert_eq!(ack_errno(&r), 0);
+    // A plain flag change is not built with the request header: nothing is echoed.
     let r = c.send(
         Msg::new(
             RTM_NEWLINK,
             NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO,
-            7,
+            32,
             &ifinfo(1, 1, 1),
         )
         .done(),
     );
-    assert!(r.iter().any(|m| m.kind == RTM_NEWLINK));
-    assert_eq!(ack_errno(&r), 0);
+    assert_eq!(r.len(), 1);
 }
 
 #[test]
@@ -482,4 +502,281 @@ fn garbage_never_panics() {
         let _ = c.host.send(c.s, &d, &ADMIN);
         while c.host.recv(c.s, 32768).is_some() {}
     }
+}
+
+// ---- Addresses (net/ipv4/devinet.c, net/ipv6/addrconf.c) ----
+
+const AF_INET: u8 = libc::AF_INET as u8;
+const AF_INET6: u8 = libc::AF_INET6 as u8;
+const IFA_ADDRESS: u16 = 1;
+const IFA_LOCAL: u16 = 2;
+const IFA_LABEL: u16 = 3;
+const IFA_BROADCAST: u16 = 4;
+const IFA_CACHEINFO: u16 = 6;
+const NLM_F_REPLACE: u16 = 0x100;
+
+/// The payload of attribute `kind` of a message whose attributes start at `start`.
+fn attr_at(r: &Reply, start: usize, kind: u16) -> Option<Vec<u8>> {
+    let mut rest = r.bytes.get(start..)?;
+    while rest.len() >= 4 {
+        let len = u16::from_ne_bytes([rest[0], rest[1]]) as usize;
+        if len < 4 || len > rest.len() {
+            return None;
+        }
+        if u16::from_ne_bytes([rest[2], rest[3]]) & 0x3fff == kind {
+            return Some(rest[4..len].to_vec());
+        }
+        rest = &rest[((len + 3) & !3).min(rest.len())..];
+    }
+    None
+}
+
+fn addr_dump(c: &mut Client, family: u8) -> Vec<Reply> {
+    c.send(Msg::new(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 50, &[family]).done())
+        .into_iter()
+        .filter(|r| r.kind == RTM_NEWADDR)
+        .collect()
+}
+
+fn add4(c: &mut Client, flags: u16, plen: u8, local: [u8; 4], peer: [u8; 4]) -> Vec<Reply> {
+    c.send(
+        Msg::new(
+            RTM_NEWADDR,
+            NLM_F_REQUEST | NLM_F_ACK | flags,
+            40,
+            &ifaddr(AF_INET, plen, 3),
+        )
+        .attr(IFA_LOCAL, &local)
+        .attr(IFA_ADDRESS, &peer)
+        .done(),
+    )
+}
+
+#[test]
+fn ipv4_peers_differ_so_both_are_primaries_and_delete_matches_the_peer() {
+    // find_matching_ifa / __inet_insert_ifa compare IFA_ADDRESS (the peer) under the mask.
+    let mut c = Client::new();
+    assert_eq!(ack_errno(&c.add_veth("v0", "v1")), 0);
+    let create = NLM_F_CREATE | NLM_F_EXCL;
+    assert_eq!(
+        ack_errno(&add4(&mut c, create, 32, [10, 0, 0, 1], [10, 0, 0, 2])),
+        0
+    );
+    assert_eq!(
+        ack_errno(&add4(&mut c, create, 32, [10, 0, 0, 1], [10, 0, 0, 3])),
+        0
+    );
+    let flags: Vec<u8> = addr_dump(&mut c, AF_INET)
+        .iter()
+        .map(|r| r.bytes[18])
+        .collect();
+    assert_eq!(flags, vec![0x80, 0x80], "neither is secondary");
+    // inet_rtm_deladdr: IFA_ADDRESS must lie in the subnet of an address of that prefix.
+    let r = c.send(
+        Msg::new(
+            RTM_DELADDR,
+            NLM_F_REQUEST | NLM_F_ACK,
+            41,
+            &ifaddr(AF_INET, 32, 3),
+        )
+        .attr(IFA_LOCAL, &[10, 0, 0, 1])
+        .attr(IFA_ADDRESS, &[10, 0, 0, 2])
+        .done(),
+    );
+    assert_eq!(ack_errno(&r), 0);
+    let left = addr_dump(&mut c, AF_INET);
+    assert_eq!(left.len(), 1, "the other peer's address stays");
+    assert_eq!(attr_at(&left[0], 24, IFA_ADDRESS), Some(vec![10, 0, 0, 3]));
+}
+
+#[test]
+fn ipv4_replace_changes_lifetimes_only_and_zero_local_is_a_silent_success() {
+    let mut c = Client::new();
+    assert_eq!(ack_errno(&c.add_veth("v0", "v1")), 0);
+    let ip = [192, 0, 2, 1];
+    assert_eq!(ack_errno(&add4(&mut c, NLM_F_CREATE, 24, ip, ip)), 0);
+    // inet_rtm_newaddr on an existing address: label and broadcast are not touched.
+    let mut ci = Vec::new();
+    for v in [50u32, 100, 0, 0] {
+        ci.extend_from_slice(&v.to_ne_bytes());
+    }
+    let r = c.send(
+        Msg::new(
+            RTM_NEWADDR,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE,
+            42,
+            &ifaddr(AF_INET, 24, 3),
+        )
+        .attr(IFA_LOCAL, &ip)
+        .str(IFA_LABEL, "v0:new")
+        .attr(IFA_BROADCAST, &[192, 0, 2, 255])
+        .attr(IFA_CACHEINFO, &ci)
+        .done(),
+    );
+    assert_eq!(ack_errno(&r), 0);
+    let a = addr_dump(&mut c, AF_INET);
+    assert_eq!(a.len(), 1);
+    assert_eq!(attr_at(&a[0], 24, IFA_LABEL), Some(cstr("v0")));
+    assert_eq!(attr_at(&a[0], 24, IFA_BROADCAST), None);
+    assert_eq!(a[0].bytes[18], 0, "no longer permanent");
+    // Without NLM_F_REPLACE: EEXIST with Linux's text.
+    let r = add4(&mut c, NLM_F_CREATE, 24, ip, ip);
+    assert_eq!(ack_errno(&r), libc::EEXIST);
+    // A zero local address is acknowledged and adds nothing.
+    assert_eq!(ack_errno(&add4(&mut c, NLM_F_CREATE, 0, [0; 4], [0; 4])), 0);
+    assert_eq!(addr_dump(&mut c, AF_INET).len(), 1);
+}
+
+#[test]
+fn getaddr_without_dump_looks_up_ipv6_only() {
+    let mut c = Client::new();
+    assert_eq!(
+        ack_errno(
+            &c.send(Msg::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(1, 1, 1)).done())
+        ),
+        0
+    );
+    // No IPv4 doit: EOPNOTSUPP.
+    let r = c.send(
+        Msg::new(
+            RTM_GETADDR,
+            NLM_F_REQUEST | NLM_F_ACK,
+            2,
+            &ifaddr(AF_INET, 0, 1),
+        )
+        .attr(IFA_LOCAL, &[127, 0, 0, 1])
+        .done(),
+    );
+    assert_eq!(ack_errno(&r), libc::EOPNOTSUPP);
+    // inet6_rtm_getaddr: the address, or EADDRNOTAVAIL.
+    let mut one = [0u8; 16];
+    one[15] = 1;
+    let r = c.send(
+        Msg::new(RTM_GETADDR, NLM_F_REQUEST, 3, &ifaddr(AF_INET6, 128, 1))
+            .attr(IFA_ADDRESS, &one)
+            .done(),
+    );
+    assert_eq!(r.len(), 1);
+    assert_eq!((r[0].kind, r[0].flags, r[0].seq), (RTM_NEWADDR, 0, 3));
+    one[15] = 2;
+    let r = c.send(
+        Msg::new(RTM_GETADDR, NLM_F_REQUEST, 4, &ifaddr(AF_INET6, 128, 1))
+            .attr(IFA_ADDRESS, &one)
+            .done(),
+    );
+    assert_eq!(ack_errno(&r), libc::EADDRNOTAVAIL);
+}
+
+#[test]
+fn ipv6_dumps_pack_done_with_the_last_part_ipv4_dumps_do_not() {
+    let mut c = Client::new();
+    assert_eq!(
+        ack_errno(
+            &c.send(Msg::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(1, 1, 1)).done())
+        ),
+        0
+    );
+    let datagrams = |c: &mut Client, m: Vec<u8>| {
+        c.host.send(c.s, &m, &ADMIN).unwrap();
+        let mut out = Vec::new();
+        while let Some(Outgoing::Datagram(d)) = c.host.recv(c.s, 32768) {
+            out.push(split(&d).iter().map(|r| r.kind).collect::<Vec<_>>());
+        }
+        out
+    };
+    // inet_dump_ifaddr returns skb->len: NLMSG_DONE comes in a datagram of its own.
+    let v4 = datagrams(
+        &mut c,
+        Msg::new(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 2, &[AF_INET]).done(),
+    );
+    assert_eq!(v4, vec![vec![RTM_NEWADDR], vec![NLMSG_DONE]]);
+    // inet6_dump_addr and inet6_dump_ifinfo return 0: it shares the last part.
+    let v6 = datagrams(
+        &mut c,
+        Msg::new(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 3, &[AF_INET6]).done(),
+    );
+    assert_eq!(v6, vec![vec![RTM_NEWADDR, NLMSG_DONE]]);
+    let l6 = datagrams(
+        &mut c,
+        Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 4, &[AF_INET6]).done(),
+    );
+    assert_eq!(l6, vec![vec![RTM_NEWLINK, NLMSG_DONE]]);
+}
+
+#[test]
+fn inet6_link_dump_carries_protinfo_and_family_inet6() {
+    let mut c = Client::new();
+    let r = c.send(Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 5, &[AF_INET6]).done());
+    let lo = &r[0];
+    assert_eq!(lo.kind, RTM_NEWLINK);
+    assert_eq!(lo.bytes[16], AF_INET6);
+    // inet6_fill_ifinfo: IFNAME, ADDRESS, MTU, OPERSTATE (down: IF_OPER_DOWN), PROTINFO.
+    assert_eq!(attr_at(lo, 32, 3), Some(cstr("lo")));
+    assert_eq!(attr_at(lo, 32, 16), Some(vec![2]));
+    assert_eq!(attr_at(lo, 32, 12).map(|p| p.len()), Some(668));
+    assert_eq!(attr_at(lo, 32, 13), None, "no IFLA_TXQLEN");
+}
+
+#[test]
+fn policy_failure_reports_the_policy_nest() {
+    // NL_SET_ERR_MSG_ATTR_POL: IFA_LABEL is NLA_STRING of at most 15 bytes, reported as
+    // MAX_LENGTH 15 then TYPE string (netlink_policy_dump_write_attr).
+    let mut c = Client::new();
+    c.host
+        .set_option(c.s, 270, 11, &1u32.to_ne_bytes())
+        .unwrap();
+    let r = c.send(
+        Msg::new(
+            RTM_NEWADDR,
+            NLM_F_REQUEST | NLM_F_ACK,
+            6,
+            &ifaddr(AF_INET, 24, 1),
+        )
+        .attr(IFA_LOCAL, &[10, 0, 0, 1])
+        .str(IFA_LABEL, "abcdefghijklmnopqrs")
+        .done(),
+    );
+    assert_eq!(ack_errno(&r), libc::ERANGE);
+    let err = &r[0];
+    let start = 20 + u32::from_ne_bytes(err.bytes[20..24].try_into().unwrap()) as usize;
+    let mut want = Vec::new();
+    for (k, v) in [(7u16, 15u32), (1, 11)] {
+        want.extend_from_slice(&8u16.to_ne_bytes());
+        want.extend_from_slice(&k.to_ne_bytes());
+        want.extend_from_slice(&v.to_ne_bytes());
+    }
+    assert_eq!(attr_at(err, start, 4), Some(want));
+}
+
+#[test]
+fn addresses_a_link_change_adds_carry_seq_zero_and_a_link_local_waits_for_dad() {
+    let mut c = Client::new();
+    let l = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(l, 0, 0x10 | 0x100).unwrap();
+    let r = c.send(Msg::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, 77, &ifinfo(1, 1, 1)).done());
+    assert_eq!(ack_errno(&r), 0);
+    // inetdev_event's inet_insert_ifa has no request: seq 0, pid 0.
+    let ev = c.drain(l);
+    assert_eq!(ev.len(), 2);
+    assert!(ev.iter().all(|e| e.seq == 0 && e.bytes[12..16] == [0; 4]));
+    // addrconf_add_linklocal starts DAD silently: nothing until it completes.
+    assert_eq!(ack_errno(&c.add_veth("v0", "v1")), 0);
+    for idx in [2, 3] {
+        let r = c.send(
+            Msg::new(
+                RTM_NEWLINK,
+                NLM_F_REQUEST | NLM_F_ACK,
+                78,
+                &ifinfo(idx, 1, 1),
+            )
+            .done(),
+        );
+        assert_eq!(ack_errno(&r), 0);
+    }
+    assert!(c.drain(l).iter().all(|e| e.kind != RTM_NEWADDR));
+    assert_eq!(
+        addr_dump(&mut c, AF_INET6).len(),
+        3,
+        "::1 and two tentative link-locals"
+    );
 }

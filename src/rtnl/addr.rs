@@ -2,9 +2,10 @@
 //! (net/ipv6/addrconf.c), and the address message each family emits.
 
 use super::dump::{Dump, DumpKind};
+use super::link::IfInfo;
 use super::policy::{self, Attrs, Mode, Pol, Policy};
 use super::{Caused, NlError, Reply, Request, attrs_offset};
-use crate::stack::{Addr, AddrKey, Event, Stack};
+use crate::stack::{Addr, Del4, Link, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
 
@@ -89,36 +90,25 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
     let (ifm, attrs) = parse_request(req)?;
     let now = stack.now_cs();
     let addr = match ifm.family {
-        AF_INET => ipv4_addr(stack, req, &ifm, &attrs, now)?,
+        AF_INET => match ipv4_addr(stack, req, &ifm, &attrs, now)? {
+            Some(a) => a,
+            // inet_rtm_newaddr: a zero local address succeeds without doing anything.
+            None => return Ok(Reply::Ack),
+        },
         _ => ipv6_addr(stack, req, &ifm, &attrs, now)?,
     };
     let mut events = Vec::new();
     stack
         .add_addr(req.ns, addr, req.flags(), &mut events)
         .map_err(|e| {
-            if e.errno == libc::EEXIST {
-                NlError::new(
-                    libc::EEXIST,
-                    if ifm.family == AF_INET {
-                        "ipv4: Address already assigned"
-                    } else {
-                        "ipv6: address already assigned"
-                    },
-                )
+            if e.errno == libc::EEXIST && ifm.family == AF_INET6 {
+                NlError::new(libc::EEXIST, "ipv6: address already assigned")
             } else {
                 NlError::new(e.errno, e.msg)
             }
         })?;
-    push(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
-}
-
-fn push(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
-    for event in events {
-        let v4 = matches!(&event, Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET);
-        let (portid, seq) = if v4 { (req.portid, req.seq()) } else { (0, 0) };
-        out.push(Caused { event, portid, seq });
-    }
 }
 
 fn in4(attrs: &Attrs<'_>, t: u16) -> Option<[u8; 4]> {
@@ -135,7 +125,7 @@ fn ipv4_addr(
     ifm: &IfAddr,
     attrs: &Attrs<'_>,
     now: u32,
-) -> Result<Addr, NlError> {
+) -> Result<Option<Addr>, NlError> {
     if ifm.prefixlen > 32 {
         return Err(NlError::new(libc::EINVAL, "ipv4: Invalid prefix length"));
     }
@@ -143,6 +133,18 @@ fn ipv4_addr(
         libc::EINVAL,
         "ipv4: Local address is not supplied",
     ))?;
+    let lifetimes = match lifetimes(attrs) {
+        Some((p, v)) => {
+            if v == 0 || p > v {
+                return Err(NlError::new(libc::EINVAL, "ipv4: address lifetime invalid"));
+            }
+            (p, v)
+        }
+        None => (INFINITY_LIFE_TIME, INFINITY_LIFE_TIME),
+    };
+    if local == [0; 4] {
+        return Ok(None);
+    }
     let link = stack
         .ns(req.ns)
         .link(ifm.index)
@@ -159,17 +161,9 @@ fn ipv4_addr(
         .and_then(|a| a.u32_prefix())
         .unwrap_or(ifm.flags as u32);
     flags &= !(IFA_F_SECONDARY | IFA_F_PERMANENT | IFA_F_DEPRECATED);
-    let (preferred, valid) = match lifetimes(attrs) {
-        Some((p, v)) => {
-            if v == 0 || p > v {
-                return Err(NlError::new(libc::EINVAL, "ipv4: address lifetime invalid"));
-            }
-            (p, v)
-        }
-        None => (INFINITY_LIFE_TIME, INFINITY_LIFE_TIME),
-    };
+    let (preferred, valid) = lifetimes;
     apply_lifetime_flags(&mut flags, preferred, valid);
-    Ok(Addr {
+    Ok(Some(Addr {
         ifindex: ifm.index,
         family: AF_INET,
         prefixlen: ifm.prefixlen,
@@ -192,7 +186,7 @@ fn ipv4_addr(
             .and_then(|a| a.u32_prefix())
             .unwrap_or(0),
         dad_until_ms: None,
-    })
+    }))
 }
 
 /// Permanent means no finite lifetime; a zero preferred lifetime means deprecated.
@@ -295,18 +289,15 @@ pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         if stack.ns(req.ns).link(ifm.index).is_none() {
             return Err(NlError::new(libc::ENODEV, "ipv4: Device not found"));
         }
-        let local = in4(&attrs, IFA_LOCAL);
-        let address = in4(&attrs, IFA_ADDRESS);
-        let key = AddrKey {
-            family: AF_INET,
-            local: local.as_ref().map_or(&[][..], |l| &l[..]),
-            prefixlen: if address.is_some() { ifm.prefixlen } else { 0 },
-            peer: None,
+        let sel = Del4 {
+            local: in4(&attrs, IFA_LOCAL),
+            label: attrs.get(IFA_LABEL).map(|l| l.str_bytes()),
+            address: in4(&attrs, IFA_ADDRESS),
+            prefixlen: ifm.prefixlen,
         };
-        let label = attrs.get(IFA_LABEL).map(|l| l.str_bytes());
         stack
-            .del_addr(req.ns, ifm.index, &key, label, &mut events)
-            .map_err(|_| NlError::new(libc::EADDRNOTAVAIL, "ipv4: Address not found"))?;
+            .del_addr4(req.ns, ifm.index, &sel, &mut events)
+            .map_err(|e| NlError::new(e.errno, e.msg))?;
     } else {
         let addr = in6(&attrs, IFA_LOCAL)
             .or_else(|| in6(&attrs, IFA_ADDRESS))
@@ -314,29 +305,79 @@ pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         if ifm.prefixlen > 128 {
             return Err(NlError::new(libc::EINVAL, "ipv6: Invalid prefix length"));
         }
-        let link = stack.ns(req.ns).link(ifm.index).ok_or(NlError::new(
-            libc::ENODEV,
-            "ipv6: Unable to find the interface",
-        ))?;
-        let found = link
-            .addrs6
-            .iter()
-            .any(|a| a.local == addr && a.prefixlen == ifm.prefixlen);
-        if !found {
-            return Err(NlError::new(libc::EADDRNOTAVAIL, "ipv6: address not found"));
+        if stack.ns(req.ns).link(ifm.index).is_none() {
+            return Err(NlError::new(
+                libc::ENODEV,
+                "ipv6: Unable to find the interface",
+            ));
         }
-        let key = AddrKey {
-            family: AF_INET6,
-            local: &addr,
-            prefixlen: ifm.prefixlen,
-            peer: None,
-        };
         stack
-            .del_addr(req.ns, ifm.index, &key, None, &mut events)
-            .map_err(|_| NlError::new(libc::EADDRNOTAVAIL, "ipv6: address not found"))?;
+            .del_addr6(req.ns, ifm.index, &addr, ifm.prefixlen, &mut events)
+            .map_err(|e| NlError::new(e.errno, e.msg))?;
     }
-    push(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
+}
+
+/// RTM_GETADDR without NLM_F_DUMP: only IPv6 answers (inet6_rtm_getaddr); IPv4 and the
+/// other families have no doit, so rtnetlink_rcv_msg answers EOPNOTSUPP.
+pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<Reply, NlError> {
+    let body = req.msg.payload();
+    if body.first().copied() != Some(AF_INET6) {
+        return Err(NlError::errno(libc::EOPNOTSUPP));
+    }
+    // inet6_rtm_valid_getaddr_req.
+    let ifm = IfAddr::parse(body).ok_or(NlError::new(
+        libc::EINVAL,
+        "ipv6: Invalid header for get address request",
+    ))?;
+    let rest = &body[IFADDRMSG_LEN..];
+    let base = attrs_offset(IFADDRMSG_LEN);
+    let attrs = if req.strict {
+        if ifm.prefixlen != 0 || ifm.flags != 0 || ifm.scope != 0 {
+            return Err(NlError::new(
+                libc::EINVAL,
+                "ipv6: Invalid values in header for get address request",
+            ));
+        }
+        let attrs = policy::parse(rest, base, &IPV6_POLICY, Mode::Strict)?;
+        let allowed = [IFA_TARGET_NETNSID, IFA_ADDRESS, IFA_LOCAL];
+        if attrs.present().any(|a| !allowed.contains(&a.kind)) {
+            return Err(NlError::new(
+                libc::EINVAL,
+                "ipv6: Unsupported attribute in get address request",
+            ));
+        }
+        attrs
+    } else {
+        policy::parse(rest, base, &IPV6_POLICY, Mode::Liberal)?
+    };
+    // extract_addr: IFA_LOCAL wins over IFA_ADDRESS.
+    let addr = in6(&attrs, IFA_LOCAL)
+        .or_else(|| in6(&attrs, IFA_ADDRESS))
+        .ok_or(NlError::errno(libc::EINVAL))?;
+    // ipv6_get_ifaddr(net, addr, dev, 1): on the given device if it exists, else anywhere.
+    let nsr = stack.ns(req.ns);
+    let dev = (ifm.index != 0)
+        .then(|| nsr.link(ifm.index))
+        .flatten()
+        .map(|l| l.ifindex);
+    let found = nsr
+        .links
+        .values()
+        .filter(|l| dev.is_none_or(|d| d == l.ifindex))
+        .flat_map(|l| l.addrs6.iter())
+        .find(|a| a.local == addr)
+        .ok_or(NlError::errno(libc::EADDRNOTAVAIL))?;
+    let mut w = Writer::with_capacity(128);
+    let h = AddrHeader {
+        kind: RTM_NEWADDR,
+        flags: 0,
+        seq: req.seq(),
+        portid: req.portid,
+    };
+    fill(&mut w, h, found, stack.now_cs());
+    Ok(Reply::Messages(w))
 }
 
 /// RTM_GETADDR with NLM_F_DUMP: AF_UNSPEC dumps IPv4 then IPv6 (rtnl_dump_all order).
@@ -456,8 +497,13 @@ pub fn fill(w: &mut Writer, h: AddrHeader, a: &Addr, now_cs: u32) {
     cacheinfo[8..12].copy_from_slice(&a.cstamp.to_ne_bytes());
     cacheinfo[12..16].copy_from_slice(&a.tstamp.to_ne_bytes());
     if a.family == AF_INET {
-        w.attr(IFA_ADDRESS, a.address());
-        w.attr(IFA_LOCAL, &a.local);
+        // inet_fill_ifaddr leaves out zero addresses.
+        if a.address().iter().any(|b| *b != 0) {
+            w.attr(IFA_ADDRESS, a.address());
+        }
+        if a.local.iter().any(|b| *b != 0) {
+            w.attr(IFA_LOCAL, &a.local);
+        }
         if let Some(b) = a.broadcast {
             w.attr(IFA_BROADCAST, &b);
         }
@@ -489,5 +535,69 @@ pub fn fill(w: &mut Writer, h: AddrHeader, a: &Addr, now_cs: u32) {
             w.attr_u8(IFA_PROTO, a.proto);
         }
     }
+    w.end(m);
+}
+
+/// RTM_GETLINK dumps asked for AF_INET6 go to inet6_dump_ifinfo (rtnetlink_rcv_msg looks the
+/// handler up by family first): one short message per device with its IPv6 settings.
+pub fn dump_inet6_ifinfo(_: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
+    if req.strict {
+        // inet6_valid_dump_ifinfo.
+        let body = req.msg.payload();
+        let Some(ifm) = body.get(..IFINFOMSG_LEN) else {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(libc::EINVAL, "ipv6: Invalid header for link dump request"),
+            ));
+        };
+        if body.len() > IFINFOMSG_LEN {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(libc::EINVAL, "ipv6: Invalid data after header"),
+            ));
+        }
+        if ifm[1..].iter().any(|b| *b != 0) {
+            return Ok(Dump::failed(
+                req,
+                NlError::new(
+                    libc::EINVAL,
+                    "ipv6: Invalid values in header for dump request",
+                ),
+            ));
+        }
+    }
+    Ok(Dump::new(req, DumpKind::Inet6Links { next: 0 }, false))
+}
+
+/// Writes one inet6_fill_ifinfo message: ifinfomsg (family AF_INET6), IFNAME, ADDRESS, MTU,
+/// LINK, OPERSTATE, and IFLA_PROTINFO holding inet6_fill_ifla6_attrs.
+pub fn fill_inet6_ifinfo(w: &mut Writer, h: AddrHeader, link: &Link, stack: &Stack) {
+    let m = w.begin(h.kind, h.flags, h.seq, h.portid);
+    let ifi = IfInfo {
+        family: AF_INET6,
+        pad: 0,
+        kind: link.kind.ops().arphrd(),
+        index: link.ifindex as i32,
+        flags: link.ifi_flags(),
+        change: 0,
+    };
+    w.put_raw(&ifi.emit());
+    w.attr_str(IFLA_IFNAME, &link.name);
+    if !link.address.is_empty() {
+        w.attr(IFLA_ADDRESS, &link.address);
+    }
+    w.attr_u32(IFLA_MTU, link.mtu);
+    if let Some(iflink) = link.iflink() {
+        w.attr_u32(IFLA_LINK, iflink);
+    }
+    let operstate = if link.is_up() {
+        link.operstate
+    } else {
+        IF_OPER_DOWN
+    };
+    w.attr_u8(IFLA_OPERSTATE, operstate);
+    let protinfo = w.nest_noflag(IFLA_PROTINFO);
+    w.put_raw(&super::af_spec::inet6_attrs(link, stack));
+    w.nest_end(protinfo);
     w.end(m);
 }

@@ -8,6 +8,11 @@
 pub const TSTAMP_OFFSET: usize = 164;
 /// Offset of DEVCONF_MTU6 within the payload.
 pub const MTU6_OFFSET: usize = 184;
+/// Where the AF_INET6 nest starts (its length field).
+pub const INET6_NEST_OFFSET: usize = 140;
+/// IFLA_INET6_STATS and IFLA_INET6_ICMP6STATS, which RTEXT_FILTER_SKIP_STATS leaves out
+/// (inet6_fill_link_af).
+pub const INET6_STATS_RANGE: std::ops::Range<usize> = 416..784;
 /// Offset of the IFLA_INET6_ADDR_GEN_MODE value.
 pub const ADDR_GEN_MODE_OFFSET: usize = 808;
 
@@ -120,3 +125,22 @@ pub const ETHERNET: [u8; 812] = [
     0x14, 0x00, 0x07, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
 ];
+
+/// Where the AF_INET6 nest's payload starts in the tables (after the AF_INET nest and the
+/// AF_INET6 nest header).
+const INET6_START: usize = 144;
+
+/// inet6_fill_ifla6_attrs for `link`: the AF_INET6 part of the table, patched as IFLA_AF_SPEC
+/// is. IFLA_PROTINFO of an AF_INET6 link dump carries exactly this.
+pub fn inet6_attrs(link: &crate::stack::Link, stack: &crate::stack::Stack) -> Vec<u8> {
+    let mut b = if link.flags & crate::wire::consts::IFF_LOOPBACK != 0 {
+        LOOPBACK.to_vec()
+    } else {
+        ETHERNET.to_vec()
+    };
+    b[MTU6_OFFSET..MTU6_OFFSET + 4].copy_from_slice(&link.mtu.to_ne_bytes());
+    let tstamp = stack.now_cs().max(link.created_cs);
+    b[TSTAMP_OFFSET..TSTAMP_OFFSET + 4].copy_from_slice(&tstamp.to_ne_bytes());
+    b[ADDR_GEN_MODE_OFFSET] = link.addr_gen_mode;
+    b.split_off(INET6_START)
+}

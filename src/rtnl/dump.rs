@@ -8,6 +8,9 @@ use crate::stack::{NsId, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
 
+/// An NLMSG_DONE with its 4-byte status.
+const NLMSG_DONE_LEN: usize = 20;
+
 #[derive(Clone, Debug, Default)]
 pub struct LinkFilter {
     pub ext_mask: u32,
@@ -27,6 +30,8 @@ pub enum DumpKind {
         pos: usize,
         ifindex: u32,
     },
+    /// AF_INET6 link dump (inet6_dump_ifinfo), from ifindex `next` on.
+    Inet6Links { next: u32 },
     /// Only NLMSG_DONE carrying an error (strict-mode validation failures).
     Failed(NlError),
 }
@@ -109,6 +114,26 @@ impl Dump {
                 }
                 finished
             }
+            DumpKind::Inet6Links { next } => {
+                let mut finished = true;
+                for (&idx, link) in nsr.links.range(*next..) {
+                    let before = w.len();
+                    let h = super::addr::AddrHeader {
+                        kind: RTM_NEWLINK,
+                        flags,
+                        seq,
+                        portid,
+                    };
+                    super::addr::fill_inet6_ifinfo(w, h, link, stack);
+                    if w.len() > budget && before > 0 {
+                        w.truncate(before);
+                        *next = idx;
+                        finished = false;
+                        break;
+                    }
+                }
+                finished
+            }
             DumpKind::Addrs {
                 families,
                 family,
@@ -155,14 +180,23 @@ impl Dump {
         }
         // A dump callback that wrote messages returns their length, so netlink_dump sends
         // NLMSG_DONE only on the next call, in a datagram of its own.
-        if !w.is_empty() {
+        // inet6_dump_addr returns 0 rather than the length, so NLMSG_DONE shares the last
+        // part when it fits (the IPv4 and all-family dumps return skb->len).
+        // inet6_dump_ifinfo likewise.
+        let packs = match &self.kind {
+            DumpKind::Addrs { families, .. } => families[..] == [AF_INET6],
+            DumpKind::Inet6Links { .. } => true,
+            _ => false,
+        };
+        let done_fits = packs && w.len() + NLMSG_DONE_LEN <= budget;
+        if !w.is_empty() && !done_fits {
             return self.finish_later();
         }
         self.write_done(w, flags, ext_ack);
     }
 
     fn finish_later(&mut self) {
-        if let DumpKind::Links { next, .. } = &mut self.kind {
+        if let DumpKind::Links { next, .. } | DumpKind::Inet6Links { next } = &mut self.kind {
             *next = u32::MAX;
         }
         if let DumpKind::Addrs {

@@ -148,7 +148,9 @@ fn named(attrs: &Attrs<'_>) -> bool {
 /// RTM_GETLINK without NLM_F_DUMP (rtnl_getlink).
 pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let body = req.msg.payload();
-    let ifm = IfInfo::parse(body).ok_or(NlError::new(libc::EINVAL, "Invalid header length"))?;
+    // rtnl_valid_getlink_req checks the header before looking at strict mode.
+    let ifm =
+        IfInfo::parse(body).ok_or(NlError::new(libc::EINVAL, "Invalid header for get link"))?;
     let attrs_bytes = body.get(IFINFOMSG_LEN..).unwrap_or(&[]);
     let attrs = if req.strict {
         if ifm.pad != 0 || ifm.kind != 0 || ifm.flags != 0 || ifm.change != 0 {
@@ -168,11 +170,10 @@ pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<
                 a.kind,
                 IFLA_IFNAME | IFLA_ALT_IFNAME | IFLA_EXT_MASK | IFLA_TARGET_NETNSID
             ) {
-                return Err(NlError {
-                    errno: libc::EINVAL,
-                    msg: "Unsupported attribute in get link request",
-                    offset: Some(a.offset),
-                });
+                return Err(NlError::new(
+                    libc::EINVAL,
+                    "Unsupported attribute in get link request",
+                ));
             }
         }
         attrs
@@ -363,7 +364,7 @@ pub fn fill(
     w.attr_u32(IFLA_GRO_MAX_SIZE, 65536);
     w.attr_u32(IFLA_GSO_IPV4_MAX_SIZE, 65536);
     w.attr_u32(IFLA_GRO_IPV4_MAX_SIZE, 65536);
-    w.attr_u32(IFLA_TSO_MAX_SIZE, ops.tso_max_size());
+    w.attr_u32(IFLA_TSO_MAX_SIZE, ops.tso_max_size(link, ns));
     w.attr_u32(IFLA_TSO_MAX_SEGS, 65535);
     w.attr_u32(IFLA_MAX_PACING_OFFLOAD_HORIZON, 0);
     w.attr_u32(IFLA_NUM_RX_QUEUES, link.num_rx_queues);
@@ -381,10 +382,9 @@ pub fn fill(
         w.attr(IFLA_ADDRESS, &link.address);
         w.attr(IFLA_BROADCAST, &link.broadcast);
     }
-    if ext_mask & RTEXT_FILTER_SKIP_STATS == 0 {
-        w.attr(IFLA_STATS64, &[0u8; 200]);
-        w.attr(IFLA_STATS, &[0u8; 96]);
-    }
+    // RTEXT_FILTER_SKIP_STATS only skips VF and IPv6 statistics, not these.
+    w.attr(IFLA_STATS64, &[0u8; 200]);
+    w.attr(IFLA_STATS, &[0u8; 96]);
     let xdp = w.nest_noflag(IFLA_XDP);
     w.attr_u8(2, 0); // IFLA_XDP_ATTACHED: XDP_ATTACHED_NONE
     w.nest_end(xdp);
@@ -397,13 +397,11 @@ pub fn fill(
         } else {
             w.abort_nest(data);
         }
-        if link.master.is_some() {
-            w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
-        }
+        fill_port_info(w, link, ns);
         w.nest_end(info);
     } else if link.master.is_some() {
         let info = w.nest_noflag(IFLA_LINKINFO);
-        w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
+        fill_port_info(w, link, ns);
         w.nest_end(info);
     }
     if let Some(iflink) = link.iflink() {
@@ -413,7 +411,12 @@ pub fn fill(
     if let Some(alias) = &link.alias {
         w.attr_str(IFLA_IFALIAS, alias);
     }
-    w.attr(IFLA_AF_SPEC, &af_spec(link, stack));
+    if h.kind == RTM_DELLINK {
+        // The per-family devices are gone by the time RTM_DELLINK is built: an empty nest.
+        w.attr(IFLA_AF_SPEC, &[]);
+    } else {
+        w.attr(IFLA_AF_SPEC, &af_spec(link, stack, ext_mask));
+    }
     w.attr(IFLA_MAP, &[0u8; 32]);
     if !link.altnames.is_empty() {
         let list = w.nest(IFLA_PROP_LIST);
@@ -429,18 +432,37 @@ pub fn fill(
     w.end(m);
 }
 
+/// IFLA_INFO_SLAVE_KIND and IFLA_INFO_SLAVE_DATA of a bridge port.
+fn fill_port_info(w: &mut Writer, link: &Link, ns: &Namespace) {
+    let Some(bridge) = link.master.and_then(|m| ns.link(m)) else {
+        return;
+    };
+    w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
+    let data = w.nest_noflag(IFLA_INFO_SLAVE_DATA);
+    kinds::fill_port_data(link, bridge, w);
+    w.nest_end(data);
+}
+
 /// IFLA_AF_SPEC from Linux's recorded defaults, with this link's IPv6 MTU and timestamp.
-fn af_spec(link: &Link, stack: &Stack) -> Vec<u8> {
+fn af_spec(link: &Link, stack: &Stack, ext_mask: u32) -> Vec<u8> {
     use super::af_spec::*;
     let mut b = if link.flags & IFF_LOOPBACK != 0 {
         LOOPBACK.to_vec()
     } else {
         ETHERNET.to_vec()
     };
-    b[MTU6_OFFSET..MTU6_OFFSET + 4].copy_from_slice(&link.mtu.to_ne_bytes());
+    let mtu6 = link.mtu6.unwrap_or(link.mtu);
+    b[MTU6_OFFSET..MTU6_OFFSET + 4].copy_from_slice(&mtu6.to_ne_bytes());
     let tstamp = stack.now_cs().max(link.created_cs);
     b[TSTAMP_OFFSET..TSTAMP_OFFSET + 4].copy_from_slice(&tstamp.to_ne_bytes());
     b[ADDR_GEN_MODE_OFFSET] = link.addr_gen_mode;
+    if ext_mask & RTEXT_FILTER_SKIP_STATS != 0 {
+        let cut = INET6_STATS_RANGE.len();
+        b.drain(INET6_STATS_RANGE);
+        let at = INET6_NEST_OFFSET;
+        let len = u16::from_ne_bytes([b[at], b[at + 1]]) as usize - cut;
+        b[at..at + 2].copy_from_slice(&(len as u16).to_ne_bytes());
+    }
     b
 }
 
@@ -643,7 +665,10 @@ fn create(
     let lower = attrs.get(IFLA_LINK).and_then(|a| a.u32_prefix());
     if new_kind.needs_lower() {
         let Some(lower) = lower else {
-            return Err(NlError::errno(libc::EINVAL));
+            return Err(match new_kind {
+                kinds::NewKind::Vlan => NlError::new(libc::EINVAL, "8021q: link not specified"),
+                _ => NlError::errno(libc::EINVAL),
+            });
         };
         let lower_link = stack
             .ns(nsid)
@@ -657,6 +682,19 @@ fn create(
     let kind = new_kind
         .parse(data_iter)
         .map_err(|e| stack_error(e, locate))?;
+    if let (Kind::Vlan(conf), Some(lower)) = (&kind, lower) {
+        // vlan_check_real_dev: one device per id and protocol on a lower device.
+        let taken = stack.ns(nsid).links.values().any(|l| {
+            l.link == Some(lower)
+                && matches!(&l.kind, Kind::Vlan(c) if c.id == conf.id && c.protocol == conf.protocol)
+        });
+        if taken {
+            return Err(NlError::new(
+                libc::EEXIST,
+                "8021q: VLAN device already exists",
+            ));
+        }
+    }
     if let (Kind::Macvlan(conf), Some(lower)) = (&kind, lower) {
         // A passthru macvlan must be its lower device's only one (macvlan_common_newlink).
         let mut siblings = stack
@@ -732,8 +770,12 @@ fn create(
     }
     let peer_idx = match peer_setup.take() {
         Some((pname, pch)) => {
-            let idx = stack.register(nsid, pname, Kind::Veth, None, 0, &mut events);
-            Some((idx, pch))
+            // The peer is announced before its pair exists, so with IFLA_LINK 0.
+            let mut peer_events = Vec::new();
+            let idx = stack.register(nsid, pname, Kind::Veth, None, 0, &mut peer_events);
+            apply_settings(stack, nsid, idx, pch, &mut peer_events)?;
+            super::push_unreported(out, peer_events);
+            Some(idx)
         }
         None => None,
     };
@@ -743,20 +785,15 @@ fn create(
             .alloc_name(nsid, kind_prefix)
             .map_err(|e| stack_error(e, |_| None))?,
     };
-    let is_vlan_default_name = false;
-    let _ = is_vlan_default_name;
     let lower_for_kind = match kind {
-        Kind::Veth => peer_idx.as_ref().map(|(i, _)| *i),
+        Kind::Veth => peer_idx,
         Kind::Macvlan(_) | Kind::Vlan(_) => lower,
         _ => None,
     };
     let requested = u32::try_from(ifm.index).unwrap_or(0);
     let idx = stack.register(nsid, name, kind, lower_for_kind, requested, &mut events);
-    if let Some((pidx, pch)) = peer_idx {
-        if let Some(p) = stack.ns_mut(nsid).link_mut(pidx) {
-            p.link = Some(idx);
-        }
-        apply_settings(stack, nsid, pidx, pch, &mut events)?;
+    if let Some(p) = peer_idx.and_then(|p| stack.ns_mut(nsid).link_mut(p)) {
+        p.link = Some(idx);
     }
     let master = ch.master.take();
     apply_settings(stack, nsid, idx, ch, &mut events)?;
@@ -769,7 +806,7 @@ fn create(
             .change_link(nsid, idx, &m, &mut events)
             .map_err(|e| stack_error(e, locate))?;
     }
-    push_events(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 
@@ -847,19 +884,6 @@ fn data_bytes<'a>(attrs: &Attrs<'a>) -> Option<(&'a [u8], usize)> {
         .find_map(|a| (a.kind == IFLA_INFO_DATA).then_some((a.payload, a.offset + 4)))
 }
 
-fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
-    for event in events {
-        // Linux stamps the requester's port and sequence on the notifications rtnetlink sends
-        // for the request itself (rtnl_configure_link, rtmsg_ifa), 0 on consequences.
-        let (portid, seq) = match &event {
-            Event::NewLink(_, u32::MAX) => (req.portid, req.seq()),
-            Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET => (req.portid, req.seq()),
-            _ => (0, 0),
-        };
-        out.push(Caused { event, portid, seq });
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn change(
     stack: &mut Stack,
@@ -887,7 +911,7 @@ fn change(
     stack
         .change_link(nsid, ifindex, ch, &mut events)
         .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
-    push_events(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 
@@ -936,7 +960,7 @@ pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
     stack
         .delete_link(req.ns, ifindex, &mut events)
         .map_err(|e| stack_error(e, |_| None))?;
-    push_events(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 
@@ -972,7 +996,7 @@ fn del_group(
                 .map_err(|e| stack_error(e, |_| None))?;
         }
     }
-    push_events(out, events, req);
+    super::push_events(out, events, req);
     Ok(Reply::Ack)
 }
 

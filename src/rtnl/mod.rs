@@ -21,6 +21,8 @@ pub struct NlError {
     pub errno: i32,
     pub msg: &'static str,
     pub offset: Option<usize>,
+    /// The policy the offending attribute failed (NLMSGERR_ATTR_POLICY).
+    pub policy: Option<policy::Pol>,
 }
 
 impl NlError {
@@ -29,6 +31,7 @@ impl NlError {
             errno,
             msg,
             offset: None,
+            policy: None,
         }
     }
     pub const fn errno(errno: i32) -> Self {
@@ -42,6 +45,7 @@ impl From<policy::Invalid> for NlError {
             errno: e.errno,
             msg: e.msg,
             offset: e.offset,
+            policy: e.policy,
         }
     }
 }
@@ -84,6 +88,9 @@ pub struct Caused {
     pub event: Event,
     pub portid: u32,
     pub seq: u32,
+    /// Linux builds this notification with the request's header, so NLM_F_ECHO returns it
+    /// to the requester (nlmsg_report).
+    pub reported: bool,
 }
 
 type DoIt = fn(&mut Stack, &Request<'_>, &mut Vec<Caused>) -> Result<Reply, NlError>;
@@ -126,7 +133,7 @@ static HANDLERS: &[Handler] = &[
     Handler {
         kind: RTM_GETADDR,
         admin: false,
-        doit: None,
+        doit: Some(addr::get),
         dumpit: Some(addr::dump),
     },
     Handler {
@@ -181,6 +188,10 @@ fn dispatch(
     }
     let handler = HANDLERS.iter().find(|h| h.kind == kind);
     if is_get && req.flags() & NLM_F_DUMP == NLM_F_DUMP {
+        // rtnetlink_rcv_msg picks the family's own handler first: IPv6 has a link dump.
+        if kind == RTM_GETLINK && req.body().first() == Some(&AF_INET6) {
+            return addr::dump_inet6_ifinfo(stack, req).map(Reply::Dump);
+        }
         let dumpit = handler
             .and_then(|h| h.dumpit)
             .ok_or(NlError::errno(libc::EOPNOTSUPP))?;
@@ -190,6 +201,43 @@ fn dispatch(
     debug_assert_eq!(handler.admin, !is_get);
     let doit = handler.doit.ok_or(NlError::errno(libc::EOPNOTSUPP))?;
     doit(stack, req, events)
+}
+
+/// Stamps the events a request caused as Linux does. Address notifications are built with
+/// the request (rtmsg_ifa: IPv4 carries the requester's port and sequence, IPv6 zeroes). For
+/// links only the device's registration (ifi_change ~0) and unregistration are, and they
+/// carry the requester's port and sequence only under NLM_F_ECHO; consequences carry 0.
+pub fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
+    let echo = req.flags() & NLM_F_ECHO != 0;
+    let mine = (req.portid, req.seq());
+    let addr_request = matches!(req.msg.header.kind, RTM_NEWADDR | RTM_DELADDR);
+    for event in events {
+        let ((portid, seq), reported) = match &event {
+            // Addresses a link change adds or removes (lo up, unregistration) are not.
+            Event::NewAddr(_) | Event::DelAddr(_) if !addr_request => ((0, 0), false),
+            Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET => (mine, true),
+            Event::NewAddr(_) | Event::DelAddr(_) => ((0, 0), true),
+            Event::NewLink(_, u32::MAX) | Event::DelLink(_) if echo => (mine, true),
+            Event::NewLink(_, u32::MAX) | Event::DelLink(_) => ((0, 0), true),
+            Event::NewLink(..) => ((0, 0), false),
+        };
+        out.push(Caused {
+            event,
+            portid,
+            seq,
+            reported,
+        });
+    }
+}
+
+/// Pushes consequences that Linux announces without the request's header.
+pub fn push_unreported(out: &mut Vec<Caused>, events: Vec<Event>) {
+    out.extend(events.into_iter().map(|event| Caused {
+        event,
+        portid: 0,
+        seq: 0,
+        reported: false,
+    }));
 }
 
 /// Writes the NLMSG_ERROR answering `req` (an ACK when errno is 0): the request echoed in
@@ -208,7 +256,8 @@ pub fn write_ack(
     if !echo_full {
         flags |= NLM_F_CAPPED;
     }
-    let tlvs = ext_ack && err.is_some_and(|e| !e.msg.is_empty() || e.offset.is_some());
+    let tlvs = ext_ack
+        && err.is_some_and(|e| !e.msg.is_empty() || e.offset.is_some() || e.policy.is_some());
     if tlvs {
         flags |= NLM_F_ACK_TLVS;
     }
@@ -237,6 +286,9 @@ pub fn write_ext_ack(w: &mut Writer, e: &NlError, req_len: usize) {
     if let Some(off) = e.offset.filter(|&o| o < req_len) {
         w.attr_u32(NLMSGERR_ATTR_OFFS, off as u32);
     }
+    if let Some(pol) = e.policy {
+        policy::write_policy(w, NLMSGERR_ATTR_POLICY, pol);
+    }
 }
 
 /// Where the attributes of a request start (after the netlink and family headers).
@@ -250,5 +302,6 @@ pub fn stack_error(e: crate::stack::Error, locate: impl Fn(AttrRef) -> Option<us
         errno: e.errno,
         msg: e.msg,
         offset: e.attr.and_then(locate),
+        policy: None,
     }
 }

@@ -60,12 +60,14 @@ pub enum Mode {
     Strict,
 }
 
-/// A validation failure: errno, extack text, offset of the attribute.
+/// A validation failure: errno, extack text, offset of the attribute, and the policy it
+/// failed (reported as NLMSGERR_ATTR_POLICY, as NL_SET_ERR_MSG_ATTR_POL does).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Invalid {
     pub errno: i32,
     pub msg: &'static str,
     pub offset: Option<usize>,
+    pub policy: Option<Pol>,
 }
 
 /// Parsed attributes indexed by type; a later duplicate wins, as in nla_parse.
@@ -104,6 +106,7 @@ pub fn parse<'a>(
                     errno: libc::EINVAL,
                     msg: "bytes leftover after parsing attributes",
                     offset: None,
+                    policy: None,
                 });
             }
             // Liberal parsing stops at a malformed attribute and keeps what came before.
@@ -115,6 +118,7 @@ pub fn parse<'a>(
                     errno: libc::EINVAL,
                     msg: "Unknown attribute type",
                     offset: Some(attr.offset),
+                    policy: None,
                 });
             }
             continue;
@@ -127,6 +131,7 @@ pub fn parse<'a>(
             errno: libc::EINVAL,
             msg: "bytes leftover after parsing attributes",
             offset: None,
+            policy: None,
         });
     }
     Ok(Attrs { slots })
@@ -137,6 +142,7 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
         errno,
         msg: "Attribute failed policy validation",
         offset: Some(attr.offset),
+        policy: Some(pol),
     };
     let len = attr.payload.len();
     if let Some(exact) = pol.exact_len() {
@@ -174,4 +180,57 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
         Pol::Reject => Err(failed(libc::EINVAL)),
         _ => Ok(()),
     }
+}
+
+/// enum netlink_attribute_type and enum netlink_policy_type_attr (uapi/linux/netlink.h).
+const NL_ATTR_TYPE_FLAG: u32 = 1;
+const NL_ATTR_TYPE_U8: u32 = 2;
+const NL_ATTR_TYPE_U16: u32 = 3;
+const NL_ATTR_TYPE_U32: u32 = 4;
+const NL_ATTR_TYPE_U64: u32 = 5;
+const NL_ATTR_TYPE_S32: u32 = 8;
+const NL_ATTR_TYPE_BINARY: u32 = 10;
+const NL_ATTR_TYPE_STRING: u32 = 11;
+const NL_ATTR_TYPE_NUL_STRING: u32 = 12;
+const NL_ATTR_TYPE_NESTED: u32 = 13;
+const NL_POLICY_TYPE_ATTR_TYPE: u16 = 1;
+const NL_POLICY_TYPE_ATTR_MIN_VALUE_S: u16 = 2;
+const NL_POLICY_TYPE_ATTR_MAX_VALUE_S: u16 = 3;
+const NL_POLICY_TYPE_ATTR_MIN_VALUE_U: u16 = 4;
+const NL_POLICY_TYPE_ATTR_MAX_VALUE_U: u16 = 5;
+const NL_POLICY_TYPE_ATTR_MAX_LENGTH: u16 = 7;
+
+/// Writes `pol` as a nest of type `nest` (netlink_policy_dump_write_attr): the range or
+/// length limit, then the type. NLA_UNSPEC and NLA_REJECT are not described (nothing
+/// is written), as Linux cancels their nest.
+pub fn write_policy(w: &mut crate::wire::Writer, nest: u16, pol: Pol) {
+    let (kind, range): (u32, Option<(u64, u64)>) = match pol {
+        Pol::Unspec(_) | Pol::Reject => return,
+        Pol::U8 => (NL_ATTR_TYPE_U8, Some((0, u8::MAX as u64))),
+        Pol::U16 => (NL_ATTR_TYPE_U16, Some((0, u16::MAX as u64))),
+        Pol::U32 => (NL_ATTR_TYPE_U32, Some((0, u32::MAX as u64))),
+        Pol::U64 => (NL_ATTR_TYPE_U64, Some((0, u64::MAX))),
+        Pol::S32 => (NL_ATTR_TYPE_S32, None),
+        Pol::Str(_) => (NL_ATTR_TYPE_STRING, None),
+        Pol::NulStr => (NL_ATTR_TYPE_NUL_STRING, None),
+        Pol::Binary(_) => (NL_ATTR_TYPE_BINARY, None),
+        Pol::Nested => (NL_ATTR_TYPE_NESTED, None),
+        Pol::Flag => (NL_ATTR_TYPE_FLAG, None),
+    };
+    let m = w.nest(nest);
+    if let Some((min, max)) = range {
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_U, min);
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_U, max);
+    }
+    if pol == Pol::S32 {
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_S, i32::MIN as i64 as u64);
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_S, i32::MAX as i64 as u64);
+    }
+    if let Pol::Str(max) | Pol::Binary(max) = pol
+        && max > 0
+    {
+        w.attr_u32(NL_POLICY_TYPE_ATTR_MAX_LENGTH, max as u32);
+    }
+    w.attr_u32(NL_POLICY_TYPE_ATTR_TYPE, kind);
+    w.nest_end(m);
 }

@@ -393,7 +393,7 @@ impl Host {
         let outcome = rtnl::handle(&mut self.stack, &req, cred.admin);
         let echo = h.flags & NLM_F_ECHO != 0;
         for caused in outcome.events {
-            self.notify(ns, &caused, echo.then_some(s));
+            self.notify(ns, &caused, (echo && caused.reported).then_some(s));
         }
         match outcome.result {
             Err(e) => self.queue_ack(s, &msg, port_id, Some(&e), cap_ack, ext_ack),
@@ -568,6 +568,7 @@ impl Host {
                 event,
                 portid: 0,
                 seq: 0,
+                reported: false,
             };
             self.notify(ns, &caused, None);
         }

@@ -41,12 +41,13 @@ pub struct Addr {
     pub dad_until_ms: Option<u64>,
 }
 
-/// What identifies an address for replace and delete.
-pub struct AddrKey<'a> {
-    pub family: u8,
-    pub local: &'a [u8],
+/// The selectors of an IPv4 RTM_DELADDR (inet_rtm_deladdr): each one given must match.
+pub struct Del4<'a> {
+    pub local: Option<[u8; 4]>,
+    pub label: Option<&'a [u8]>,
+    /// IFA_ADDRESS, matched within the subnet of an address of exactly `prefixlen`.
+    pub address: Option<[u8; 4]>,
     pub prefixlen: u8,
-    pub peer: Option<&'a [u8]>,
 }
 
 impl Addr {
@@ -90,10 +91,20 @@ fn v4(bytes: &[u8]) -> u32 {
     u32::from_be_bytes(b)
 }
 
-/// Same subnet, as inet_ifa_match.
-fn same_subnet4(a: &Addr, prefixlen: u8, local: &[u8]) -> bool {
-    a.prefixlen == prefixlen && (v4(&a.local) ^ v4(local)) & mask4(prefixlen) == 0
+/// inet_ifa_match: `address` lies in the subnet of `ifa`'s IFA_ADDRESS (its peer when
+/// point-to-point) under `ifa`'s mask.
+fn ifa_match4(address: &[u8], ifa: &Addr) -> bool {
+    (v4(address) ^ v4(ifa.address())) & mask4(ifa.prefixlen) == 0
 }
+
+/// Flags that mean nothing for IPv4 and are dropped (IPV6ONLY_FLAGS in devinet.c).
+const IPV6ONLY_FLAGS: u32 = IFA_F_NODAD
+    | IFA_F_OPTIMISTIC
+    | IFA_F_DADFAILED
+    | IFA_F_HOMEADDRESS
+    | IFA_F_TENTATIVE
+    | IFA_F_MANAGETEMPADDR
+    | IFA_F_STABLE_PRIVACY;
 
 impl Link {
     pub fn addrs(&self, family: u8) -> &[Addr] {
@@ -119,6 +130,83 @@ impl Stack {
     pub fn add_addr(
         &mut self,
         ns: NsId,
+        addr: Addr,
+        nlflags: u16,
+        events: &mut Vec<Event>,
+    ) -> Result<(), Error> {
+        let ifindex = addr.ifindex;
+        let result = if addr.family == AF_INET {
+            self.add_addr4(ns, addr, nlflags, events)
+        } else {
+            self.add_addr6(ns, addr, nlflags, events)
+        };
+        self.reschedule(ns, ifindex);
+        result
+    }
+
+    /// inet_rtm_newaddr: find_matching_ifa, then either replace (only the metric, protocol and
+    /// lifetimes change) or __inet_insert_ifa.
+    fn add_addr4(
+        &mut self,
+        ns: NsId,
+        mut addr: Addr,
+        nlflags: u16,
+        events: &mut Vec<Event>,
+    ) -> Result<(), Error> {
+        let now = self.now_cs();
+        let link = self
+            .ns_mut(ns)
+            .link_mut(addr.ifindex)
+            .ok_or(Error::errno(libc::ENODEV))?;
+        let list = &mut link.addrs4;
+        let existing = list.iter().position(|a| {
+            a.prefixlen == addr.prefixlen && ifa_match4(a.address(), &addr) && a.local == addr.local
+        });
+        if let Some(pos) = existing {
+            if nlflags & NLM_F_EXCL != 0 || nlflags & NLM_F_REPLACE == 0 {
+                return Err(Error::new(libc::EEXIST, "ipv4: Address already assigned"));
+            }
+            let old = &mut list[pos];
+            old.rt_priority = addr.rt_priority;
+            old.proto = addr.proto;
+            // set_ifa_lifetime: recomputes PERMANENT / DEPRECATED from the new lifetimes.
+            old.flags = (old.flags & !(IFA_F_PERMANENT | IFA_F_DEPRECATED))
+                | (addr.flags & (IFA_F_PERMANENT | IFA_F_DEPRECATED));
+            old.valid_lft = addr.valid_lft;
+            old.preferred_lft = addr.preferred_lft;
+            old.tstamp = now;
+            events.push(Event::NewAddr(Box::new(old.clone())));
+            self.changed(ns);
+            return Ok(());
+        }
+        // __inet_insert_ifa.
+        addr.flags &= !(IFA_F_SECONDARY | IPV6ONLY_FLAGS);
+        if addr.local.iter().all(|b| *b == 0) {
+            return Ok(());
+        }
+        for a in list.iter() {
+            if a.prefixlen == addr.prefixlen && ifa_match4(a.address(), &addr) {
+                if a.local == addr.local {
+                    return Err(Error::errno(libc::EEXIST));
+                }
+                if a.scope != addr.scope {
+                    return Err(Error::new(libc::EINVAL, "ipv4: Invalid scope value"));
+                }
+                addr.flags |= IFA_F_SECONDARY;
+            }
+        }
+        addr.cstamp = now;
+        addr.tstamp = now;
+        insert4(list, addr.clone());
+        events.push(Event::NewAddr(Box::new(addr)));
+        self.changed(ns);
+        Ok(())
+    }
+
+    /// inet6_rtm_newaddr: inet6_addr_add, or with NLM_F_REPLACE inet6_addr_modify.
+    fn add_addr6(
+        &mut self,
+        ns: NsId,
         mut addr: Addr,
         nlflags: u16,
         events: &mut Vec<Event>,
@@ -129,26 +217,19 @@ impl Stack {
             .ns_mut(ns)
             .link_mut(addr.ifindex)
             .ok_or(Error::errno(libc::ENODEV))?;
-        let peer_cmp = addr.peer.clone();
-        let existing = link.addrs(addr.family).iter().position(|a| {
-            a.local == addr.local
-                && (addr.family == AF_INET6
-                    || (a.prefixlen == addr.prefixlen && a.peer == peer_cmp))
-        });
+        let existing = link.addrs6.iter().position(|a| a.local == addr.local);
         if let Some(pos) = existing {
             if nlflags & NLM_F_EXCL != 0 || nlflags & NLM_F_REPLACE == 0 {
                 return Err(Error::errno(libc::EEXIST));
             }
             // Replace keeps position, creation time and primary/secondary status.
-            let old = &mut link.addrs_mut(addr.family)[pos];
+            let old = &mut link.addrs6[pos];
             let keep = old.flags & (IFA_F_SECONDARY | IFA_F_TENTATIVE);
             addr.cstamp = old.cstamp;
             addr.tstamp = now;
             addr.flags = (addr.flags & !(IFA_F_SECONDARY | IFA_F_TENTATIVE)) | keep;
             addr.dad_until_ms = old.dad_until_ms;
-            if addr.family == AF_INET6 {
-                addr.prefixlen = old.prefixlen.max(addr.prefixlen);
-            }
+            addr.prefixlen = old.prefixlen.max(addr.prefixlen);
             *old = addr.clone();
             events.push(Event::NewAddr(Box::new(addr)));
             self.changed(ns);
@@ -158,73 +239,57 @@ impl Stack {
         // provide this" (inet6_rtm_newaddr).
         addr.cstamp = now;
         addr.tstamp = now;
-        let list = link.addrs_mut(addr.family);
-        if addr.family == AF_INET {
-            if let Some(primary) = list
-                .iter()
-                .find(|a| !a.is_secondary() && same_subnet4(a, addr.prefixlen, &addr.local))
-            {
-                // A secondary must share its primary's scope (__inet_insert_ifa).
-                if primary.scope != addr.scope {
-                    return Err(Error::new(libc::EINVAL, "ipv4: Invalid scope value"));
-                }
-                addr.flags |= IFA_F_SECONDARY;
+        let dad = addr.flags & IFA_F_NODAD == 0;
+        let link_ready = link.is_up() && link.carrier;
+        let needs_dad = dad && link.flags & (IFF_LOOPBACK | IFF_NOARP) == 0;
+        if needs_dad {
+            addr.flags |= IFA_F_TENTATIVE;
+            if link_ready {
+                addr.dad_until_ms = Some(now_ms + DAD_MILLIS);
             }
-            insert4(list, addr.clone());
-        } else {
-            let dad = addr.flags & IFA_F_NODAD == 0;
-            let link_ready = link.is_up() && link.carrier;
-            let needs_dad = dad && link.flags & (IFF_LOOPBACK | IFF_NOARP) == 0;
-            if needs_dad {
-                addr.flags |= IFA_F_TENTATIVE;
-                if link_ready {
-                    addr.dad_until_ms = Some(now_ms + DAD_MILLIS);
-                }
-            }
-            insert6(link.addrs_mut(AF_INET6), addr.clone());
         }
+        insert6(&mut link.addrs6, addr.clone());
         events.push(Event::NewAddr(Box::new(addr)));
         self.changed(ns);
         Ok(())
     }
 
-    /// RTM_DELADDR: removes the addresses matching `key` (all of the link's addresses of the
-    /// family when `key.local` is empty), and for an IPv4 primary its secondaries too
-    /// (or promotes one when promote_secondaries is set; Linux's default is to delete).
-    pub fn del_addr(
+    /// inet_rtm_deladdr: deletes the first IPv4 address that matches every selector given
+    /// (local address, label, and IFA_ADDRESS with the prefix length), then __inet_del_ifa:
+    /// a primary takes the secondaries of its subnet with it, announced first (Linux's
+    /// default, promote_secondaries = 0).
+    pub fn del_addr4(
         &mut self,
         ns: NsId,
         ifindex: u32,
-        key: &AddrKey<'_>,
-        label: Option<&[u8]>,
+        sel: &Del4<'_>,
         events: &mut Vec<Event>,
     ) -> Result<(), Error> {
         let link = self
             .ns_mut(ns)
             .link_mut(ifindex)
             .ok_or(Error::errno(libc::ENODEV))?;
-        let list = link.addrs_mut(key.family);
+        let list = &mut link.addrs4;
         let pos = list.iter().position(|a| {
-            (key.local.is_empty() || a.local == key.local)
-                && (key.prefixlen == 0 || key.family == AF_INET6 || a.prefixlen == key.prefixlen)
-                && (key.family == AF_INET6 || key.peer.is_none() || Some(a.address()) == key.peer)
-                && label.is_none_or(|l| a.label.as_deref().map(str::as_bytes) == Some(l))
+            sel.local.is_none_or(|l| a.local == l)
+                && sel
+                    .label
+                    .is_none_or(|l| a.label.as_deref().map(str::as_bytes) == Some(l))
+                && sel
+                    .address
+                    .is_none_or(|ad| sel.prefixlen == a.prefixlen && ifa_match4(&ad, a))
         });
         let Some(pos) = pos else {
-            return Err(if key.family == AF_INET {
-                Error::new(libc::EADDRNOTAVAIL, "")
-            } else {
-                Error::new(libc::EADDRNOTAVAIL, "address not found")
-            });
+            return Err(Error::new(libc::EADDRNOTAVAIL, "ipv4: Address not found"));
         };
         let removed = list.remove(pos);
-        if key.family == AF_INET && !removed.is_secondary() {
-            // Secondaries of the same subnet go with their primary (inet_del_ifa), and are
-            // announced first.
+        if !removed.is_secondary() {
             let mut i = 0;
             while i < list.len() {
-                if list[i].is_secondary()
-                    && same_subnet4(&list[i], removed.prefixlen, &removed.local)
+                let a = &list[i];
+                if a.is_secondary()
+                    && a.prefixlen == removed.prefixlen
+                    && ifa_match4(removed.address(), a)
                 {
                     let sec = list.remove(i);
                     events.push(Event::DelAddr(Box::new(sec)));
@@ -235,6 +300,33 @@ impl Stack {
         }
         events.push(Event::DelAddr(Box::new(removed)));
         self.changed(ns);
+        self.reschedule(ns, ifindex);
+        Ok(())
+    }
+
+    /// RTM_DELADDR for IPv6 (inet6_addr_del): the address with this local address and prefix
+    /// length.
+    pub fn del_addr6(
+        &mut self,
+        ns: NsId,
+        ifindex: u32,
+        local: &[u8],
+        prefixlen: u8,
+        events: &mut Vec<Event>,
+    ) -> Result<(), Error> {
+        let link = self
+            .ns_mut(ns)
+            .link_mut(ifindex)
+            .ok_or(Error::errno(libc::ENODEV))?;
+        let list = &mut link.addrs6;
+        let pos = list
+            .iter()
+            .position(|a| a.local == local && a.prefixlen == prefixlen)
+            .ok_or(Error::new(libc::EADDRNOTAVAIL, "ipv6: address not found"))?;
+        let removed = list.remove(pos);
+        events.push(Event::DelAddr(Box::new(removed)));
+        self.changed(ns);
+        self.reschedule(ns, ifindex);
         Ok(())
     }
 
@@ -296,13 +388,19 @@ impl Stack {
                     a.dad_until_ms = Some(now_ms + DAD_MILLIS);
                 }
                 insert6(&mut link.addrs6, a.clone());
-                events.push(Event::NewAddr(Box::new(a)));
+                // addrconf_add_linklocal starts DAD without a notification: listeners first
+                // hear of the address when DAD completes (addrconf_dad_completed), unless no
+                // DAD runs at all.
+                if !dad {
+                    events.push(Event::NewAddr(Box::new(a)));
+                }
                 changed = true;
             }
         }
         if changed {
             self.changed(ns);
         }
+        self.reschedule(ns, ifindex);
     }
 
     /// Timers: DAD completion, preferred lifetime expiry (deprecated), valid lifetime expiry
@@ -311,36 +409,43 @@ impl Stack {
         let now_ms = self.now_ms();
         let now_cs = self.now_cs();
         let mut out = Vec::new();
-        for (ns_id, ns) in self.namespaces.iter_mut().enumerate() {
-            for link in ns.links.values_mut() {
-                for family in [AF_INET, AF_INET6] {
-                    let list = link.addrs_mut(family);
-                    let mut i = 0;
-                    while i < list.len() {
-                        let a = &mut list[i];
-                        let (pref, valid) = a.remaining(now_cs);
-                        if valid == 0 {
-                            let a = list.remove(i);
-                            out.push((ns_id, Event::DelAddr(Box::new(a))));
-                            continue;
-                        }
-                        let mut changed = false;
-                        if a.dad_until_ms.is_some_and(|t| t <= now_ms) {
-                            a.dad_until_ms = None;
-                            a.flags &= !IFA_F_TENTATIVE;
-                            changed = true;
-                        }
-                        if pref == 0 && a.flags & IFA_F_DEPRECATED == 0 {
-                            a.flags |= IFA_F_DEPRECATED;
-                            changed = true;
-                        }
-                        if changed {
-                            out.push((ns_id, Event::NewAddr(Box::new(a.clone()))));
-                        }
-                        i += 1;
+        for (ns_id, ifindex) in self.timers.due(now_ms) {
+            let Some(link) = self
+                .namespaces
+                .get_mut(ns_id)
+                .and_then(|n| n.link_mut(ifindex))
+            else {
+                self.timers.set(ns_id, ifindex, None);
+                continue;
+            };
+            for family in [AF_INET, AF_INET6] {
+                let list = link.addrs_mut(family);
+                let mut i = 0;
+                while i < list.len() {
+                    let a = &mut list[i];
+                    let (pref, valid) = a.remaining(now_cs);
+                    if valid == 0 {
+                        let a = list.remove(i);
+                        out.push((ns_id, Event::DelAddr(Box::new(a))));
+                        continue;
                     }
+                    let mut changed = false;
+                    if a.dad_until_ms.is_some_and(|t| t <= now_ms) {
+                        a.dad_until_ms = None;
+                        a.flags &= !IFA_F_TENTATIVE;
+                        changed = true;
+                    }
+                    if pref == 0 && a.flags & IFA_F_DEPRECATED == 0 {
+                        a.flags |= IFA_F_DEPRECATED;
+                        changed = true;
+                    }
+                    if changed {
+                        out.push((ns_id, Event::NewAddr(Box::new(a.clone()))));
+                    }
+                    i += 1;
                 }
             }
+            self.reschedule(ns_id, ifindex);
         }
         if !out.is_empty() {
             self.generation += 1;
@@ -353,24 +458,7 @@ impl Stack {
 
     /// The next time a timer fires, in stack milliseconds.
     pub fn next_timer_ms(&self) -> Option<u64> {
-        let mut next: Option<u64> = None;
-        let mut consider = |t: u64| next = Some(next.map_or(t, |n| n.min(t)));
-        for ns in &self.namespaces {
-            for link in ns.links.values() {
-                for a in link.addrs4.iter().chain(link.addrs6.iter()) {
-                    if let Some(t) = a.dad_until_ms {
-                        consider(t);
-                    }
-                    let base = a.tstamp as u64 * 10;
-                    for lft in [a.preferred_lft, a.valid_lft] {
-                        if lft != INFINITY_LIFE_TIME {
-                            consider(base + lft as u64 * 1000);
-                        }
-                    }
-                }
-            }
-        }
-        next
+        self.timers.first()
     }
 }
 

@@ -42,6 +42,13 @@ pub struct Link {
     pub addr_gen_mode: u8,
     /// Hundredths of a second since the stack started, when the link was created.
     pub created_cs: u32,
+    /// Port number on its bridge (br_add_if picks the lowest free one, from 1).
+    #[serde(default)]
+    pub port_no: u16,
+    /// The IPv6 MTU when it lags the link MTU: addrconf follows an MTU change only after
+    /// the change was announced, so that notification still shows the old value.
+    #[serde(default)]
+    pub mtu6: Option<u32>,
     /// Carrier set by the user through IFLA_CARRIER (dummy only).
     #[serde(default)]
     pub forced_carrier: Option<bool>,
@@ -88,6 +95,8 @@ impl Link {
             num_rx_queues,
             addr_gen_mode: 0,
             created_cs: 0,
+            port_no: 0,
+            mtu6: None,
             forced_carrier: None,
             addrs4: Vec::new(),
             addrs6: Vec::new(),
@@ -124,8 +133,14 @@ impl Link {
     }
 
     /// IFLA_LINK: the lower device's index when it differs from our own.
+    /// Kinds with a lower device always report one, 0 once it is gone (veth_get_iflink);
+    /// others report none (their iflink is their own index).
     pub fn iflink(&self) -> Option<u32> {
-        self.link.filter(|&l| l != self.ifindex)
+        if self.kind.ops().has_lower() {
+            Some(self.link.unwrap_or(0))
+        } else {
+            self.link.filter(|&l| l != self.ifindex)
+        }
     }
 
     /// The operational state Linux's link watch would settle on (rfc2863_policy).

@@ -9,12 +9,13 @@ pub mod addr;
 pub mod kinds;
 pub mod link;
 pub mod netdev;
+pub mod timers;
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-pub use addr::{Addr, AddrKey};
+pub use addr::{Addr, Del4};
 pub use kinds::Kind;
 pub use link::Link;
 
@@ -97,6 +98,8 @@ pub struct Stack {
     /// Time the stack started, for IFA_CACHEINFO timestamps (hundredths of a second).
     #[serde(skip, default = "std::time::Instant::now")]
     pub epoch: std::time::Instant,
+    #[serde(skip)]
+    timers: timers::Timers,
 }
 
 impl Default for Stack {
@@ -113,6 +116,7 @@ impl Stack {
             generation: 0,
             rng: Rng::from_entropy(),
             epoch: std::time::Instant::now(),
+            timers: timers::Timers::default(),
         };
         stack.add_namespace();
         stack
@@ -160,8 +164,28 @@ impl Stack {
         self.namespaces[ns].seq += 1;
     }
 
+    /// Re-files `ifindex` in the timer index after its addresses changed.
+    pub fn reschedule(&mut self, ns: NsId, ifindex: u32) {
+        let deadline = self
+            .namespaces
+            .get(ns)
+            .and_then(|n| n.link(ifindex))
+            .and_then(Link::next_deadline_ms);
+        self.timers.set(ns, ifindex, deadline);
+    }
+
     /// Rebuilds the indexes that are not serialized.
     pub fn after_load(&mut self) {
+        self.timers.clear();
+        let links: Vec<(NsId, u32)> = self
+            .namespaces
+            .iter()
+            .enumerate()
+            .flat_map(|(n, ns)| ns.links.keys().map(move |&i| (n, i)))
+            .collect();
+        for (n, i) in links {
+            self.reschedule(n, i);
+        }
         for ns in &mut self.namespaces {
             ns.names = ns
                 .links

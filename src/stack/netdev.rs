@@ -91,8 +91,12 @@ impl Stack {
         if let Some(lower) = lower.and_then(|l| self.ns(ns).link(l))
             && !matches!(link.kind, Kind::Veth)
         {
-            // Stacked devices inherit the lower device's MTU (macvlan, vlan).
+            // Stacked devices inherit the lower device's MTU (macvlan, vlan); a vlan also
+            // takes its lower device's MAC (vlan_dev_init).
             link.mtu = lower.mtu;
+            if matches!(link.kind, Kind::Vlan(_)) {
+                link.address = lower.address.clone();
+            }
         }
         self.ns_mut(ns).insert(link);
         refresh(self.ns_mut(ns), ifindex);
@@ -203,8 +207,13 @@ impl Stack {
         events: &mut Vec<Event>,
     ) -> Result<()> {
         self.validate_changes(ns, ifindex, ch)?;
+        let port_no = ch
+            .master
+            .filter(|&m| m != 0)
+            .map(|m| self.free_port_no(ns, m, ifindex));
         let mut touched = vec![ifindex];
         let mut changed = false;
+        let mut quiet_change = false;
         let was_up;
         {
             let nsr = self.ns_mut(ns);
@@ -219,6 +228,11 @@ impl Stack {
                     changed = true;
                 }
                 link.address_set = true;
+            }
+            if let Some(mtu) = ch.mtu
+                && link.mtu != mtu
+            {
+                link.mtu6 = Some(link.mtu6.unwrap_or(link.mtu));
             }
             if let Some(mtu) = ch.mtu
                 && link.mtu != mtu
@@ -246,9 +260,10 @@ impl Stack {
         };
         if let Some(alias) = &ch.alias {
             let new = (!alias.is_empty()).then(|| alias.clone());
+            // An alias change is stored but not announced (dev_set_alias has no notifier).
             if link.alias != new {
                 link.alias = new;
-                changed = true;
+                quiet_change = true;
             }
         }
         if let Some(b) = &ch.broadcast {
@@ -308,6 +323,7 @@ impl Stack {
             let new = (master != 0).then_some(master);
             if new != old_master {
                 link.master = new;
+                link.port_no = port_no.unwrap_or(0);
                 // A bridge port is put in promiscuous and allmulti mode (br_add_if).
                 if new.is_some() {
                     link.promiscuity += 1;
@@ -327,12 +343,30 @@ impl Stack {
             if let Some(l) = self.ns(ns).link(ifindex) {
                 events.push(Event::NewLink(Box::new(l.clone()), flag_change));
             }
+            // NETDEV_CHANGEMTU reaches addrconf after the announcement.
+            if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                l.mtu6 = None;
+            }
+        } else if quiet_change {
+            self.changed(ns);
         }
         // Links whose state depends on this one: the veth peer, stacked devices, bridges.
         touched.extend(self.dependents(ns, ifindex));
         self.settle(ns, &touched, events);
         self.addrconf(ns, ifindex, was_up, events);
         Ok(())
+    }
+
+    /// The lowest port number not used on `bridge` (find_portno).
+    fn free_port_no(&self, ns: NsId, bridge: u32, joining: u32) -> u16 {
+        let used: std::collections::HashSet<u16> = self
+            .ns(ns)
+            .links
+            .values()
+            .filter(|l| l.master == Some(bridge) && l.ifindex != joining)
+            .map(|l| l.port_no)
+            .collect();
+        (1..u16::MAX).find(|n| !used.contains(n)).unwrap_or(0)
     }
 
     /// Links whose carrier depends on `ifindex`.
@@ -449,6 +483,12 @@ impl Stack {
             let Some(mut link) = self.ns_mut(ns).remove(idx) else {
                 continue;
             };
+            if let Kind::Veth = link.kind {
+                // veth_dellink clears both peer pointers before unregistering.
+                if let Some(peer) = link.link.take().and_then(|p| self.ns_mut(ns).link_mut(p)) {
+                    peer.link = None;
+                }
+            }
             // Releasing bridge ports.
             let ports: Vec<u32> = self
                 .ns(ns)
@@ -477,6 +517,7 @@ impl Stack {
                 link.operstate = IF_OPER_DOWN;
             }
             events.push(Event::DelLink(Box::new(link)));
+            self.reschedule(ns, idx);
         }
         self.changed(ns);
         touched.retain(|t| self.ns(ns).link(*t).is_some());
@@ -495,18 +536,11 @@ pub fn combine_flags(old: u32, flags: u32, change: u32) -> u32 {
 pub fn check_mtu(link: &Link, mtu: u32, ns: &super::Namespace) -> Result<()> {
     let (min, max) = link.kind.ops().mtu_range();
     if mtu < min {
-        return Err(Error::at(
-            libc::EINVAL,
-            "mtu less than device minimum",
-            AttrRef::Top(IFLA_MTU),
-        ));
+        // dev_validate_mtu sets the message but not the attribute.
+        return Err(Error::new(libc::EINVAL, "mtu less than device minimum"));
     }
     if max > 0 && mtu > max {
-        return Err(Error::at(
-            libc::EINVAL,
-            "mtu greater than device maximum",
-            AttrRef::Top(IFLA_MTU),
-        ));
+        return Err(Error::new(libc::EINVAL, "mtu greater than device maximum"));
     }
     if matches!(link.kind, Kind::Macvlan(_) | Kind::Vlan(_))
         && let Some(lower) = link.link.and_then(|l| ns.link(l))

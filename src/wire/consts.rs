@@ -15,6 +15,7 @@ from_libc!(u16: NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_ECHO, NLM_F_DUMP_IN
 // Extended ACK attributes (enum nlmsgerr_attrs).
 pub const NLMSGERR_ATTR_MSG: u16 = 1;
 pub const NLMSGERR_ATTR_OFFS: u16 = 2;
+pub const NLMSGERR_ATTR_POLICY: u16 = 4;
 
 // Socket options (SOL_NETLINK).
 pub const SOL_NETLINK: i32 = libc::SOL_NETLINK;

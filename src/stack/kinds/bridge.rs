@@ -97,6 +97,125 @@ const IFLA_BR_FDB_MAX_LEARNED: u16 = 49;
 /// All BR_BOOLOPT_* bits this kernel knows (the mask in IFLA_BR_MULTI_BOOLOPT).
 const BR_BOOLOPT_MASK: u32 = 0x1f;
 
+/// GSO_MAX_SIZE: the largest TSO limit a device may have.
+const GSO_MAX_SIZE: u32 = 524280;
+
+// Bridge port attributes (IFLA_BRPORT_*).
+const IFLA_BRPORT_STATE: u16 = 1;
+const IFLA_BRPORT_PRIORITY: u16 = 2;
+const IFLA_BRPORT_COST: u16 = 3;
+const IFLA_BRPORT_MODE: u16 = 4;
+const IFLA_BRPORT_GUARD: u16 = 5;
+const IFLA_BRPORT_PROTECT: u16 = 6;
+const IFLA_BRPORT_FAST_LEAVE: u16 = 7;
+const IFLA_BRPORT_LEARNING: u16 = 8;
+const IFLA_BRPORT_UNICAST_FLOOD: u16 = 9;
+const IFLA_BRPORT_PROXYARP: u16 = 10;
+const IFLA_BRPORT_PROXYARP_WIFI: u16 = 12;
+const IFLA_BRPORT_ROOT_ID: u16 = 13;
+const IFLA_BRPORT_BRIDGE_ID: u16 = 14;
+const IFLA_BRPORT_DESIGNATED_PORT: u16 = 15;
+const IFLA_BRPORT_DESIGNATED_COST: u16 = 16;
+const IFLA_BRPORT_ID: u16 = 17;
+const IFLA_BRPORT_NO: u16 = 18;
+const IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: u16 = 19;
+const IFLA_BRPORT_CONFIG_PENDING: u16 = 20;
+const IFLA_BRPORT_MESSAGE_AGE_TIMER: u16 = 21;
+const IFLA_BRPORT_FORWARD_DELAY_TIMER: u16 = 22;
+const IFLA_BRPORT_HOLD_TIMER: u16 = 23;
+const IFLA_BRPORT_MULTICAST_ROUTER: u16 = 25;
+const IFLA_BRPORT_MCAST_FLOOD: u16 = 27;
+const IFLA_BRPORT_MCAST_TO_UCAST: u16 = 28;
+const IFLA_BRPORT_VLAN_TUNNEL: u16 = 29;
+const IFLA_BRPORT_BCAST_FLOOD: u16 = 30;
+const IFLA_BRPORT_GROUP_FWD_MASK: u16 = 31;
+const IFLA_BRPORT_NEIGH_SUPPRESS: u16 = 32;
+const IFLA_BRPORT_ISOLATED: u16 = 33;
+const IFLA_BRPORT_MRP_RING_OPEN: u16 = 35;
+const IFLA_BRPORT_MRP_IN_OPEN: u16 = 36;
+const IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT: u16 = 37;
+const IFLA_BRPORT_MCAST_EHT_HOSTS_CNT: u16 = 38;
+const IFLA_BRPORT_LOCKED: u16 = 39;
+const IFLA_BRPORT_MAB: u16 = 40;
+const IFLA_BRPORT_MCAST_N_GROUPS: u16 = 41;
+const IFLA_BRPORT_MCAST_MAX_GROUPS: u16 = 42;
+const IFLA_BRPORT_NEIGH_VLAN_SUPPRESS: u16 = 43;
+/// BR_STATE_DISABLED / BR_STATE_FORWARDING.
+const BR_STATE_DISABLED: u8 = 0;
+const BR_STATE_FORWARDING: u8 = 3;
+
+/// IFLA_INFO_SLAVE_DATA of a bridge port (br_port_fill_attrs), in Linux's order. With STP
+/// off a port forwards as soon as it and its bridge run.
+pub fn fill_port_data(port: &Link, bridge: &Link, w: &mut Writer) {
+    let running = port.is_up() && port.carrier && bridge.is_up();
+    let state = if running {
+        BR_STATE_FORWARDING
+    } else {
+        BR_STATE_DISABLED
+    };
+    let port_id = 0x8000 | port.port_no;
+    let prio = match &bridge.kind {
+        Kind::Bridge(c) => c.priority,
+        _ => 0x8000,
+    };
+    let id = bridge_id(prio, &bridge.address);
+    w.attr_u8(IFLA_BRPORT_STATE, state);
+    w.attr_u16(IFLA_BRPORT_PRIORITY, 32);
+    w.attr_u32(IFLA_BRPORT_COST, 2);
+    for flag in [
+        IFLA_BRPORT_MODE,
+        IFLA_BRPORT_GUARD,
+        IFLA_BRPORT_PROTECT,
+        IFLA_BRPORT_FAST_LEAVE,
+        IFLA_BRPORT_MCAST_TO_UCAST,
+    ] {
+        w.attr_u8(flag, 0);
+    }
+    for flag in [
+        IFLA_BRPORT_LEARNING,
+        IFLA_BRPORT_UNICAST_FLOOD,
+        IFLA_BRPORT_MCAST_FLOOD,
+        IFLA_BRPORT_BCAST_FLOOD,
+    ] {
+        w.attr_u8(flag, 1);
+    }
+    w.attr_u8(IFLA_BRPORT_PROXYARP, 0);
+    w.attr_u8(IFLA_BRPORT_PROXYARP_WIFI, 0);
+    w.attr(IFLA_BRPORT_ROOT_ID, &id);
+    w.attr(IFLA_BRPORT_BRIDGE_ID, &id);
+    w.attr_u16(IFLA_BRPORT_DESIGNATED_PORT, port_id);
+    w.attr_u16(IFLA_BRPORT_DESIGNATED_COST, 0);
+    w.attr_u16(IFLA_BRPORT_ID, port_id);
+    w.attr_u16(IFLA_BRPORT_NO, port.port_no);
+    w.attr_u8(IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, 0);
+    w.attr_u8(IFLA_BRPORT_CONFIG_PENDING, 0);
+    w.attr_u8(IFLA_BRPORT_VLAN_TUNNEL, 0);
+    w.attr_u16(IFLA_BRPORT_GROUP_FWD_MASK, 0);
+    for flag in [
+        IFLA_BRPORT_NEIGH_SUPPRESS,
+        IFLA_BRPORT_MRP_RING_OPEN,
+        IFLA_BRPORT_MRP_IN_OPEN,
+        IFLA_BRPORT_ISOLATED,
+        IFLA_BRPORT_LOCKED,
+        IFLA_BRPORT_MAB,
+        IFLA_BRPORT_NEIGH_VLAN_SUPPRESS,
+    ] {
+        w.attr_u8(flag, 0);
+    }
+    for timer in [
+        IFLA_BRPORT_MESSAGE_AGE_TIMER,
+        IFLA_BRPORT_FORWARD_DELAY_TIMER,
+        IFLA_BRPORT_HOLD_TIMER,
+    ] {
+        w.attr_u64(timer, 0);
+    }
+    w.attr_u8(IFLA_BRPORT_MULTICAST_ROUTER, 1);
+    w.attr_u32(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, 512);
+    w.attr_u32(IFLA_BRPORT_MCAST_EHT_HOSTS_CNT, 0);
+    w.attr_u32(IFLA_BRPORT_MCAST_N_GROUPS, 0);
+    w.attr_u32(IFLA_BRPORT_MCAST_MAX_GROUPS, 0);
+}
+
 fn has_ports(link: &Link, ns: &Namespace) -> bool {
     ns.links.values().any(|p| p.master == Some(link.ifindex))
 }
@@ -115,8 +234,20 @@ impl LinkOps for Bridge {
     fn kind_name(&self) -> Option<&'static str> {
         Some("bridge")
     }
-    fn tso_max_size(&self) -> u32 {
-        65536
+    /// The smallest limit of the ports once any port joined (br_set_gso_limits caps an
+    /// empty list at GSO_MAX_SIZE); the legacy default before.
+    fn tso_max_size(&self, link: &Link, ns: &Namespace) -> u32 {
+        let ports = ns
+            .links
+            .values()
+            .filter(|p| p.master == Some(link.ifindex))
+            .map(|p| p.kind.ops().tso_max_size(p, ns))
+            .min();
+        match (ports, &link.kind) {
+            (Some(min), _) => min.min(GSO_MAX_SIZE),
+            (None, Kind::Bridge(c)) if c.had_ports => GSO_MAX_SIZE,
+            _ => 65536,
+        }
     }
     /// A bridge without ports keeps the carrier it has from open; with ports, carrier
     /// follows whether any port runs (br_port_carrier_check).
@@ -125,9 +256,6 @@ impl LinkOps for Bridge {
         true
     }
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
-        if !link.is_up() {
-            return false;
-        }
         let mut ports = ns
             .links
             .values()

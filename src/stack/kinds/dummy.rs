@@ -15,7 +15,7 @@ impl LinkOps for Dummy {
     fn mtu_range(&self) -> (u32, u32) {
         (0, 0)
     }
-    fn tso_max_size(&self) -> u32 {
+    fn tso_max_size(&self, _link: &Link, _ns: &Namespace) -> u32 {
         65536
     }
     fn initial_carrier(&self) -> bool {

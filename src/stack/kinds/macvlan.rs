@@ -49,6 +49,9 @@ impl MacvlanConf {
 }
 
 impl LinkOps for Macvlan {
+    fn has_lower(&self) -> bool {
+        true
+    }
     fn kind_name(&self) -> Option<&'static str> {
         Some("macvlan")
     }

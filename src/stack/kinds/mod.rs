@@ -15,7 +15,7 @@ use super::{Link, Namespace, Rng};
 use crate::wire::consts::*;
 use crate::wire::{AttrIter, Writer};
 
-pub use bridge::BridgeConf;
+pub use bridge::{BridgeConf, fill_port_data};
 pub use macvlan::MacvlanConf;
 pub use vlan::VlanConf;
 
@@ -54,7 +54,7 @@ pub trait LinkOps: Sync {
     fn queues(&self) -> (u32, u32) {
         (1, 1)
     }
-    fn tso_max_size(&self) -> u32 {
+    fn tso_max_size(&self, _link: &Link, _ns: &Namespace) -> u32 {
         524280
     }
     fn initial_address(&self, rng: &mut Rng) -> Vec<u8> {
@@ -73,6 +73,10 @@ pub trait LinkOps: Sync {
     }
     fn qdisc_when_up(&self) -> &'static str {
         "noqueue"
+    }
+    /// Whether the device sits on a peer or lower device (it reports IFLA_LINK always).
+    fn has_lower(&self) -> bool {
+        false
     }
     /// Whether IFLA_CARRIER may set the carrier (ndo_change_carrier).
     fn can_change_carrier(&self) -> bool {

@@ -13,6 +13,9 @@ fn cpu_count() -> u32 {
 }
 
 impl LinkOps for Veth {
+    fn has_lower(&self) -> bool {
+        true
+    }
     fn kind_name(&self) -> Option<&'static str> {
         Some("veth")
     }

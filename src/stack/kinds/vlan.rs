@@ -32,7 +32,7 @@ impl VlanConf {
                     if v >= 4095 {
                         return Err(Error::at(
                             libc::ERANGE,
-                            "Invalid VLAN id",
+                            "8021q: Invalid VLAN id",
                             AttrRef::InfoData(attr.kind),
                         ));
                     }
@@ -43,7 +43,7 @@ impl VlanConf {
                     if p != ETH_P_8021Q && p != ETH_P_8021AD {
                         return Err(Error::at(
                             libc::EPROTONOSUPPORT,
-                            "Invalid VLAN protocol",
+                            "8021q: Invalid VLAN protocol",
                             AttrRef::InfoData(attr.kind),
                         ));
                     }
@@ -61,17 +61,17 @@ impl VlanConf {
                 _ => {}
             }
         }
-        conf.id = id.ok_or(Error::new(libc::EINVAL, "VLAN id not specified"))?;
+        conf.id = id.ok_or(Error::new(libc::EINVAL, "8021q: VLAN id not specified"))?;
         Ok(conf)
     }
 }
 
 impl LinkOps for Vlan {
+    fn has_lower(&self) -> bool {
+        true
+    }
     fn kind_name(&self) -> Option<&'static str> {
         Some("vlan")
-    }
-    fn txqlen(&self) -> u32 {
-        0
     }
     fn mtu_range(&self) -> (u32, u32) {
         (0, 65535)
