@@ -212,8 +212,13 @@ fn cases() -> Vec<Case> {
             || msg(RTM_GETLINK, REQ | ACK, &[]),
             "ack"
         ),
-        case!("length", "rtgenmsg only on a GETLINK doit", false, || msg(RTM_GETLINK, REQ | ACK, &[0]), "EINVAL \"Invalid header for get link\"",
-            differs: "rtnl_valid_getlink_req checks the ifinfomsg length (with its own text) before parsing, in liberal mode too"),
+        case!(
+            "length",
+            "rtgenmsg only on a GETLINK doit",
+            false,
+            || msg(RTM_GETLINK, REQ | ACK, &[0]),
+            "EINVAL \"Invalid header for get link\""
+        ),
         case!(
             "length",
             "short ifaddrmsg on NEWADDR",
@@ -793,6 +798,30 @@ fn cases() -> Vec<Case> {
             ),
             "t16, ack"
         ),
+        case!(
+            "integer",
+            "veth peer with a 4-byte IFLA_BROADCAST",
+            false,
+            || msg(
+                RTM_NEWLINK,
+                REQ | ACK | CREATE_EXCL,
+                &cat(&[
+                    ifinfo(0),
+                    attr(IFLA_IFNAME, b"v0\0"),
+                    attr(
+                        IFLA_LINKINFO | NLA_F_NESTED,
+                        &cat(&[
+                            attr(1, b"veth\0"),
+                            attr(
+                                2 | NLA_F_NESTED,
+                                &attr(1, &cat(&[ifinfo(0), attr(2, &[0xff; 4])]))
+                            )
+                        ])
+                    )
+                ])
+            ),
+            "EINVAL"
+        ),
     ]
 }
 
@@ -934,10 +963,11 @@ fn malformed_input_is_answered_as_linux_answers_it() {
             Some(why) => {
                 known += 1;
                 if got == c.kernel {
-                    mismatched.push(format!(
-                        "[{}] {}: marked as a known difference ({why}) but now matches: unmark it",
+                    // The engine was fixed: say so, but an engine fix must not fail CI.
+                    println!(
+                        "NOW MATCHES [{}] {}: marked as a known difference ({why}); unmark the row",
                         c.class, c.name
-                    ));
+                    );
                 } else {
                     println!(
                         "KNOWN DIFFERENCE [{}] {}: kernel {:?}, nlroute {:?} ({why})",
