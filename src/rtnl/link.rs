@@ -776,7 +776,11 @@ fn create(
             // The peer is announced before its pair exists, so with IFLA_LINK 0.
             let mut peer_events = Vec::new();
             let idx = stack.register(nsid, pname, Kind::Veth, None, 0, &mut peer_events);
-            apply_settings(stack, nsid, idx, pch, &mut peer_events)?;
+            if let Err(e) = apply_settings(stack, nsid, idx, pch, &mut peer_events) {
+                // A refused peer setting leaves nothing behind (veth_newlink frees the peer).
+                stack.ns_mut(nsid).remove(idx);
+                return Err(e);
+            }
             super::push_unreported(out, peer_events);
             Some(idx)
         }
@@ -799,15 +803,25 @@ fn create(
         stack.ns_mut(nsid).set_lower(p, Some(idx));
     }
     let master = ch.master.take();
-    apply_settings(stack, nsid, idx, ch, &mut events)?;
-    if let Some(master) = master {
+    let configured = apply_settings(stack, nsid, idx, ch, &mut events).and_then(|()| {
+        let Some(master) = master else { return Ok(()) };
         let m = LinkChanges {
             master: Some(master),
             ..Default::default()
         };
         stack
             .change_link(nsid, idx, &m, &mut events)
-            .map_err(|e| stack_error(e, locate))?;
+            .map_err(|e| stack_error(e, locate))
+    });
+    if let Err(e) = configured {
+        // Refused after registration: unregister the device (and a veth's peer) again, as
+        // rtnl_newlink_create does, so an error never leaves a half-made link behind.
+        stack.ns_mut(nsid).remove(idx);
+        // The peer was already announced: announce its removal too.
+        if let Some(peer) = peer_idx.and_then(|p| stack.ns_mut(nsid).remove(p)) {
+            super::push_events(out, vec![Event::DelLink(Box::new(peer))], req);
+        }
+        return Err(e);
     }
     super::push_events(out, events, req);
     Ok(Reply::Ack)
