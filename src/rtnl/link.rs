@@ -19,7 +19,7 @@ const MAX_ADDR_LEN: u16 = 32;
 pub static IFLA_POLICY: Policy = Policy {
     max: IFLA_MAX,
     rules: &[
-        (IFLA_IFNAME, Pol::Str(IFNAMSIZ - 1)),
+        (IFLA_IFNAME, Pol::Name(IFNAMSIZ - 1)),
         (IFLA_ADDRESS, Pol::Binary(MAX_ADDR_LEN)),
         (IFLA_BROADCAST, Pol::Binary(MAX_ADDR_LEN)),
         (IFLA_MAP, Pol::Unspec(32)),
@@ -59,7 +59,7 @@ pub static IFLA_POLICY: Policy = Policy {
         (IFLA_MIN_MTU, Pol::U32),
         (IFLA_MAX_MTU, Pol::U32),
         (IFLA_PROP_LIST, Pol::Nested),
-        (IFLA_ALT_IFNAME, Pol::Str(127)),
+        (IFLA_ALT_IFNAME, Pol::Name(127)),
         (IFLA_PERM_ADDRESS, Pol::Reject),
         (IFLA_PROTO_DOWN_REASON, Pol::Nested),
         (IFLA_NEW_IFINDEX, Pol::S32),
@@ -83,6 +83,18 @@ static INFO_POLICY: Policy = Policy {
         (IFLA_INFO_SLAVE_KIND, Pol::Str(0)),
         (IFLA_INFO_SLAVE_DATA, Pol::Nested),
     ],
+};
+
+/// veth_policy: the peer is at least an ifinfomsg.
+static VETH_POLICY: Policy = Policy {
+    max: VETH_INFO_PEER,
+    rules: &[(VETH_INFO_PEER, Pol::Unspec(IFINFOMSG_LEN as u16))],
+};
+
+/// IFLA_INFO_DATA of kinds that check their own attributes.
+static ANY_DATA_POLICY: Policy = Policy {
+    max: u16::MAX >> 2,
+    rules: &[],
 };
 
 /// struct ifinfomsg.
@@ -432,6 +444,51 @@ pub fn fill(
     w.end(m);
 }
 
+/// IFLA_INET6_TOKEN and IFLA_INET6_ADDR_GEN_MODE.
+const IFLA_INET6_TOKEN: u16 = 7;
+const IFLA_INET6_ADDR_GEN_MODE: u16 = 8;
+/// IN6_ADDR_GEN_MODE_STABLE_PRIVACY needs a secret nlroute does not keep.
+const IN6_ADDR_GEN_MODE_STABLE_PRIVACY: u8 = 2;
+const IN6_ADDR_GEN_MODE_RANDOM: u8 = 3;
+
+/// Reads IFLA_AF_SPEC of a change (rtnl_af_lookup, inet_validate_link_af,
+/// inet6_validate_link_af): only AF_INET and AF_INET6 are known, and an AF_INET6 entry must
+/// carry a token or an address generation mode. Returns the mode to set.
+fn af_spec_changes(spec: crate::wire::Attr<'_>) -> Result<Option<u8>, NlError> {
+    let mut mode = None;
+    for af in spec.nested() {
+        let af = af.map_err(|_| NlError::errno(libc::EINVAL))?;
+        match af.kind as u8 {
+            AF_INET => {}
+            AF_INET6 => {
+                let mut has_token = false;
+                let mut has_mode = false;
+                for a in af.nested() {
+                    let a = a.map_err(|_| NlError::errno(libc::EINVAL))?;
+                    match a.kind {
+                        IFLA_INET6_TOKEN => has_token = true,
+                        IFLA_INET6_ADDR_GEN_MODE => {
+                            has_mode = true;
+                            let m = a.u8().ok_or(NlError::errno(libc::EINVAL))?;
+                            if m > IN6_ADDR_GEN_MODE_RANDOM || m == IN6_ADDR_GEN_MODE_STABLE_PRIVACY
+                            {
+                                return Err(NlError::errno(libc::EINVAL));
+                            }
+                            mode = Some(m);
+                        }
+                        _ => {}
+                    }
+                }
+                if !has_token && !has_mode {
+                    return Err(NlError::errno(libc::EINVAL));
+                }
+            }
+            _ => return Err(NlError::errno(libc::EAFNOSUPPORT)),
+        }
+    }
+    Ok(mode)
+}
+
 /// IFLA_INFO_SLAVE_KIND and IFLA_INFO_SLAVE_DATA of a bridge port.
 fn fill_port_info(w: &mut Writer, link: &Link, ns: &Namespace) {
     let Some(bridge) = link.master.and_then(|m| ns.link(m)) else {
@@ -523,6 +580,9 @@ fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>) -> Result<LinkChanges, NlError>
         .get(IFLA_CARRIER)
         .and_then(|a| a.payload.first().map(|&b| b != 0));
     ch.netns = attrs.has(IFLA_NET_NS_PID) || attrs.has(IFLA_NET_NS_FD);
+    if let Some(spec) = attrs.get(IFLA_AF_SPEC) {
+        ch.addr_gen_mode = af_spec_changes(spec)?;
+    }
     Ok(ch)
 }
 
@@ -538,13 +598,18 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         )?),
         None => None,
     };
+    let is_veth = info
+        .as_ref()
+        .and_then(|i| i.get(IFLA_INFO_KIND))
+        .is_some_and(|k| k.str_bytes() == b"veth");
     let data = match info.as_ref().and_then(|i| i.get(IFLA_INFO_DATA)) {
         Some(d) => Some(policy::parse(
             d.payload,
             d.offset + 4,
-            &Policy {
-                max: u16::MAX >> 2,
-                rules: &[],
+            if is_veth {
+                &VETH_POLICY
+            } else {
+                &ANY_DATA_POLICY
             },
             Mode::Liberal,
         )?),

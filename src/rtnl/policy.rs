@@ -15,6 +15,9 @@ pub enum Pol {
     U64,
     /// NLA_STRING with a maximum length (not counting a final NUL); 0 = any.
     Str(u16),
+    /// An interface name: an NLA_STRING that may not be empty (IFLA_IFNAME,
+    /// IFLA_ALT_IFNAME), as Linux 6.18 answers an empty one.
+    Name(u16),
     /// NLA_NUL_STRING.
     NulStr,
     /// NLA_BINARY with a maximum length.
@@ -155,7 +158,8 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
     }
     match pol {
         Pol::Unspec(min) if len < min as usize => Err(failed(libc::ERANGE)),
-        Pol::Str(max) => {
+        Pol::Name(_) if len == 0 => Err(failed(libc::ERANGE)),
+        Pol::Str(max) | Pol::Name(max) => {
             // An empty payload is a valid empty string (ip link set DEV alias "").
             let mut l = len;
             if attr.payload.last() == Some(&0) {
@@ -211,7 +215,7 @@ pub fn write_policy(w: &mut crate::wire::Writer, nest: u16, pol: Pol) {
         Pol::U32 => (NL_ATTR_TYPE_U32, Some((0, u32::MAX as u64))),
         Pol::U64 => (NL_ATTR_TYPE_U64, Some((0, u64::MAX))),
         Pol::S32 => (NL_ATTR_TYPE_S32, None),
-        Pol::Str(_) => (NL_ATTR_TYPE_STRING, None),
+        Pol::Str(_) | Pol::Name(_) => (NL_ATTR_TYPE_STRING, None),
         Pol::NulStr => (NL_ATTR_TYPE_NUL_STRING, None),
         Pol::Binary(_) => (NL_ATTR_TYPE_BINARY, None),
         Pol::Nested => (NL_ATTR_TYPE_NESTED, None),
@@ -226,7 +230,7 @@ pub fn write_policy(w: &mut crate::wire::Writer, nest: u16, pol: Pol) {
         w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_S, i32::MIN as i64 as u64);
         w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_S, i32::MAX as i64 as u64);
     }
-    if let Pol::Str(max) | Pol::Binary(max) = pol
+    if let Pol::Str(max) | Pol::Name(max) | Pol::Binary(max) = pol
         && max > 0
     {
         w.attr_u32(NL_POLICY_TYPE_ATTR_MAX_LENGTH, max as u32);

@@ -356,6 +356,10 @@ impl Host {
     /// sender and notifications to listeners. Returns the bytes consumed.
     pub fn send(&mut self, s: SockId, datagram: &[u8], cred: &Credentials) -> Result<usize, i32> {
         let sock = self.sock(s).ok_or(libc::EBADF)?;
+        // netlink_sendmsg refuses an empty datagram (it has no header to read).
+        if datagram.is_empty() {
+            return Err(libc::ENODATA);
+        }
         if datagram.len() > sock.sndbuf.saturating_sub(32) {
             return Err(libc::EMSGSIZE);
         }
