@@ -12,8 +12,7 @@
 //! (NLMSG_ERROR with errno 0), `EINVAL "extack text" @offset` for an error, `done`, or
 //! `t16` for a message of type 16 (a run of equal types is shown once, as `t16*`); `none`
 //! when nothing at all comes back, `send:EMSGSIZE` when sendmsg itself fails.
-//! The summary leaves out NLMSGERR_ATTR_POLICY (Linux adds it to policy errors, nlroute does
-//! not yet): that gap is tracked by conformance/KNOWN_DIFFERENCES
+//! The summary leaves out NLMSGERR_ATTR_POLICY; the wire probes in conformance/ compare it
 //! (probes/ack_ext_ack_policy_offset).
 
 use nlroute::socket::{Credentials, Host, Outgoing};

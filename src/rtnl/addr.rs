@@ -180,16 +180,26 @@ fn ipv4_addr(
         preferred_lft: preferred,
         cstamp: now,
         tstamp: now,
-        proto: attrs
-            .get(IFA_PROTO)
-            .and_then(|a| a.payload.first().copied())
-            .unwrap_or(0),
-        rt_priority: attrs
-            .get(IFA_RT_PRIORITY)
-            .and_then(|a| a.u32_prefix())
-            .unwrap_or(0),
+        proto: proto(attrs),
+        rt_priority: rt_priority(attrs),
         dad_until_ms: None,
     }))
+}
+
+/// IFA_PROTO: who added the address (0 when not given).
+fn proto(attrs: &Attrs<'_>) -> u8 {
+    attrs
+        .get(IFA_PROTO)
+        .and_then(|a| a.payload.first().copied())
+        .unwrap_or(0)
+}
+
+/// IFA_RT_PRIORITY: the metric of the prefix route (0 when not given).
+fn rt_priority(attrs: &Attrs<'_>) -> u32 {
+    attrs
+        .get(IFA_RT_PRIORITY)
+        .and_then(|a| a.u32_prefix())
+        .unwrap_or(0)
 }
 
 /// Permanent means no finite lifetime; a zero preferred lifetime means deprecated.
@@ -276,14 +286,8 @@ fn ipv6_addr(
         preferred_lft: preferred,
         cstamp: now,
         tstamp: now,
-        proto: attrs
-            .get(IFA_PROTO)
-            .and_then(|a| a.payload.first().copied())
-            .unwrap_or(0),
-        rt_priority: attrs
-            .get(IFA_RT_PRIORITY)
-            .and_then(|a| a.u32_prefix())
-            .unwrap_or(0),
+        proto: proto(attrs),
+        rt_priority: rt_priority(attrs),
         dad_until_ms: None,
     })
 }
