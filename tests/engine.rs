@@ -279,8 +279,9 @@ fn duplicate_name_is_eexist_and_unknown_kind_is_eopnotsupp() {
     assert_eq!(ack_errno(&r), libc::EOPNOTSUPP);
 }
 
+/// dev_validate_mtu names the bound but, unlike policy errors, not the attribute.
 #[test]
-fn extack_names_the_mtu_problem_with_offset() {
+fn extack_names_the_mtu_problem() {
     let mut c = Client::new();
     c.host
         .set_option(c.s, libc::SOL_NETLINK, 11, &1i32.to_ne_bytes())
@@ -779,4 +780,107 @@ fn addresses_a_link_change_adds_carry_seq_zero_and_a_link_local_waits_for_dad() 
         3,
         "::1 and two tentative link-locals"
     );
+}
+
+/// The IFLA_GROUP value of the first link in a reply.
+fn group_of(r: &Reply) -> Option<u32> {
+    let m = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&r.bytes).ok()?;
+    let NetlinkPayload::InnerMessage(RouteNetlinkMessage::NewLink(l)) = m.payload else {
+        return None;
+    };
+    l.attributes.iter().find_map(|a| match a {
+        LinkAttribute::Group(g) => Some(*g),
+        _ => None,
+    })
+}
+
+/// Seed bug (FreeBSD iface.c, dump filter): `attrs->ifi_type != 0 && attrs->ifi_index !=
+/// ifp->if_type` compared an index with a type. Linux's non-strict link dump ignores the
+/// header's type, so every link comes back whatever ifi_type says.
+#[test]
+fn seed_bug_dump_filter_does_not_compare_index_with_type() {
+    let mut c = Client::new();
+    c.add_veth("v0", "v1");
+    let mut hdr = ifinfo(0, 0, 0);
+    hdr[2..4].copy_from_slice(&1u16.to_ne_bytes()); // ifi_type = ARPHRD_ETHER
+    let r = c.send(Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 3, &hdr).done());
+    let links = r.iter().filter(|m| m.kind == RTM_NEWLINK).count();
+    assert_eq!(links, 3, "lo (ARPHRD_LOOPBACK) must not be filtered out");
+}
+
+/// Seed bug: RTM_NEWADDR and RTM_DELADDR were wired to the dump handler. Here they add and
+/// remove, and the dump shows it.
+#[test]
+fn seed_bug_newaddr_and_deladdr_change_state_instead_of_dumping() {
+    let mut c = Client::new();
+    let ip = [192, 0, 2, 1];
+    let r = c.send(
+        Msg::new(RTM_NEWADDR, NLM_F_REQUEST | NLM_F_ACK, 1, &ifaddr(2, 24, 1))
+            .attr(2, &ip)
+            .done(),
+    );
+    assert_eq!(r.len(), 1, "an ACK, not a dump: {r:?}");
+    assert_eq!(ack_errno(&r), 0);
+    let count = |c: &mut Client| {
+        c.send(Msg::new(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 2, &ifaddr(2, 0, 0)).done())
+            .iter()
+            .filter(|m| m.kind == RTM_NEWADDR)
+            .count()
+    };
+    assert_eq!(count(&mut c), 1);
+    let r = c.send(
+        Msg::new(RTM_DELADDR, NLM_F_REQUEST | NLM_F_ACK, 3, &ifaddr(2, 24, 1))
+            .attr(2, &ip)
+            .done(),
+    );
+    assert_eq!(ack_errno(&r), 0);
+    assert_eq!(count(&mut c), 0);
+}
+
+/// Seed bug: IFLA_GROUP was parsed as a string. It is a u32 (ifla_policy NLA_U32).
+#[test]
+fn seed_bug_group_is_a_u32() {
+    let mut c = Client::new();
+    let r = c.send(
+        Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(1, 0, 0))
+            .u32(27, 7)
+            .done(),
+    );
+    assert_eq!(ack_errno(&r), 0);
+    let r = c.send(Msg::new(RTM_GETLINK, NLM_F_REQUEST, 2, &ifinfo(1, 0, 0)).done());
+    assert_eq!(group_of(&r[0]), Some(7));
+}
+
+/// A change between two parts of one dump marks the later parts NLM_F_DUMP_INTR
+/// (nl_dump_check_consistent).
+#[test]
+fn a_change_during_a_dump_sets_dump_intr() {
+    let mut c = Client::new();
+    for i in 0..40 {
+        c.add_veth(&format!("a{i}"), &format!("b{i}"));
+    }
+    c.host
+        .send(
+            c.s,
+            &Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 9, &ifinfo(0, 0, 0)).done(),
+            &ADMIN,
+        )
+        .unwrap();
+    // The first part is queued; change the stack before reading the rest.
+    let other = c.host.open(101, libc::SOCK_RAW, 0).unwrap();
+    c.host
+        .send(
+            other,
+            &Msg::new(RTM_SETLINK, NLM_F_REQUEST, 1, &ifinfo(1, 1, 1)).done(),
+            &ADMIN,
+        )
+        .unwrap();
+    let replies = c.drain(c.s);
+    let first = replies.first().expect("dump parts");
+    assert_eq!(first.flags & 0x10, 0, "the first part predates the change");
+    assert!(
+        replies.iter().any(|m| m.flags & 0x10 != 0),
+        "later parts carry NLM_F_DUMP_INTR"
+    );
+    assert_eq!(replies.last().unwrap().kind, NLMSG_DONE);
 }
