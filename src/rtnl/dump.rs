@@ -103,6 +103,7 @@ impl Dump {
                         seq,
                         portid,
                         change: 0,
+                        event: None,
                     };
                     super::link::fill(w, h, link, nsr, stack, filter.ext_mask);
                     if w.len() > budget && before > 0 {

@@ -214,6 +214,7 @@ pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<
         seq: req.seq(),
         portid: req.portid,
         change: 0,
+        event: None,
     };
     fill(&mut w, header, link, ns, stack, ext_mask);
     Ok(Reply::Messages(w))
@@ -333,6 +334,8 @@ pub struct MsgHeader {
     pub seq: u32,
     pub portid: u32,
     pub change: u32,
+    /// IFLA_EVENT, for notifications that carry one (IFLA_EVENT_FEATURES).
+    pub event: Option<u32>,
 }
 
 /// Writes one link message (rtnl_fill_ifinfo). Returns false, with nothing written, when the
@@ -393,6 +396,9 @@ pub fn fill(
     w.attr_u16(IFLA_HEADROOM, 0);
     w.attr_u16(IFLA_TAILROOM, 0);
     w.attr_u8(IFLA_PROTO_DOWN, link.proto_down as u8);
+    if let Some(event) = h.event {
+        w.attr_u32(IFLA_EVENT, event);
+    }
     if !link.address.is_empty() {
         w.attr(IFLA_ADDRESS, &link.address);
         w.attr(IFLA_BROADCAST, &link.broadcast);
@@ -487,6 +493,42 @@ fn af_spec_changes(spec: crate::wire::Attr<'_>) -> Result<Option<u8>, NlError> {
         }
     }
     Ok(mode)
+}
+
+/// IFLA_EVENT_FEATURES (enum ifla_event... rtnl_get_event: NETDEV_FEAT_CHANGE).
+pub const IFLA_EVENT_FEATURES: u32 = 2;
+
+/// The AF_BRIDGE message about a bridge port (br_fill_ifinfo): RTM_NEWLINK with the port's
+/// attributes in IFLA_PROTINFO, or RTM_DELLINK without them when the port leaves.
+pub fn fill_bridge_port(w: &mut Writer, kind: u16, port: &Link, bridge: &Link) {
+    let m = w.begin(kind, 0, 0, 0);
+    w.put_raw(
+        &IfInfo {
+            family: AF_BRIDGE,
+            pad: 0,
+            kind: port.kind.ops().arphrd(),
+            index: port.ifindex as i32,
+            flags: port.ifi_flags(),
+            change: 0,
+        }
+        .emit(),
+    );
+    w.attr_str(IFLA_IFNAME, &port.name);
+    w.attr_u32(IFLA_MASTER, bridge.ifindex);
+    w.attr_u32(IFLA_MTU, port.mtu);
+    w.attr_u8(IFLA_OPERSTATE, port.operstate);
+    if !port.address.is_empty() {
+        w.attr(IFLA_ADDRESS, &port.address);
+    }
+    if let Some(iflink) = port.iflink() {
+        w.attr_u32(IFLA_LINK, iflink);
+    }
+    if kind == RTM_NEWLINK {
+        let info = w.nest(IFLA_PROTINFO);
+        kinds::fill_port_data(port, bridge, w);
+        w.nest_end(info);
+    }
+    w.end(m);
 }
 
 /// IFLA_INFO_SLAVE_KIND and IFLA_INFO_SLAVE_DATA of a bridge port.
@@ -990,10 +1032,10 @@ fn change(
         }
     }
     let mut events = Vec::new();
-    stack
-        .change_link(nsid, ifindex, ch, &mut events)
-        .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
+    // A failed change may still have done something (a released bridge port): announce it.
+    let result = stack.change_link(nsid, ifindex, ch, &mut events);
     super::push_events(out, events, req);
+    result.map_err(|e| stack_error(e, |r| loc.locate(r)))?;
     Ok(Reply::Ack)
 }
 

@@ -451,8 +451,12 @@ impl Host {
     /// requester when it asked for an echo (nlmsg_notify).
     fn notify(&mut self, ns: NsId, caused: &Caused, echo_to: Option<SockId>) {
         let (msg_kind, group) = match &caused.event {
-            Event::NewLink(..) => (RTM_NEWLINK, RTNLGRP_LINK),
+            Event::NewLink(..) | Event::LinkFeatures(_) => (RTM_NEWLINK, RTNLGRP_LINK),
             Event::DelLink(_) => (RTM_DELLINK, RTNLGRP_LINK),
+            Event::BridgePort(_, _, deleted) => {
+                let kind = if *deleted { RTM_DELLINK } else { RTM_NEWLINK };
+                (kind, RTNLGRP_LINK)
+            }
             Event::NewAddr(a) | Event::DelAddr(a) => {
                 let kind = if matches!(caused.event, Event::NewAddr(_)) {
                     RTM_NEWADDR
@@ -481,20 +485,42 @@ impl Host {
         }
         let mut w = Writer::with_capacity(2048);
         let nsr = self.stack.ns(ns);
-        let link_header = |change| rtnl::link::MsgHeader {
+        let link_header = |change, event| rtnl::link::MsgHeader {
             kind: msg_kind,
             flags: 0,
             seq: caused.seq,
             portid: caused.portid,
             change,
+            event,
         };
         match &caused.event {
-            Event::NewLink(link, change) => {
-                rtnl::link::fill(&mut w, link_header(*change), link, nsr, &self.stack, 0)
-            }
+            Event::NewLink(link, change) => rtnl::link::fill(
+                &mut w,
+                link_header(*change, None),
+                link,
+                nsr,
+                &self.stack,
+                0,
+            ),
             // Unregistration reports every flag as changed (~0U).
-            Event::DelLink(link) => {
-                rtnl::link::fill(&mut w, link_header(u32::MAX), link, nsr, &self.stack, 0)
+            Event::DelLink(link) => rtnl::link::fill(
+                &mut w,
+                link_header(u32::MAX, None),
+                link,
+                nsr,
+                &self.stack,
+                0,
+            ),
+            Event::LinkFeatures(link) => rtnl::link::fill(
+                &mut w,
+                link_header(0, Some(rtnl::link::IFLA_EVENT_FEATURES)),
+                link,
+                nsr,
+                &self.stack,
+                0,
+            ),
+            Event::BridgePort(port, bridge, _) => {
+                rtnl::link::fill_bridge_port(&mut w, msg_kind, port, bridge)
             }
             Event::NewAddr(a) | Event::DelAddr(a) => {
                 let h = rtnl::addr::AddrHeader {

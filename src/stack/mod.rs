@@ -28,6 +28,12 @@ pub enum Event {
     /// A link as it is now, with the ifi_change mask Linux reports (~0 when registered).
     NewLink(Box<Link>, u32),
     DelLink(Box<Link>),
+    /// RTM_NEWLINK with IFLA_EVENT_FEATURES (netdev_features_change), for a bridge whose
+    /// port set changed.
+    LinkFeatures(Box<Link>),
+    /// The AF_BRIDGE view of a port (br_ifinfo_notify): the port, its bridge, and whether
+    /// it is RTM_DELLINK (the port left).
+    BridgePort(Box<Link>, Box<Link>, bool),
     NewAddr(Box<Addr>),
     DelAddr(Box<Addr>),
 }

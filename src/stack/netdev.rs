@@ -141,25 +141,12 @@ impl Stack {
                 return Err(Error::errno(libc::EEXIST));
             }
         }
-        if let Some(master) = ch.master.filter(|&m| m != 0) {
-            let m = nsr.link(master).ok_or(Error::errno(libc::EINVAL))?;
-            // br_add_if takes only Ethernet devices with a valid unicast MAC (a bridge whose
-            // last port left has 00:00:00:00:00:00 and fails here).
-            let valid_mac = link.address.len() == 6
-                && link.address[0] & 1 == 0
-                && link.address.iter().any(|&b| b != 0);
-            if link.flags & IFF_LOOPBACK != 0 || !valid_mac {
-                return Err(Error::errno(libc::EINVAL));
-            }
-            if !m.kind.is_bridge() {
-                return Err(Error::errno(libc::EOPNOTSUPP));
-            }
-            if link.kind.is_bridge() {
-                return Err(Error::new(
-                    libc::ELOOP,
-                    "Can not enslave a bridge to a bridge",
-                ));
-            }
+        if let Some(e) = ch
+            .master
+            .filter(|&m| m != 0)
+            .and_then(|m| self.master_error(ns, ifindex, m))
+        {
+            return Err(e);
         }
         if ch.netns {
             // No process owns an emulated namespace, so a target pid never exists.
@@ -210,6 +197,21 @@ impl Stack {
         ch: &LinkChanges,
         events: &mut Vec<Event>,
     ) -> Result<()> {
+        // do_set_master releases the current master before it looks at the new one, so a
+        // move to a bad master leaves the port released (and the request failed).
+        if let Some(m) = ch.master.filter(|&m| m != 0) {
+            let current = self.ns(ns).link(ifindex).and_then(|l| l.master);
+            if let Some(old) = current.filter(|&c| c != m)
+                && let Some(e) = self.master_error(ns, ifindex, m)
+            {
+                self.change_master(ns, ifindex, Some(old), None, None, events);
+                self.settle(ns, &[ifindex, old], events);
+                if let Some(br) = self.ns(ns).link(old) {
+                    events.push(Event::LinkFeatures(Box::new(br.clone())));
+                }
+                return Err(e);
+            }
+        }
         self.validate_changes(ns, ifindex, ch)?;
         let port_no = ch
             .master
@@ -323,28 +325,10 @@ impl Stack {
             link.addr_gen_mode = mode;
         }
         let old_master = link.master;
-        let mut new_master = None;
-        if let Some(master) = ch.master {
-            let new = (master != 0).then_some(master);
-            if new != old_master {
-                new_master = Some(new);
-                link.port_no = port_no.unwrap_or(0);
-                // A bridge port is put in promiscuous and allmulti mode (br_add_if).
-                if new.is_some() {
-                    link.promiscuity += 1;
-                    link.allmulti += 1;
-                } else {
-                    link.promiscuity = link.promiscuity.saturating_sub(1);
-                    link.allmulti = link.allmulti.saturating_sub(1);
-                }
-                touched.extend(old_master);
-                touched.extend(new);
-                changed = true;
-            }
-        }
-        if let Some(new) = new_master {
-            nsr.set_master(ifindex, new);
-        }
+        let new_master = ch
+            .master
+            .map(|m| (m != 0).then_some(m))
+            .filter(|&new| new != old_master);
         refresh(nsr, ifindex);
         if changed {
             self.changed(ns);
@@ -365,11 +349,109 @@ impl Stack {
         } else if quiet_change {
             self.changed(ns);
         }
+        let mut released = None;
+        if let Some(new) = new_master {
+            released = self.change_master(ns, ifindex, old_master, new, port_no, events);
+            touched.extend(old_master);
+            touched.extend(new);
+        }
         // Links whose state depends on this one: the veth peer, stacked devices, bridges.
         touched.extend(self.dependents(ns, ifindex));
         self.settle(ns, &touched, events);
+        // The bridge a port left recomputes its features last (br_del_if).
+        if let Some(br) = released.and_then(|b| self.ns(ns).link(b)) {
+            events.push(Event::LinkFeatures(Box::new(br.clone())));
+        }
         self.addrconf(ns, ifindex, was_up, events);
         Ok(())
+    }
+
+    /// Why `ifindex` cannot be enslaved to `master` (do_set_master, br_add_if), if it cannot.
+    fn master_error(&self, ns: NsId, ifindex: u32, master: u32) -> Option<Error> {
+        let nsr = self.ns(ns);
+        let link = nsr.link(ifindex)?;
+        let Some(m) = nsr.link(master) else {
+            return Some(Error::errno(libc::EINVAL));
+        };
+        // br_add_if takes only Ethernet devices with a valid unicast MAC (a bridge whose
+        // last port left has 00:00:00:00:00:00 and fails here).
+        let valid_mac = link.address.len() == 6
+            && link.address[0] & 1 == 0
+            && link.address.iter().any(|&b| b != 0);
+        if link.flags & IFF_LOOPBACK != 0 || !valid_mac {
+            return Some(Error::errno(libc::EINVAL));
+        }
+        if !m.kind.is_bridge() {
+            return Some(Error::errno(libc::EOPNOTSUPP));
+        }
+        if link.kind.is_bridge() {
+            return Some(Error::new(
+                libc::ELOOP,
+                "Can not enslave a bridge to a bridge",
+            ));
+        }
+        None
+    }
+
+    /// Attaches to or releases from a bridge, announcing each step as br_add_if / br_del_if
+    /// do. Returns the bridge a port left, whose feature change is announced last.
+    fn change_master(
+        &mut self,
+        ns: NsId,
+        ifindex: u32,
+        old: Option<u32>,
+        new: Option<u32>,
+        port_no: Option<u16>,
+        events: &mut Vec<Event>,
+    ) -> Option<u32> {
+        self.changed(ns);
+        let snapshot = |s: &Self, idx: u32| s.ns(ns).link(idx).cloned().map(Box::new);
+        if let Some(br) = old {
+            // nbp_update_port_count drops promiscuity, then the AF_BRIDGE view goes.
+            if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                l.promiscuity = l.promiscuity.saturating_sub(1);
+            }
+            if let Some(l) = snapshot(self, ifindex) {
+                events.push(Event::NewLink(l, IFF_PROMISC));
+            }
+            if let (Some(p), Some(b)) = (snapshot(self, ifindex), snapshot(self, br)) {
+                events.push(Event::BridgePort(p.clone(), b.clone(), false));
+                events.push(Event::BridgePort(p, b, true));
+            }
+            self.ns_mut(ns).set_master(ifindex, None);
+            if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                l.allmulti = l.allmulti.saturating_sub(1);
+                l.port_no = 0;
+            }
+            if let Some(l) = snapshot(self, ifindex) {
+                events.push(Event::NewLink(l, 0));
+            }
+        }
+        if let Some(br) = new {
+            // netdev_master_upper_dev_link (allmulti already taken), then promiscuity,
+            // the bridge's feature change, and the port's AF_BRIDGE view.
+            self.ns_mut(ns).set_master(ifindex, Some(br));
+            if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                l.allmulti += 1;
+                l.port_no = port_no.unwrap_or(0);
+            }
+            if let Some(l) = snapshot(self, ifindex) {
+                events.push(Event::NewLink(l, 0));
+            }
+            if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                l.promiscuity += 1;
+            }
+            if let Some(l) = snapshot(self, ifindex) {
+                events.push(Event::NewLink(l, IFF_PROMISC));
+            }
+            if let Some(b) = snapshot(self, br) {
+                events.push(Event::LinkFeatures(b));
+            }
+            if let (Some(p), Some(b)) = (snapshot(self, ifindex), snapshot(self, br)) {
+                events.push(Event::BridgePort(p, b, false));
+            }
+        }
+        old
     }
 
     /// The lowest port number not used on `bridge` (find_portno).
@@ -407,7 +489,9 @@ impl Stack {
             let was_carrier = self.ns(ns).link(idx).is_some_and(|l| l.carrier);
             if refresh(self.ns_mut(ns), idx) {
                 self.changed(ns);
-                if let Some(l) = self.ns(ns).link(idx) {
+                // Link watch announces a carrier change only for a running device
+                // (linkwatch_do_dev); a down one changes silently.
+                if let Some(l) = self.ns(ns).link(idx).filter(|l| l.is_up()) {
                     events.push(Event::NewLink(Box::new(l.clone()), 0));
                 }
                 let is_up = self.ns(ns).link(idx).is_some_and(|l| l.is_up());
