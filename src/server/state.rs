@@ -71,15 +71,17 @@ impl Store {
                 jpath.display()
             );
         }
-        let mut store = Store {
+        // A fresh snapshot first: only once the replayed records are safe in it may the
+        // journal be started anew (new_journal truncates it). Should the snapshot fail (a full
+        // disk), the old snapshot and journal stay as they were.
+        save_snapshot(path, &host, last).map_err(|e| cannot(path, e))?;
+        let store = Store {
             path: path.to_path_buf(),
             journal: new_journal(&jpath).map_err(|e| cannot(&jpath, e))?,
             committed_len: JOURNAL_MAGIC.len() as u64,
             seq: last,
             pending: Vec::new(),
         };
-        // A fresh snapshot now, so the journal just read is no longer needed.
-        store.snapshot(&host).map_err(|e| cannot(path, e))?;
         Ok((store, host))
     }
 
