@@ -132,6 +132,7 @@ fn write_link_message(c: &mut Criterion) {
         seq: 1,
         portid: 1,
         change: 0,
+        event: None,
     };
     let mut w = nlroute::wire::Writer::with_capacity(4096);
     let mut g = c.benchmark_group("write_link_message");
