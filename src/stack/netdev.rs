@@ -358,12 +358,29 @@ impl Stack {
         // Links whose state depends on this one: the veth peer, stacked devices, bridges.
         touched.extend(self.dependents(ns, ifindex));
         self.settle(ns, &touched, events);
+        // The bridges recompute their GSO limits once the port set settled.
+        if new_master.is_some() {
+            for br in [old_master, new_master.flatten()].into_iter().flatten() {
+                self.update_gso_limit(ns, br);
+            }
+        }
         // The bridge a port left recomputes its features last (br_del_if).
         if let Some(br) = released.and_then(|b| self.ns(ns).link(b)) {
             events.push(Event::LinkFeatures(Box::new(br.clone())));
         }
         self.addrconf(ns, ifindex, was_up, events);
         Ok(())
+    }
+
+    fn update_gso_limit(&mut self, ns: NsId, bridge: u32) {
+        let limit = super::kinds::gso_limit(bridge, self.ns(ns));
+        if let Some(Link {
+            kind: Kind::Bridge(c),
+            ..
+        }) = self.ns_mut(ns).link_mut(bridge)
+        {
+            c.tso_max = Some(limit);
+        }
     }
 
     /// Why `ifindex` cannot be enslaved to `master` (do_set_master, br_add_if), if it cannot.
@@ -407,9 +424,10 @@ impl Stack {
         self.changed(ns);
         let snapshot = |s: &Self, idx: u32| s.ns(ns).link(idx).cloned().map(Box::new);
         if let Some(br) = old {
-            // nbp_update_port_count drops promiscuity, then the AF_BRIDGE view goes.
+            // br_del_if drops allmulti and promiscuity, then the AF_BRIDGE view goes.
             if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                 l.promiscuity = l.promiscuity.saturating_sub(1);
+                l.allmulti = l.allmulti.saturating_sub(1);
             }
             if let Some(l) = snapshot(self, ifindex) {
                 events.push(Event::NewLink(l, IFF_PROMISC));
@@ -420,7 +438,6 @@ impl Stack {
             }
             self.ns_mut(ns).set_master(ifindex, None);
             if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
-                l.allmulti = l.allmulti.saturating_sub(1);
                 l.port_no = 0;
             }
             if let Some(l) = snapshot(self, ifindex) {
@@ -485,7 +502,6 @@ impl Stack {
             if seen > 4096 {
                 break;
             }
-            self.bridge_follow_ports(ns, idx, events);
             let was_carrier = self.ns(ns).link(idx).is_some_and(|l| l.carrier);
             if refresh(self.ns_mut(ns), idx) {
                 self.changed(ns);
@@ -501,6 +517,8 @@ impl Stack {
                 }
                 queue.extend(self.dependents(ns, idx));
             }
+            // The bridge id (and MAC) is recomputed after the port's carrier check.
+            self.bridge_follow_ports(ns, idx, events);
         }
     }
 
@@ -601,6 +619,11 @@ impl Stack {
         }
         self.changed(ns);
         touched.retain(|t| self.ns(ns).link(*t).is_some());
+        for &br in &touched {
+            if self.ns(ns).link(br).is_some_and(|l| l.kind.is_bridge()) {
+                self.update_gso_limit(ns, br);
+            }
+        }
         self.settle(ns, &touched, events);
         Ok(())
     }

@@ -24,6 +24,9 @@ pub struct BridgeConf {
     /// port, and loses carrier and MAC when the last one leaves.
     #[serde(default)]
     pub had_ports: bool,
+    /// The TSO limit br_set_gso_limits last computed (None: never, the legacy default).
+    #[serde(default)]
+    pub tso_max: Option<u32>,
 }
 
 impl Default for BridgeConf {
@@ -39,6 +42,7 @@ impl Default for BridgeConf {
             group_fwd_mask: 0,
             mcast_snooping: 1,
             had_ports: false,
+            tso_max: None,
         }
     }
 }
@@ -99,6 +103,15 @@ const BR_BOOLOPT_MASK: u32 = 0x1f;
 
 /// GSO_MAX_SIZE: the largest TSO limit a device may have.
 const GSO_MAX_SIZE: u32 = 524280;
+
+/// br_set_gso_limits: the smallest TSO limit of the ports, GSO_MAX_SIZE without ports.
+pub fn gso_limit(bridge: u32, ns: &Namespace) -> u32 {
+    ns.ports(bridge)
+        .map(|p| p.kind.ops().tso_max_size(p, ns))
+        .min()
+        .unwrap_or(GSO_MAX_SIZE)
+        .min(GSO_MAX_SIZE)
+}
 
 // Bridge port attributes (IFLA_BRPORT_*).
 const IFLA_BRPORT_STATE: u16 = 1;
@@ -234,16 +247,10 @@ impl LinkOps for Bridge {
     fn kind_name(&self) -> Option<&'static str> {
         Some("bridge")
     }
-    /// The smallest limit of the ports once any port joined (br_set_gso_limits caps an
-    /// empty list at GSO_MAX_SIZE); the legacy default before.
-    fn tso_max_size(&self, link: &Link, ns: &Namespace) -> u32 {
-        let ports = ns
-            .ports(link.ifindex)
-            .map(|p| p.kind.ops().tso_max_size(p, ns))
-            .min();
-        match (ports, &link.kind) {
-            (Some(min), _) => min.min(GSO_MAX_SIZE),
-            (None, Kind::Bridge(c)) if c.had_ports => GSO_MAX_SIZE,
+    /// The limit br_set_gso_limits computed when the port set last changed.
+    fn tso_max_size(&self, link: &Link, _ns: &Namespace) -> u32 {
+        match &link.kind {
+            Kind::Bridge(c) => c.tso_max.unwrap_or(65536),
             _ => 65536,
         }
     }
