@@ -608,7 +608,8 @@ pub fn fill_inet6_ifinfo(w: &mut Writer, h: AddrHeader, link: &Link, stack: &Sta
     };
     w.attr_u8(IFLA_OPERSTATE, operstate);
     let protinfo = w.nest_noflag(IFLA_PROTINFO);
-    w.put_raw(&super::af_spec::inet6_attrs(link, stack));
+    let part = super::af_spec::Part::Inet6;
+    super::af_spec::write(w, link, stack.now_cs(), part, false);
     w.nest_end(protinfo);
     w.end(m);
 }

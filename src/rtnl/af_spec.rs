@@ -134,17 +134,54 @@ pub const ETHERNET: [u8; 812] = [
 /// AF_INET6 nest header).
 const INET6_START: usize = 144;
 
-/// inet6_fill_ifla6_attrs for `link`: the AF_INET6 part of the table, patched as IFLA_AF_SPEC
-/// is. IFLA_PROTINFO of an AF_INET6 link dump carries exactly this.
-pub fn inet6_attrs(link: &crate::stack::Link, stack: &crate::stack::Stack) -> Vec<u8> {
-    let mut b = if link.flags & crate::wire::consts::IFF_LOOPBACK != 0 {
-        LOOPBACK.to_vec()
+/// Which part of the table to write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The whole IFLA_AF_SPEC payload (AF_INET and AF_INET6 nests).
+    Whole,
+    /// Only the AF_INET6 attributes (inet6_fill_ifla6_attrs), as IFLA_PROTINFO of an
+    /// AF_INET6 link dump carries them.
+    Inet6,
+}
+
+/// Writes `part` of the recorded table for `link` straight into `w`, patched with the link's
+/// IPv6 MTU, timestamp, IF_READY and address generation mode; without the IPv6 statistics
+/// when `skip_stats` (RTEXT_FILTER_SKIP_STATS). No allocation: this runs once per link in
+/// every dump.
+pub fn write(
+    w: &mut crate::wire::Writer,
+    link: &crate::stack::Link,
+    now_cs: u32,
+    part: Part,
+    skip_stats: bool,
+) {
+    let table: &[u8; 812] = if link.flags & crate::wire::consts::IFF_LOOPBACK != 0 {
+        &LOOPBACK
     } else {
-        ETHERNET.to_vec()
+        &ETHERNET
     };
-    b[MTU6_OFFSET..MTU6_OFFSET + 4].copy_from_slice(&link.mtu.to_ne_bytes());
-    let tstamp = stack.now_cs().max(link.created_cs);
-    b[TSTAMP_OFFSET..TSTAMP_OFFSET + 4].copy_from_slice(&tstamp.to_ne_bytes());
-    b[ADDR_GEN_MODE_OFFSET] = link.addr_gen_mode;
-    b.split_off(INET6_START)
+    let begin = if part == Part::Whole { 0 } else { INET6_START };
+    let start = w.len();
+    let cut = if skip_stats {
+        w.put_raw(&table[begin..INET6_STATS_RANGE.start]);
+        w.put_raw(&table[INET6_STATS_RANGE.end..]);
+        INET6_STATS_RANGE.len()
+    } else {
+        w.put_raw(&table[begin..]);
+        0
+    };
+    // Table offsets before the statistics keep their place; later ones move up by `cut`.
+    let at = |offset: usize| start + offset - begin;
+    let mtu6 = link.mtu6.unwrap_or(link.mtu);
+    w.patch(at(MTU6_OFFSET), &mtu6.to_ne_bytes());
+    let tstamp = now_cs.max(link.created_cs);
+    w.patch(at(TSTAMP_OFFSET), &tstamp.to_ne_bytes());
+    if link.is_up() && link.carrier {
+        w.patch(at(INET6_FLAGS_OFFSET), &IF_READY.to_ne_bytes());
+    }
+    w.patch(at(ADDR_GEN_MODE_OFFSET) - cut, &[link.addr_gen_mode]);
+    if part == Part::Whole && cut > 0 {
+        let len = u16::from_ne_bytes([table[INET6_NEST_OFFSET], table[INET6_NEST_OFFSET + 1]]);
+        w.patch(at(INET6_NEST_OFFSET), &(len - cut as u16).to_ne_bytes());
+    }
 }

@@ -433,7 +433,16 @@ pub fn fill(
         // The per-family devices are gone by the time RTM_DELLINK is built: an empty nest.
         w.attr(IFLA_AF_SPEC, &[]);
     } else {
-        w.attr(IFLA_AF_SPEC, &af_spec(link, stack, ext_mask));
+        let spec = w.nest_noflag(IFLA_AF_SPEC);
+        let skip_stats = ext_mask & RTEXT_FILTER_SKIP_STATS != 0;
+        super::af_spec::write(
+            w,
+            link,
+            stack.now_cs(),
+            super::af_spec::Part::Whole,
+            skip_stats,
+        );
+        w.nest_end(spec);
     }
     w.attr(IFLA_MAP, &[0u8; 32]);
     if !link.altnames.is_empty() {
@@ -540,32 +549,6 @@ fn fill_port_info(w: &mut Writer, link: &Link, ns: &Namespace) {
     let data = w.nest_noflag(IFLA_INFO_SLAVE_DATA);
     kinds::fill_port_data(link, bridge, w);
     w.nest_end(data);
-}
-
-/// IFLA_AF_SPEC from Linux's recorded defaults, with this link's IPv6 MTU and timestamp.
-fn af_spec(link: &Link, stack: &Stack, ext_mask: u32) -> Vec<u8> {
-    use super::af_spec::*;
-    let mut b = if link.flags & IFF_LOOPBACK != 0 {
-        LOOPBACK.to_vec()
-    } else {
-        ETHERNET.to_vec()
-    };
-    let mtu6 = link.mtu6.unwrap_or(link.mtu);
-    b[MTU6_OFFSET..MTU6_OFFSET + 4].copy_from_slice(&mtu6.to_ne_bytes());
-    let tstamp = stack.now_cs().max(link.created_cs);
-    b[TSTAMP_OFFSET..TSTAMP_OFFSET + 4].copy_from_slice(&tstamp.to_ne_bytes());
-    b[ADDR_GEN_MODE_OFFSET] = link.addr_gen_mode;
-    if link.is_up() && link.carrier {
-        b[INET6_FLAGS_OFFSET..INET6_FLAGS_OFFSET + 4].copy_from_slice(&IF_READY.to_ne_bytes());
-    }
-    if ext_mask & RTEXT_FILTER_SKIP_STATS != 0 {
-        let cut = INET6_STATS_RANGE.len();
-        b.drain(INET6_STATS_RANGE);
-        let at = INET6_NEST_OFFSET;
-        let len = u16::from_ne_bytes([b[at], b[at + 1]]) as usize - cut;
-        b[at..at + 2].copy_from_slice(&(len as u16).to_ne_bytes());
-    }
-    b
 }
 
 /// Where attributes of a NEWLINK/SETLINK request sit, for extack offsets.

@@ -38,6 +38,13 @@ impl Writer {
     pub fn bytes(&self) -> &[u8] {
         &self.buf
     }
+    /// Overwrites bytes already written at `at` (a field of a copied template).
+    pub fn patch(&mut self, at: usize, bytes: &[u8]) {
+        if let Some(dst) = self.buf.get_mut(at..at + bytes.len()) {
+            dst.copy_from_slice(bytes);
+        }
+    }
+
     /// Drops everything after `len` bytes (an unfinished message of a dump part).
     pub fn truncate(&mut self, len: usize) {
         self.buf.truncate(len);
