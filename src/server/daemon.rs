@@ -16,8 +16,9 @@ use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tracing::{debug, error, info, warn};
 
@@ -47,15 +48,15 @@ pub struct Config {
 pub enum Accept {
     /// A listening SOCK_SEQPACKET socket (`nlroute serve`).
     Listener(OwnedFd),
-    /// Connections handed over by the embedding process (`nlroute exec` without --socket).
-    Channel(mpsc::Receiver<OwnedFd>, Arc<EventFd>),
+    /// Connections added directly by the embedding process (`nlroute exec` without --socket).
+    Embedded(Arc<Shared>),
 }
 
 /// How a client reaches a server.
 #[derive(Clone)]
 pub enum Connector {
     Path(PathBuf),
-    Embedded(mpsc::Sender<OwnedFd>, Arc<EventFd>),
+    Embedded(Arc<Shared>),
 }
 
 impl Connector {
@@ -72,50 +73,105 @@ impl Connector {
                     ),
                 )
             }),
-            Connector::Embedded(tx, wake) => {
+            Connector::Embedded(shared) => {
                 let (mine, theirs) = sys::seqpacket_pair()?;
-                tx.send(theirs)
-                    .map_err(|_| io::Error::other("the embedded nlroute server has stopped"))?;
-                wake.wake();
+                sys::set_nonblocking(theirs.as_raw_fd(), true)?;
+                shared.with(|s| {
+                    s.add_conn(theirs);
+                });
                 Ok(mine)
             }
         }
     }
 }
 
+/// A server that runs on a thread of this process and that the `nlroute exec` supervisor
+/// also calls directly. A trapped call on the supervisor's thread then costs a lock instead
+/// of a round trip through a control connection and two thread wake-ups — on a virtual
+/// machine a cross-CPU wake-up alone costs several microseconds, more than the work.
+pub struct Shared {
+    server: Mutex<Server>,
+    /// Wakes the server thread when a direct call changed what it must poll for.
+    wake: EventFd,
+    stopping: AtomicBool,
+}
+
+impl Shared {
+    /// Runs `f` on the server; afterwards delivers the output it caused (as a loop round
+    /// would) and wakes the server thread if its poll set or timeout is now stale.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Server) -> T) -> T {
+        let mut s = self.server.lock().unwrap_or_else(|e| e.into_inner());
+        let deadline = s.host.next_deadline();
+        let out = f(&mut s);
+        s.settle();
+        let earlier = match (deadline, s.host.next_deadline()) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => b < a,
+        };
+        if std::mem::take(&mut s.interest_changed) || earlier {
+            self.wake.wake();
+        }
+        out
+    }
+
+    /// Opens a data connection for an emulated socket: the handshake without the round trip.
+    pub fn open_data(&self, hello: proto::DataHello) -> io::Result<(OwnedFd, Welcome)> {
+        let (mine, theirs) = sys::seqpacket_pair()?;
+        sys::set_nonblocking(theirs.as_raw_fd(), true)?;
+        let welcome = self.with(|s| {
+            s.close_hung_up(hello.pid);
+            let id = s.add_conn(theirs)?;
+            Some(s.admit(id, Hello::Data(hello)))
+        });
+        welcome
+            .map(|w| (mine, w))
+            .ok_or_else(|| io::Error::other("the embedded server refused the connection"))
+    }
+
+    /// A control request, answered on the caller's thread.
+    pub fn control(&self, r: Request) -> Reply {
+        self.with(|s| s.control_direct(r))
+    }
+}
+
 /// A server running on a thread of this process (`nlroute exec` without --socket).
 pub struct Embedded {
-    wake: Arc<EventFd>,
+    shared: Arc<Shared>,
     done: mpsc::Receiver<()>,
 }
 
 impl Embedded {
-    /// Stops the server once every [`Connector`] to it is dropped: it first handles the
-    /// requests already sent (a program may exit right after a send, as the kernel would
-    /// have applied it during the call) and saves the state. Waits at most `limit`.
+    /// Stops the server: it first handles the requests already sent (a program may exit
+    /// right after a send, as the kernel would have applied it during the call) and saves
+    /// the state. Waits at most `limit`.
     pub fn finish(self, limit: Duration) {
-        self.wake.wake();
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        self.shared.wake.wake();
         let _ = self.done.recv_timeout(limit);
     }
 }
 
 /// Starts a server on its own thread and returns how to reach it.
 pub fn spawn_embedded(server: Server) -> io::Result<(Connector, Embedded)> {
-    let (tx, rx) = mpsc::channel();
     let (done_tx, done) = mpsc::channel();
-    let wake = Arc::new(EventFd::new()?);
-    let accept = Accept::Channel(rx, wake.clone());
+    let shared = Arc::new(Shared {
+        server: Mutex::new(server),
+        wake: EventFd::new()?,
+        stopping: AtomicBool::new(false),
+    });
+    let theirs = shared.clone();
     std::thread::Builder::new()
         .name("nlroute-server".into())
         .spawn(move || {
-            if let Err(e) = server.run(accept, None) {
+            if let Err(e) = serve(&theirs.server, &Accept::Embedded(theirs.clone()), None) {
                 error!("embedded server failed: {e}");
             }
             let _ = done_tx.send(());
         })?;
     Ok((
-        Connector::Embedded(tx, wake.clone()),
-        Embedded { wake, done },
+        Connector::Embedded(shared.clone()),
+        Embedded { shared, done },
     ))
 }
 
@@ -181,6 +237,8 @@ pub struct Server {
     /// Seeds the engine's random choices per request, so the journal can replay them.
     rng: u64,
     buf: Vec<u8>,
+    /// A direct call changed what the server thread polls for (see [`Shared::with`]).
+    interest_changed: bool,
 }
 
 impl Server {
@@ -211,144 +269,13 @@ impl Server {
             persist_failed_at: None,
             rng,
             buf: vec![0; MAX_DATAGRAM],
+            interest_changed: false,
         })
     }
 
-    /// Serves until `stop` (a signalfd or eventfd) becomes readable, or the channel of an
-    /// embedded server is closed and no connection is left.
-    pub fn run(mut self, accept: Accept, stop: Option<RawFd>) -> io::Result<()> {
-        let mut pfds: Vec<libc::pollfd> = Vec::new();
-        let mut ids: Vec<u64> = Vec::new();
-        let mut channel_open = true;
-        let mut accept_paused_until: Option<Instant> = None;
-        loop {
-            pfds.clear();
-            ids.clear();
-            let accept_fd = match &accept {
-                Accept::Listener(fd) => fd.as_raw_fd(),
-                Accept::Channel(_, wake) => wake.fd(),
-            };
-            // While out of descriptors, a pending connection would wake every poll: back off.
-            let accepting = accept_paused_until.is_none_or(|t| Instant::now() >= t);
-            pfds.push(sys::pollfd(
-                if accepting { accept_fd } else { -1 },
-                libc::POLLIN,
-            ));
-            pfds.push(sys::pollfd(stop.unwrap_or(-1), libc::POLLIN));
-            for (id, c) in &self.conns {
-                let mut ev = libc::POLLIN | libc::POLLRDHUP;
-                if let Kind::Data(d) = &c.kind
-                    && d.pending.is_some()
-                {
-                    ev |= libc::POLLOUT;
-                }
-                pfds.push(sys::pollfd(c.fd.as_raw_fd(), ev));
-                ids.push(*id);
-            }
-            let mut timeout = self.poll_timeout();
-            if !accepting {
-                timeout = if timeout < 0 {
-                    ACCEPT_PAUSE.as_millis() as i32
-                } else {
-                    timeout.min(ACCEPT_PAUSE.as_millis() as i32)
-                };
-            }
-            sys::poll(&mut pfds, timeout)?;
-
-            if pfds[1].revents != 0 {
-                info!("stopping");
-                return Ok(());
-            }
-            let now = Instant::now();
-            if self.host.next_deadline().is_some_and(|d| d <= now) {
-                self.host.tick(now);
-            }
-            if pfds[0].revents != 0 {
-                match &accept {
-                    Accept::Listener(l) => {
-                        for _ in 0..ROUND_BUDGET {
-                            match sys::accept(l.as_raw_fd()) {
-                                Ok(Some(fd)) => self.add_conn(fd),
-                                Ok(None) => break,
-                                Err(e) => {
-                                    // EMFILE and friends: keep serving the others.
-                                    warn!("accept failed: {e}; pausing new connections");
-                                    accept_paused_until = Some(Instant::now() + ACCEPT_PAUSE);
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                    Accept::Channel(rx, wake) => {
-                        wake.clear();
-                        loop {
-                            match rx.try_recv() {
-                                Ok(fd) => {
-                                    if let Err(e) = sys::set_nonblocking(fd.as_raw_fd(), true) {
-                                        warn!("dropping a connection: {e}");
-                                        continue;
-                                    }
-                                    self.add_conn(fd)
-                                }
-                                Err(mpsc::TryRecvError::Empty) => break,
-                                Err(mpsc::TryRecvError::Disconnected) => {
-                                    channel_open = false;
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            // Connections that were closed go first: their close happened before anything
-            // that other connections ask now (a process that closes its netlink socket and
-            // opens another must find its port id free again, as on Linux).
-            let hup = libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP;
-            for (i, id) in ids.iter().enumerate() {
-                let re = pfds[i + 2].revents;
-                if re & hup != 0 {
-                    self.read_conn(*id, DRAIN_LIMIT, re);
-                    self.kill(*id);
-                }
-            }
-            self.reap();
-            for (i, id) in ids.iter().enumerate() {
-                let re = pfds[i + 2].revents;
-                if re & hup == 0 && re & libc::POLLIN != 0 {
-                    self.read_conn(*id, ROUND_BUDGET, re);
-                }
-                if re & libc::POLLOUT != 0
-                    && let Some(Conn {
-                        kind: Kind::Data(d),
-                        ..
-                    }) = self.conns.get_mut(id)
-                {
-                    d.has_output = true;
-                }
-            }
-            self.persist_if_changed();
-            for s in self.host.take_woken() {
-                if let Some(Conn {
-                    kind: Kind::Data(d),
-                    ..
-                }) = self.by_sock.get(&s).and_then(|id| self.conns.get_mut(id))
-                {
-                    d.has_output = true;
-                }
-            }
-            self.flush_all();
-            self.reap();
-            if !channel_open {
-                // The embedding process is done: handle what was sent, save, and stop.
-                let ids: Vec<u64> = self.conns.keys().copied().collect();
-                for id in ids {
-                    self.read_conn(id, DRAIN_LIMIT, 0);
-                }
-                self.persist_if_changed();
-                self.flush_all();
-                return Ok(());
-            }
-        }
+    /// Serves `accept` until `stop` (a signalfd or eventfd) becomes readable.
+    pub fn run(self, accept: Accept, stop: Option<RawFd>) -> io::Result<()> {
+        serve(&Mutex::new(self), &accept, stop)
     }
 
     fn poll_timeout(&self) -> i32 {
@@ -386,14 +313,15 @@ impl Server {
         }
     }
 
-    fn add_conn(&mut self, fd: OwnedFd) {
+    fn add_conn(&mut self, fd: OwnedFd) -> Option<u64> {
         let peer = match sys::peer_cred(fd.as_raw_fd()) {
             Ok(c) => c,
             Err(e) => {
                 warn!("dropping a connection without peer credentials: {e}");
-                return;
+                return None;
             }
         };
+        self.interest_changed = true;
         let id = self.next_conn;
         self.next_conn += 1;
         self.conns.insert(
@@ -406,6 +334,30 @@ impl Server {
                 since: Instant::now(),
             },
         );
+        Some(id)
+    }
+
+    /// Closes the sockets of process `pid` that the program has closed but the server thread
+    /// has not yet seen go: Linux frees a port id at close(), and a socket opened right after
+    /// must be able to take it again.
+    fn close_hung_up(&mut self, pid: u32) {
+        let (ids, mut pfds): (Vec<u64>, Vec<libc::pollfd>) = self
+            .conns
+            .iter()
+            .filter(|(_, c)| matches!(&c.kind, Kind::Data(d) if d.cred.pid == pid) && !c.dead)
+            .map(|(id, c)| (*id, sys::pollfd(c.fd.as_raw_fd(), libc::POLLRDHUP)))
+            .unzip();
+        if ids.is_empty() || sys::poll(&mut pfds, 0).is_err() {
+            return;
+        }
+        let hup = libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP;
+        for (id, p) in ids.iter().zip(&pfds) {
+            if p.revents & hup != 0 {
+                self.read_conn(*id, DRAIN_LIMIT, p.revents);
+                self.kill(*id);
+            }
+        }
+        self.reap();
     }
 
     /// Reads up to `budget` datagrams from a connection and acts on them.
@@ -500,18 +452,41 @@ impl Server {
     }
 
     fn handle_hello(&mut self, id: u64, datagram: &[u8]) {
+        let hello = match Hello::decode(datagram) {
+            Ok(h) => h,
+            Err(why) => {
+                if let Some(c) = self.conns.get_mut(&id) {
+                    warn!(
+                        "connection from pid {} uid {}: {why}",
+                        c.peer.pid, c.peer.uid
+                    );
+                    c.dead = true;
+                }
+                return;
+            }
+        };
+        let welcome = self.admit(id, hello);
         let Some(c) = self.conns.get_mut(&id) else {
             return;
         };
+        // After a failed open the client has its errno; nothing more to serve.
+        if sys::send(c.fd.as_raw_fd(), &welcome.encode(), libc::MSG_DONTWAIT).is_err() {
+            c.dead = true;
+        }
+    }
+
+    /// Acts on a connection's handshake; a refused one is marked for closing.
+    fn admit(&mut self, id: u64, hello: Hello) -> Welcome {
+        let Some(c) = self.conns.get_mut(&id) else {
+            return Welcome {
+                status: libc::EBADF,
+                token: 0,
+            };
+        };
         let peer = c.peer;
         let fd = c.fd.as_raw_fd();
-        let welcome = match Hello::decode(datagram) {
-            Err(why) => {
-                warn!("connection from pid {} uid {}: {why}", peer.pid, peer.uid);
-                c.dead = true;
-                return;
-            }
-            Ok(Hello::Control) => {
+        let welcome = match hello {
+            Hello::Control => {
                 c.kind = Kind::Control;
                 debug!("control connection from pid {} uid {}", peer.pid, peer.uid);
                 Welcome {
@@ -519,7 +494,7 @@ impl Server {
                     token: 0,
                 }
             }
-            Ok(Hello::Data(h)) => {
+            Hello::Data(h) => {
                 let policy = &self.config.policy;
                 let admin = policy.allows(peer.uid, peer.gid) && policy.allows(h.uid, h.gid);
                 // A root peer (a supervisor run by root) speaks for the process it serves.
@@ -564,28 +539,17 @@ impl Server {
                 }
             }
         };
-        let sent = sys::send(fd, &welcome.encode(), libc::MSG_DONTWAIT).is_ok();
-        // After a failed open the client has its errno; nothing more to serve.
-        if (!sent || welcome.status != 0)
+        if welcome.status != 0
             && let Some(c) = self.conns.get_mut(&id)
         {
             c.dead = true;
         }
+        welcome
     }
 
     fn handle_control(&mut self, id: u64, r: Request) -> Reply {
         if r.op == proto::OP_ALIVE {
-            let alive: Vec<u8> = r
-                .payload
-                .chunks_exact(4)
-                .filter_map(|t| t.try_into().ok().map(u32::from_le_bytes))
-                .filter(|t| self.by_token.contains_key(t))
-                .flat_map(|t| t.to_le_bytes())
-                .collect();
-            return Reply {
-                payload: alive,
-                ..Reply::default()
-            };
+            return self.alive(&r.payload);
         }
         let Some(ctl_pid) = self.conns.get(&id).map(|c| c.peer.pid) else {
             return Reply::error(libc::EBADF);
@@ -596,6 +560,35 @@ impl Server {
         if self.conns.get(&data_id).map(|c| c.peer.pid) != Some(ctl_pid) {
             return Reply::error(libc::EBADF);
         }
+        self.control_op(data_id, r)
+    }
+
+    /// A control request from the embedding supervisor, which may name any socket.
+    fn control_direct(&mut self, r: Request) -> Reply {
+        if r.op == proto::OP_ALIVE {
+            return self.alive(&r.payload);
+        }
+        match self.by_token.get(&r.token) {
+            Some(&data_id) => self.control_op(data_id, r),
+            None => Reply::error(libc::EBADF),
+        }
+    }
+
+    /// Which of the tokens in `payload` are still open.
+    fn alive(&self, payload: &[u8]) -> Reply {
+        let alive: Vec<u8> = payload
+            .chunks_exact(4)
+            .filter_map(|t| t.try_into().ok().map(u32::from_le_bytes))
+            .filter(|t| self.by_token.contains_key(t))
+            .flat_map(|t| t.to_le_bytes())
+            .collect();
+        Reply {
+            payload: alive,
+            ..Reply::default()
+        }
+    }
+
+    fn control_op(&mut self, data_id: u64, r: Request) -> Reply {
         // Requests sent before this operation come first, as on Linux.
         self.read_conn(data_id, DRAIN_LIMIT, 0);
         let Some(Conn {
@@ -684,6 +677,22 @@ impl Server {
         }
     }
 
+    /// Delivers output: this round's changes are persisted first (no ACK leaves before its
+    /// change is on disk), then every socket with output gets what its connection takes.
+    fn settle(&mut self) {
+        self.persist_if_changed();
+        for s in self.host.take_woken() {
+            if let Some(Conn {
+                kind: Kind::Data(d),
+                ..
+            }) = self.by_sock.get(&s).and_then(|id| self.conns.get_mut(id))
+            {
+                d.has_output = true;
+            }
+        }
+        self.flush_all();
+    }
+
     fn flush_all(&mut self) {
         let ids: Vec<u64> = self.conns.keys().copied().collect();
         for id in ids {
@@ -726,7 +735,11 @@ impl Server {
             }
             match sent {
                 Ok(_) => d.pending = None,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    // The server thread must now poll for room.
+                    self.interest_changed = true;
+                    return;
+                }
                 Err(e) => {
                     debug!("connection {id}: {e}");
                     c.dead = true;
@@ -739,6 +752,7 @@ impl Server {
     fn kill(&mut self, id: u64) {
         if let Some(c) = self.conns.get_mut(&id) {
             c.dead = true;
+            self.interest_changed = true;
         }
     }
 
@@ -770,6 +784,124 @@ impl Server {
                 self.by_sock.remove(&d.sock);
                 info!("netlink socket {} closed (pid {})", d.sock, d.cred.pid);
             }
+        }
+    }
+}
+
+/// The server thread's loop. The server is locked for each round but not while polling,
+/// so that an embedding supervisor can call it directly in between (see [`Shared`]).
+fn serve(server: &Mutex<Server>, accept: &Accept, stop: Option<RawFd>) -> io::Result<()> {
+    let lock = || server.lock().unwrap_or_else(|e| e.into_inner());
+    let mut pfds: Vec<libc::pollfd> = Vec::new();
+    let mut ids: Vec<u64> = Vec::new();
+    let mut accept_paused_until: Option<Instant> = None;
+    loop {
+        pfds.clear();
+        ids.clear();
+        let accept_fd = match accept {
+            Accept::Listener(fd) => fd.as_raw_fd(),
+            Accept::Embedded(shared) => shared.wake.fd(),
+        };
+        // While out of descriptors, a pending connection would wake every poll: back off.
+        let accepting = accept_paused_until.is_none_or(|t| Instant::now() >= t);
+        pfds.push(sys::pollfd(
+            if accepting { accept_fd } else { -1 },
+            libc::POLLIN,
+        ));
+        pfds.push(sys::pollfd(stop.unwrap_or(-1), libc::POLLIN));
+        let mut timeout = {
+            let mut s = lock();
+            s.interest_changed = false;
+            for (id, c) in &s.conns {
+                let mut ev = libc::POLLIN | libc::POLLRDHUP;
+                if let Kind::Data(d) = &c.kind
+                    && d.pending.is_some()
+                {
+                    ev |= libc::POLLOUT;
+                }
+                pfds.push(sys::pollfd(c.fd.as_raw_fd(), ev));
+                ids.push(*id);
+            }
+            s.poll_timeout()
+        };
+        if !accepting {
+            timeout = if timeout < 0 {
+                ACCEPT_PAUSE.as_millis() as i32
+            } else {
+                timeout.min(ACCEPT_PAUSE.as_millis() as i32)
+            };
+        }
+        sys::poll(&mut pfds, timeout)?;
+
+        if pfds[1].revents != 0 {
+            info!("stopping");
+            return Ok(());
+        }
+        let mut s = lock();
+        let now = Instant::now();
+        if s.host.next_deadline().is_some_and(|d| d <= now) {
+            s.host.tick(now);
+        }
+        if pfds[0].revents != 0 {
+            match accept {
+                Accept::Listener(l) => {
+                    for _ in 0..ROUND_BUDGET {
+                        match sys::accept(l.as_raw_fd()) {
+                            Ok(Some(fd)) => {
+                                s.add_conn(fd);
+                            }
+                            Ok(None) => break,
+                            Err(e) => {
+                                // EMFILE and friends: keep serving the others.
+                                warn!("accept failed: {e}; pausing new connections");
+                                accept_paused_until = Some(Instant::now() + ACCEPT_PAUSE);
+                                break;
+                            }
+                        }
+                    }
+                }
+                // Only a wake-up: direct calls add their connections themselves.
+                Accept::Embedded(shared) => shared.wake.clear(),
+            }
+        }
+        // Connections that were closed go first: their close happened before anything
+        // that other connections ask now (a process that closes its netlink socket and
+        // opens another must find its port id free again, as on Linux).
+        let hup = libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP;
+        for (i, id) in ids.iter().enumerate() {
+            let re = pfds[i + 2].revents;
+            if re & hup != 0 {
+                s.read_conn(*id, DRAIN_LIMIT, re);
+                s.kill(*id);
+            }
+        }
+        s.reap();
+        for (i, id) in ids.iter().enumerate() {
+            let re = pfds[i + 2].revents;
+            if re & hup == 0 && re & libc::POLLIN != 0 {
+                s.read_conn(*id, ROUND_BUDGET, re);
+            }
+            if re & libc::POLLOUT != 0
+                && let Some(Conn {
+                    kind: Kind::Data(d),
+                    ..
+                }) = s.conns.get_mut(id)
+            {
+                d.has_output = true;
+            }
+        }
+        s.settle();
+        s.reap();
+        if let Accept::Embedded(shared) = accept
+            && shared.stopping.load(Ordering::SeqCst)
+        {
+            // The embedding process is done: handle what was sent, save, and stop.
+            let ids: Vec<u64> = s.conns.keys().copied().collect();
+            for id in ids {
+                s.read_conn(id, DRAIN_LIMIT, 0);
+            }
+            s.settle();
+            return Ok(());
         }
     }
 }

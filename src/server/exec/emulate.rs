@@ -8,7 +8,9 @@
 //! next receive. A blocking receive with nothing to read is parked (this loop polls the
 //! socket) instead of blocking the supervisor.
 
-use super::kernel::{self, Errno, Notifier, read_i32, read_mem, write_mem, write_u32};
+use super::kernel::{
+    self, Errno, Notifier, Pidfds, read_i32, read_mem, write_gather, write_mem, write_u32,
+};
 use crate::server::daemon::Connector;
 use crate::server::proto::{self, Hello, Reply, Request, Welcome};
 use crate::server::sys;
@@ -65,6 +67,7 @@ pub struct Supervisor {
     buf: Vec<u8>,
     /// Datagrams dequeued for a call that was interrupted before it could return them.
     stash: HashMap<u64, VecDeque<Vec<u8>>>,
+    pidfds: Pidfds,
 }
 
 impl Supervisor {
@@ -79,6 +82,7 @@ impl Supervisor {
             prune_at: 1024,
             buf: vec![0; 64 * 1024],
             stash: HashMap::new(),
+            pidfds: Pidfds::default(),
         }
     }
 
@@ -208,7 +212,7 @@ impl Supervisor {
         }
         let fd = n.data.args[0] as i32;
         // Is this descriptor one of ours? Its inode says; anything else runs natively.
-        let Ok(file) = kernel::take_fd(n.pid, fd) else {
+        let Ok(file) = self.pidfds.take_fd(n.pid, fd) else {
             self.notifier.pass(n.id);
             return;
         };
@@ -275,7 +279,7 @@ impl Supervisor {
             self.notifier.fail(n.id, libc::EINVAL);
             return;
         }
-        let Ok(task) = kernel::task_info(n.pid) else {
+        let Ok(task) = self.pidfds.task_info(n.pid) else {
             self.notifier.fail(n.id, libc::ESRCH);
             return;
         };
@@ -301,9 +305,8 @@ impl Supervisor {
             self.notifier.fail(n.id, libc::ENOMEM);
             return;
         };
-        let used = kernel::used_fds(n.pid, &self.range).unwrap_or_default();
         // From the top down: far from where the program's own descriptors grow.
-        let Some(target) = self.range.clone().rev().find(|f| !used.contains(f)) else {
+        let Some(target) = self.pidfds.free_fd_from_top(n.pid, &self.range) else {
             self.notifier.fail(n.id, libc::EMFILE);
             return;
         };
@@ -376,15 +379,23 @@ impl Supervisor {
         uid: u32,
         gid: u32,
     ) -> io::Result<Result<(OwnedFd, u32), Errno>> {
-        let fd = self.connector.connect()?;
-        let hello = Hello::Data(proto::DataHello {
+        let hello = proto::DataHello {
             pid,
             sock_type,
             protocol,
             uid,
             gid,
-        });
-        sys::send(fd.as_raw_fd(), &hello.encode(), 0)?;
+        };
+        if let Connector::Embedded(shared) = &self.connector {
+            let (fd, w) = shared.open_data(hello)?;
+            return Ok(if w.status != 0 {
+                Err(w.status)
+            } else {
+                Ok((fd, w.token))
+            });
+        }
+        let fd = self.connector.connect()?;
+        sys::send(fd.as_raw_fd(), &Hello::Data(hello).encode(), 0)?;
         let mut p = [sys::pollfd(fd.as_raw_fd(), libc::POLLIN)];
         if sys::poll(&mut p, HANDSHAKE_TIMEOUT_MS)? == 0 {
             return Err(io::Error::new(
@@ -405,6 +416,9 @@ impl Supervisor {
 
     /// One control request and its reply, reconnecting the control connection if needed.
     fn control(&mut self, req: Request) -> Result<Reply, Errno> {
+        if let Connector::Embedded(shared) = &self.connector {
+            return Ok(shared.control(req));
+        }
         for _ in 0..2 {
             if self.control.is_none() {
                 let fd = self.connector.connect().map_err(|_| libc::ECONNREFUSED)?;
@@ -601,7 +615,10 @@ impl Supervisor {
         };
         let nonblock = flags & libc::MSG_DONTWAIT != 0 || sys::is_nonblocking(file.as_raw_fd());
         let mut got = self.recv_one(tid, n.id, file, inode, &target, flags, true)?;
-        if got.is_none() && nonblock {
+        // An embedded server catches up on this thread for the price of a lock: cheaper than
+        // parking the call until the server thread has answered.
+        let embedded = matches!(self.connector, Connector::Embedded(_));
+        if got.is_none() && (nonblock || embedded) {
             // The server may hold output it has not pushed yet; Linux would have it queued.
             let _ = self.sock_op(inode, op(proto::OP_SYNC));
             got = self.recv_one(tid, n.id, file, inode, &target, flags, false)?;
@@ -706,7 +723,8 @@ impl Supervisor {
             self.notifier.reply(n.id, 0);
             return Ok(Outcome::Done);
         }
-        if got == 0 && nonblock && !synced {
+        let embedded = matches!(self.connector, Connector::Embedded(_));
+        if got == 0 && (nonblock || embedded) && !synced {
             let _ = self.sock_op(inode, op(proto::OP_SYNC));
             return self.do_recvmmsg_inner(n, file, inode, true);
         }
@@ -842,44 +860,48 @@ impl Supervisor {
         msghdr: Option<u64>,
         truncated: bool,
     ) -> Result<(), Errno> {
-        // Scatter into the caller's buffers.
+        // Scatter into the caller's buffers, and fill in the header, in one system call.
+        let mut pieces: Vec<(u64, &[u8])> = Vec::with_capacity(iovs.len().min(8) + 4);
         let mut off = 0;
         for (base, len) in iovs {
             if off >= copied {
                 break;
             }
             let take = (*len).min(copied - off);
-            write_mem(tid, *base, &self.buf[off..off + take])?;
+            pieces.push((*base, &self.buf[off..off + take]));
             off += take;
         }
         let sa = sockaddr_nl(0, 0);
+        let nl_len = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
         match name {
             Name::Msg { ptr, len } if ptr != 0 => {
-                write_mem(tid, ptr, &sa[..(len as usize).min(SOCKADDR_NL_LEN)])?;
+                pieces.push((ptr, &sa[..(len as usize).min(SOCKADDR_NL_LEN)]));
             }
             Name::From { ptr, lenp } => {
                 let len = read_i32(tid, lenp)?;
                 if len < 0 {
                     return Err(libc::EINVAL);
                 }
-                write_mem(tid, ptr, &sa[..(len as usize).min(SOCKADDR_NL_LEN)])?;
-                write_u32(tid, lenp, SOCKADDR_NL_LEN as u32)?;
+                pieces.push((ptr, &sa[..(len as usize).min(SOCKADDR_NL_LEN)]));
+                pieces.push((lenp, &nl_len));
             }
             _ => {}
         }
-        if let Some(h) = msghdr {
-            let namelen = if matches!(name, Name::Msg { ptr, .. } if ptr != 0) {
-                SOCKADDR_NL_LEN as u32
-            } else {
-                0
-            };
-            write_u32(tid, h + 8, namelen)?;
-            // No control messages are produced.
-            write_mem(tid, h + 40, &0u64.to_ne_bytes())?;
-            let mflags = if truncated { libc::MSG_TRUNC } else { 0 };
-            write_u32(tid, h + 48, mflags as u32)?;
+        let namelen = if matches!(name, Name::Msg { ptr, .. } if ptr != 0) {
+            SOCKADDR_NL_LEN as u32
+        } else {
+            0
         }
-        Ok(())
+        .to_ne_bytes();
+        let mflags = (if truncated { libc::MSG_TRUNC } else { 0 } as u32).to_ne_bytes();
+        let no_control = 0u64.to_ne_bytes();
+        if let Some(h) = msghdr {
+            pieces.push((h + 8, &namelen));
+            // No control messages are produced.
+            pieces.push((h + 40, &no_control));
+            pieces.push((h + 48, &mflags));
+        }
+        write_gather(tid, &pieces)
     }
 
     /// Tells the server the reader's buffer grew (Linux's max_recvmsg_len sizes dump parts).

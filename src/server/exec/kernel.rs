@@ -10,7 +10,26 @@ pub type Errno = i32;
 
 pub struct Notifier(pub OwnedFd);
 
+/// SECCOMP_IOCTL_NOTIF_SET_FLAGS (Linux 6.6): _IOW('!', 4, __u64).
+const SECCOMP_IOCTL_NOTIF_SET_FLAGS: libc::c_ulong = 0x4008_2104;
+/// Wake the supervisor, and later the trapped caller, on the CPU that does the waking.
+const SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: u64 = 1;
+
 impl Notifier {
+    /// Asks for synchronous wake-ups: a trapped call and its answer become a hand-off
+    /// between two threads on one CPU instead of a cross-CPU wake-up each way. Returns
+    /// false on kernels before 6.6, which keep the ordinary (slower) behaviour.
+    pub fn prefer_sync_wakeups(&self) -> bool {
+        // SAFETY: ioctl with an integer flag argument.
+        unsafe {
+            libc::ioctl(
+                self.0.as_raw_fd(),
+                SECCOMP_IOCTL_NOTIF_SET_FLAGS as _,
+                SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP,
+            ) == 0
+        }
+    }
+
     /// The next notification; `Ok(None)` when it vanished (the caller died) or was interrupted.
     pub fn recv(&self) -> io::Result<Option<libc::seccomp_notif>> {
         // SAFETY: the kernel requires a zeroed struct of exactly this type.
@@ -109,21 +128,142 @@ impl Notifier {
     }
 }
 
-/// A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), to act on the same socket.
-pub fn take_fd(tid: u32, fd: i32) -> io::Result<OwnedFd> {
-    // A thread pidfd reaches the fd table of that very thread; fall back to the thread id as
-    // a process id on kernels without PIDFD_THREAD (fine for the usual shared fd table).
-    // SAFETY: plain syscalls; returned descriptors are owned at once.
-    let pidfd = unsafe {
+/// Thread pidfds kept between notifications: opening one allocates an inode and a dentry,
+/// which costs more than the pidfd_getfd it serves, and a program's threads trap again and
+/// again.
+#[derive(Default)]
+pub struct Pidfds(std::collections::HashMap<u32, OwnedFd>);
+
+/// Threads remembered at most; past that the cache starts over (threads come and go).
+const PIDFD_CACHE: usize = 512;
+
+impl Pidfds {
+    /// A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), to act on the same
+    /// socket. A cached pidfd may belong to a thread that has exited since and whose id was
+    /// reused (ESRCH: the old one is reaped): such failures are retried with a fresh pidfd.
+    /// EBADF is authoritative: the cached thread is alive, so it is the caller.
+    pub fn take_fd(&mut self, tid: u32, fd: i32) -> io::Result<OwnedFd> {
+        if let Some(p) = self.0.get(&tid) {
+            match getfd(p, fd) {
+                Ok(f) => return Ok(f),
+                Err(e) if e.raw_os_error() == Some(libc::EBADF) => return Err(e),
+                Err(_) => {
+                    self.0.remove(&tid);
+                }
+            }
+        }
+        let p = pidfd_open(tid)?;
+        let f = getfd(&p, fd)?;
+        if self.0.len() >= PIDFD_CACHE {
+            self.0.clear();
+        }
+        self.0.insert(tid, p);
+        Ok(f)
+    }
+
+    /// The thread's process and effective ids: one ioctl on its pidfd (Linux 6.13), else
+    /// /proc. Never cached: a program may drop privileges between two sockets.
+    pub fn task_info(&mut self, tid: u32) -> io::Result<TaskInfo> {
+        for cached in [true, false] {
+            let p = match self.0.get(&tid) {
+                Some(p) if cached => p,
+                _ if cached => continue,
+                _ => {
+                    let p = pidfd_open(tid)?;
+                    self.0.entry(tid).insert_entry(p).into_mut()
+                }
+            };
+            match pidfd_info(p) {
+                Ok(i) if i.pid == tid => {
+                    return Ok(TaskInfo {
+                        tgid: i.tgid,
+                        euid: i.euid,
+                        egid: i.egid,
+                    });
+                }
+                // Too old a kernel for the ioctl.
+                Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTTY | libc::EINVAL)) => break,
+                _ => {
+                    self.0.remove(&tid);
+                }
+            }
+        }
+        task_info(tid)
+    }
+
+    /// The highest free descriptor number of `range` in thread `tid`, trying the top few
+    /// numbers with pidfd_getfd (EBADF: free) before listing /proc.
+    pub fn free_fd_from_top(&mut self, tid: u32, range: &std::ops::Range<i32>) -> Option<i32> {
+        const PROBES: usize = 4;
+        for fd in range.clone().rev().take(PROBES) {
+            match self.take_fd(tid, fd) {
+                Err(e) if e.raw_os_error() == Some(libc::EBADF) => return Some(fd),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        let used = used_fds(tid, range).unwrap_or_default();
+        range.clone().rev().find(|f| !used.contains(f))
+    }
+}
+
+/// struct pidfd_info, version 0 (64 bytes).
+#[repr(C)]
+#[derive(Default)]
+struct PidfdInfo {
+    mask: u64,
+    cgroupid: u64,
+    pid: u32,
+    tgid: u32,
+    ppid: u32,
+    ruid: u32,
+    rgid: u32,
+    euid: u32,
+    egid: u32,
+    suid: u32,
+    sgid: u32,
+    fsuid: u32,
+    fsgid: u32,
+    spare0: u32,
+}
+/// PIDFD_GET_INFO: _IOWR(0xFF, 11, struct pidfd_info).
+const PIDFD_GET_INFO: libc::c_ulong = 0xC040_FF0B;
+const PIDFD_INFO_PID: u64 = 1;
+const PIDFD_INFO_CREDS: u64 = 2;
+
+fn pidfd_info(pidfd: &OwnedFd) -> io::Result<PidfdInfo> {
+    let mut info = PidfdInfo {
+        mask: PIDFD_INFO_PID | PIDFD_INFO_CREDS,
+        ..PidfdInfo::default()
+    };
+    // SAFETY: ioctl with a pointer to a struct of the size the request code encodes.
+    cvt(unsafe {
+        libc::ioctl(
+            pidfd.as_raw_fd(),
+            PIDFD_GET_INFO as _,
+            &mut info as *mut PidfdInfo,
+        )
+    })?;
+    Ok(info)
+}
+
+/// A pidfd for thread `tid`. A thread pidfd reaches the fd table of that very thread; on
+/// kernels without PIDFD_THREAD the thread id serves as a process id (fine for the usual
+/// shared fd table).
+fn pidfd_open(tid: u32) -> io::Result<OwnedFd> {
+    // SAFETY: plain syscalls; the returned descriptor is owned at once.
+    unsafe {
         let r = libc::syscall(libc::SYS_pidfd_open, tid as libc::pid_t, libc::PIDFD_THREAD);
-        if r >= 0 {
+        let r = if r >= 0 {
             r
         } else {
             cvt(libc::syscall(libc::SYS_pidfd_open, tid as libc::pid_t, 0))?
-        }
-    };
-    // SAFETY: pidfd is a fresh descriptor.
-    let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as RawFd) };
+        };
+        Ok(OwnedFd::from_raw_fd(r as RawFd))
+    }
+}
+
+fn getfd(pidfd: &OwnedFd, fd: i32) -> io::Result<OwnedFd> {
     // SAFETY: plain syscall.
     let r = cvt(unsafe { libc::syscall(libc::SYS_pidfd_getfd, pidfd.as_raw_fd(), fd, 0) })?;
     // SAFETY: fresh descriptor.
@@ -187,6 +327,47 @@ pub fn write_mem(tid: u32, addr: u64, data: &[u8]) -> Result<(), Errno> {
     Ok(())
 }
 
+/// Writes several pieces, each at its own address, in one system call.
+pub fn write_gather(tid: u32, pieces: &[(u64, &[u8])]) -> Result<(), Errno> {
+    let pieces: Vec<&(u64, &[u8])> = pieces.iter().filter(|(_, d)| !d.is_empty()).collect();
+    let total: usize = pieces.iter().map(|(_, d)| d.len()).sum();
+    if pieces.len() > 1024 {
+        // More than IOV_MAX: one at a time.
+        return pieces.iter().try_for_each(|(a, d)| write_mem(tid, *a, d));
+    }
+    let local: Vec<libc::iovec> = pieces
+        .iter()
+        .map(|(_, d)| libc::iovec {
+            iov_base: d.as_ptr() as *mut libc::c_void,
+            iov_len: d.len(),
+        })
+        .collect();
+    let remote: Vec<libc::iovec> = pieces
+        .iter()
+        .map(|(a, d)| libc::iovec {
+            iov_base: *a as *mut libc::c_void,
+            iov_len: d.len(),
+        })
+        .collect();
+    // SAFETY: local iovecs point into live slices; the remote side is checked by the kernel.
+    let n = unsafe {
+        libc::process_vm_writev(
+            tid as libc::pid_t,
+            local.as_ptr(),
+            local.len() as libc::c_ulong,
+            remote.as_ptr(),
+            remote.len() as libc::c_ulong,
+            0,
+        )
+    };
+    if n == total as isize {
+        return Ok(());
+    }
+    // A short write stops at a bad address, or at a page the kernel could not take in one
+    // go: finish piece by piece, which tells them apart.
+    pieces.iter().try_for_each(|(a, d)| write_mem(tid, *a, d))
+}
+
 pub fn read_i32(tid: u32, addr: u64) -> Result<i32, Errno> {
     let b = read_mem(tid, addr, 4)?;
     Ok(i32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
@@ -203,7 +384,7 @@ pub struct TaskInfo {
     pub egid: u32,
 }
 
-pub fn task_info(tid: u32) -> io::Result<TaskInfo> {
+fn task_info(tid: u32) -> io::Result<TaskInfo> {
     let s = std::fs::read_to_string(format!("/proc/{tid}/status"))?;
     let field = |name: &str, idx: usize| -> Option<u32> {
         s.lines()

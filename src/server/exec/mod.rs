@@ -141,7 +141,11 @@ pub fn run(opts: Options) -> Result<i32, String> {
         .map_err(|e| format!("did not receive the seccomp listener from the child: {e}"))?;
     drop(parent_end);
 
-    let mut sup = emulate::Supervisor::new(Notifier(listener), connector, range);
+    let notifier = Notifier(listener);
+    if !notifier.prefer_sync_wakeups() {
+        tracing::debug!("kernel has no synchronous seccomp wake-ups; trapped calls are slower");
+    }
+    let mut sup = emulate::Supervisor::new(notifier, connector, range);
     let status = sup
         .run(child.id() as libc::pid_t, sigfd)
         .map_err(|e| format!("supervisor failed: {e}"));
