@@ -1,7 +1,7 @@
 //! The `nlroute` command line: argument parsing and wiring only.
 
 use clap::{Parser, Subcommand};
-use nlroute::server::daemon::{Accept, Config, Policy, Server};
+use nlroute::server::daemon::{Config, Policy, Server};
 use nlroute::server::{exec, sys};
 use std::ffi::OsString;
 use std::os::fd::AsRawFd;
@@ -140,7 +140,7 @@ fn serve(socket: &Path, config: Config) -> Result<(), String> {
     let _ = std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o666));
     tracing::info!("serving on {}", socket.display());
     let result = server
-        .run(Accept::Listener(listener), Some(sigfd.as_raw_fd()))
+        .run(listener, Some(sigfd.as_raw_fd()))
         .map_err(|e| format!("server failed: {e}"));
     let _ = std::fs::remove_file(socket);
     result

@@ -1,6 +1,6 @@
-//! The server: one poll loop that owns the engine's [`Host`] and serves connections speaking
-//! [`super::proto`]. Used by `nlroute serve` (listening on a path) and embedded in
-//! `nlroute exec` (a thread fed connections through a channel).
+//! The server: owns the engine's [`Host`] and serves connections speaking [`super::proto`].
+//! `nlroute serve` runs it in its own poll loop, listening on a path; `nlroute exec` embeds
+//! it in the supervisor's loop and calls it directly ([`Shared`]).
 //!
 //! Each loop round: run due timers, accept, read requests from every ready connection,
 //! persist the state if it changed, then write output. Writing last is what makes
@@ -11,13 +11,11 @@
 use super::engine::{Credentials, Host, Outgoing, SockId};
 use super::proto::{self, Hello, Reply, Request, Welcome};
 use super::state;
-use super::sys::{self, EventFd};
+use super::sys;
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tracing::{debug, error, info, warn};
@@ -44,14 +42,6 @@ pub struct Config {
     pub policy: Policy,
 }
 
-/// Where new connections come from.
-pub enum Accept {
-    /// A listening SOCK_SEQPACKET socket (`nlroute serve`).
-    Listener(OwnedFd),
-    /// Connections added directly by the embedding process (`nlroute exec` without --socket).
-    Embedded(Arc<Shared>),
-}
-
 /// How a client reaches a server.
 #[derive(Clone)]
 pub enum Connector {
@@ -76,43 +66,41 @@ impl Connector {
             Connector::Embedded(shared) => {
                 let (mine, theirs) = sys::seqpacket_pair()?;
                 sys::set_nonblocking(theirs.as_raw_fd(), true)?;
-                shared.with(|s| {
-                    s.add_conn(theirs);
-                });
+                shared.with(|s| s.add_conn(theirs));
                 Ok(mine)
             }
         }
     }
 }
 
-/// A server that runs on a thread of this process and that the `nlroute exec` supervisor
-/// also calls directly. A trapped call on the supervisor's thread then costs a lock instead
-/// of a round trip through a control connection and two thread wake-ups — on a virtual
-/// machine a cross-CPU wake-up alone costs several microseconds, more than the work.
+/// The server embedded in `nlroute exec`: it runs on the supervisor's thread, which polls
+/// its connections along with the seccomp listener (see [`Server::poll_interest`] and
+/// [`Server::handle_events`]) and calls it directly for trapped calls. A trapped call then
+/// costs a function call instead of a round trip to another thread, and nothing contends:
+/// on a virtual machine a cross-CPU wake-up alone costs more than the work.
 pub struct Shared {
     server: Mutex<Server>,
-    /// Wakes the server thread when a direct call changed what it must poll for.
-    wake: EventFd,
-    stopping: AtomicBool,
 }
 
 impl Shared {
-    /// Runs `f` on the server; afterwards delivers the output it caused (as a loop round
-    /// would) and wakes the server thread if its poll set or timeout is now stale.
+    pub fn new(server: Server) -> Arc<Shared> {
+        Arc::new(Shared {
+            server: Mutex::new(server),
+        })
+    }
+
+    /// Runs `f` on the server, then delivers the output it caused, as a loop round would.
     pub fn with<T>(&self, f: impl FnOnce(&mut Server) -> T) -> T {
-        let mut s = self.server.lock().unwrap_or_else(|e| e.into_inner());
-        let deadline = s.host.next_deadline();
-        let out = f(&mut s);
-        s.settle();
-        let earlier = match (deadline, s.host.next_deadline()) {
-            (_, None) => false,
-            (None, Some(_)) => true,
-            (Some(a), Some(b)) => b < a,
-        };
-        if std::mem::take(&mut s.interest_changed) || earlier {
-            self.wake.wake();
-        }
-        out
+        self.lock(|s| {
+            let out = f(s);
+            s.settle();
+            out
+        })
+    }
+
+    /// Runs `f` on the server, which takes care of its output itself.
+    pub fn lock<T>(&self, f: impl FnOnce(&mut Server) -> T) -> T {
+        f(&mut self.server.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Opens a data connection for an emulated socket: the handshake without the round trip.
@@ -133,48 +121,24 @@ impl Shared {
     pub fn control(&self, r: Request) -> Reply {
         self.with(|s| s.control_direct(r))
     }
-}
 
-/// A server running on a thread of this process (`nlroute exec` without --socket).
-pub struct Embedded {
-    shared: Arc<Shared>,
-    done: mpsc::Receiver<()>,
-}
-
-impl Embedded {
-    /// Stops the server: it first handles the requests already sent (a program may exit
-    /// right after a send, as the kernel would have applied it during the call) and saves
-    /// the state. Waits at most `limit`.
-    pub fn finish(self, limit: Duration) {
-        self.shared.stopping.store(true, Ordering::SeqCst);
-        self.shared.wake.wake();
-        let _ = self.done.recv_timeout(limit);
+    /// The program is done: handles the requests it sent last (it may exit right after a
+    /// send, as the kernel would have applied it during the call) and saves the state.
+    pub fn finish(&self) {
+        self.with(|s| {
+            let ids: Vec<u64> = s.conns.keys().copied().collect();
+            for id in ids {
+                s.read_conn(id, DRAIN_LIMIT, 0);
+            }
+        });
     }
 }
 
-/// Starts a server on its own thread and returns how to reach it.
-pub fn spawn_embedded(server: Server) -> io::Result<(Connector, Embedded)> {
-    let (done_tx, done) = mpsc::channel();
-    let shared = Arc::new(Shared {
-        server: Mutex::new(server),
-        wake: EventFd::new()?,
-        stopping: AtomicBool::new(false),
-    });
-    let theirs = shared.clone();
-    std::thread::Builder::new()
-        .name("nlroute-server".into())
-        .spawn(move || {
-            if let Err(e) = serve(&theirs.server, &Accept::Embedded(theirs.clone()), None) {
-                error!("embedded server failed: {e}");
-            }
-            let _ = done_tx.send(());
-        })?;
-    Ok((
-        Connector::Embedded(shared.clone()),
-        Embedded { shared, done },
-    ))
-}
-
+/// Events every connection is polled for; data connections add POLL_OUT while output waits.
+const POLL_IN: u32 = (libc::EPOLLIN | libc::EPOLLRDHUP) as u32;
+const POLL_OUT: u32 = libc::EPOLLOUT as u32;
+/// Connections handled per round at most; the rest stay ready for the next one.
+const READY_BATCH: usize = 256;
 /// Largest request datagram accepted (Linux caps a netlink send at the sender's sndbuf).
 const MAX_DATAGRAM: usize = 512 * 1024;
 /// Datagrams read from, or written to, one connection per round, so no one starves others.
@@ -203,6 +167,8 @@ struct Data {
     reader_len: usize,
     /// One datagram taken from the engine that the socket could not take yet.
     pending: Option<Vec<u8>>,
+    /// Registered for writability (while `pending` waits).
+    polls_out: bool,
     /// The engine may have output for this socket.
     has_output: bool,
     /// This connection changed state during the current round (so its ACKs need the disk).
@@ -237,8 +203,14 @@ pub struct Server {
     /// Seeds the engine's random choices per request, so the journal can replay them.
     rng: u64,
     buf: Vec<u8>,
-    /// A direct call changed what the server thread polls for (see [`Shared::with`]).
-    interest_changed: bool,
+    /// All connections, by id: readable, hung up, or (with output waiting) writable.
+    epoll: sys::Epoll,
+    /// Connections still in their handshake.
+    hellos: usize,
+    /// A connection still had output when its round budget ran out.
+    leftover: bool,
+    /// Some connection is marked dead.
+    reap_due: bool,
 }
 
 impl Server {
@@ -269,23 +241,81 @@ impl Server {
             persist_failed_at: None,
             rng,
             buf: vec![0; MAX_DATAGRAM],
-            interest_changed: false,
+            epoll: sys::Epoll::new().map_err(|e| format!("cannot create an epoll set: {e}"))?,
+            hellos: 0,
+            leftover: false,
+            reap_due: false,
         })
     }
 
-    /// Serves `accept` until `stop` (a signalfd or eventfd) becomes readable.
-    pub fn run(self, accept: Accept, stop: Option<RawFd>) -> io::Result<()> {
-        serve(&Mutex::new(self), &accept, stop)
+    /// Serves connections accepted on `listener` until `stop` (a signalfd) becomes readable.
+    pub fn run(mut self, listener: OwnedFd, stop: Option<RawFd>) -> io::Result<()> {
+        serve(&mut self, &listener, stop)
     }
 
-    fn poll_timeout(&self) -> i32 {
+    /// A descriptor that polls readable when a connection has something for the server:
+    /// poll it, then call [`Server::handle_ready`]. Connections are kept in an epoll set, so
+    /// a round costs the same with one connection as with thousands.
+    pub fn ready_fd(&self) -> RawFd {
+        self.epoll.fd()
+    }
+
+    /// One loop round: due timers, closed connections, requests, then output.
+    pub fn handle_ready(&mut self) {
+        let now = Instant::now();
+        if self.host.next_deadline().is_some_and(|d| d <= now) {
+            self.host.tick(now);
+        }
+        let mut events = [libc::epoll_event { events: 0, u64: 0 }; READY_BATCH];
+        let n = match self.epoll.ready(&mut events) {
+            Ok(n) => n,
+            Err(e) => {
+                warn!("epoll_wait failed: {e}");
+                0
+            }
+        };
+        let ready: Vec<(u64, i16)> = events[..n]
+            .iter()
+            .map(|e| (e.u64, e.events as i16))
+            .collect();
+        // Connections that were closed go first: their close happened before anything
+        // that other connections ask now (a process that closes its netlink socket and
+        // opens another must find its port id free again, as on Linux).
+        let hup = libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP;
+        for &(id, re) in &ready {
+            if re & hup != 0 {
+                self.read_conn(id, DRAIN_LIMIT, re);
+                self.kill(id);
+            }
+        }
+        self.reap();
+        for &(id, re) in &ready {
+            if re & hup == 0 && re & libc::POLLIN != 0 {
+                self.read_conn(id, ROUND_BUDGET, re);
+            }
+            if re & libc::POLLOUT != 0
+                && let Some(Conn {
+                    kind: Kind::Data(d),
+                    ..
+                }) = self.conns.get_mut(&id)
+            {
+                d.has_output = true;
+            }
+        }
+        self.settle();
+        self.reap();
+    }
+
+    /// Milliseconds until the server needs a round without any event (-1: never).
+    pub fn poll_timeout(&self) -> i32 {
         let mut deadline = self.host.next_deadline();
-        if let Some(t) = self
-            .conns
-            .values()
-            .filter(|c| matches!(c.kind, Kind::Hello))
-            .map(|c| c.since + HELLO_TIMEOUT + Duration::from_millis(10))
-            .min()
+        if self.hellos > 0
+            && let Some(t) = self
+                .conns
+                .values()
+                .filter(|c| matches!(c.kind, Kind::Hello))
+                .map(|c| c.since + HELLO_TIMEOUT + Duration::from_millis(10))
+                .min()
         {
             deadline = Some(deadline.map_or(t, |d| d.min(t)));
         }
@@ -294,11 +324,7 @@ impl Server {
             deadline = Some(deadline.map_or(retry, |d| d.min(retry)));
         }
         // Output left over from a round budget: come back at once.
-        let busy = self.conns.values().any(|c| match &c.kind {
-            Kind::Data(d) => d.has_output && d.pending.is_none(),
-            _ => false,
-        });
-        if busy {
+        if self.leftover {
             return 0;
         }
         match deadline {
@@ -321,9 +347,13 @@ impl Server {
                 return None;
             }
         };
-        self.interest_changed = true;
         let id = self.next_conn;
+        if let Err(e) = self.epoll.add(fd.as_raw_fd(), POLL_IN, id) {
+            warn!("dropping a connection: {e}");
+            return None;
+        }
         self.next_conn += 1;
+        self.hellos += 1;
         self.conns.insert(
             id,
             Conn {
@@ -461,6 +491,7 @@ impl Server {
                         c.peer.pid, c.peer.uid
                     );
                     c.dead = true;
+                    self.reap_due = true;
                 }
                 return;
             }
@@ -472,6 +503,7 @@ impl Server {
         // After a failed open the client has its errno; nothing more to serve.
         if sys::send(c.fd.as_raw_fd(), &welcome.encode(), libc::MSG_DONTWAIT).is_err() {
             c.dead = true;
+            self.reap_due = true;
         }
     }
 
@@ -483,6 +515,9 @@ impl Server {
                 token: 0,
             };
         };
+        if matches!(c.kind, Kind::Hello) {
+            self.hellos -= 1;
+        }
         let peer = c.peer;
         let fd = c.fd.as_raw_fd();
         let welcome = match hello {
@@ -529,6 +564,7 @@ impl Server {
                             },
                             reader_len: 0,
                             pending: None,
+                            polls_out: false,
                             has_output: false,
                             changed: false,
                         });
@@ -543,6 +579,7 @@ impl Server {
             && let Some(c) = self.conns.get_mut(&id)
         {
             c.dead = true;
+            self.reap_due = true;
         }
         welcome
     }
@@ -671,6 +708,7 @@ impl Server {
                         && d.changed
                     {
                         c.dead = true;
+                        self.reap_due = true;
                     }
                 }
             }
@@ -694,7 +732,15 @@ impl Server {
     }
 
     fn flush_all(&mut self) {
-        let ids: Vec<u64> = self.conns.keys().copied().collect();
+        self.leftover = false;
+        let ids: Vec<u64> = self
+            .conns
+            .iter()
+            .filter(
+                |(_, c)| matches!(&c.kind, Kind::Data(d) if d.has_output || d.pending.is_some()),
+            )
+            .map(|(id, _)| *id)
+            .collect();
         for id in ids {
             self.flush(id);
         }
@@ -713,18 +759,25 @@ impl Server {
         if !d.has_output && d.pending.is_none() {
             return;
         }
-        for _ in 0..ROUND_BUDGET {
+        let mut budget = ROUND_BUDGET;
+        loop {
+            if budget == 0 {
+                // Come back at once, after the others had their turn.
+                self.leftover = true;
+                break;
+            }
+            budget -= 1;
             if d.pending.is_none() {
                 d.pending = match self.host.recv(d.sock, d.reader_len) {
                     None => {
                         d.has_output = false;
-                        return;
+                        break;
                     }
                     Some(Outgoing::Datagram(v)) => Some(v),
                     Some(Outgoing::Overrun) => Some(proto::overrun_marker()),
                 };
             }
-            let Some(p) = &d.pending else { return };
+            let Some(p) = &d.pending else { break };
             let big = p.len() + SKB_OVERHEAD > 2 * DATA_SNDBUF as usize;
             if big {
                 let _ = sys::set_sndbuf(fd, (p.len() + SKB_OVERHEAD) as i32);
@@ -735,16 +788,28 @@ impl Server {
             }
             match sent {
                 Ok(_) => d.pending = None,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    // The server thread must now poll for room.
-                    self.interest_changed = true;
-                    return;
-                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => {
                     debug!("connection {id}: {e}");
                     c.dead = true;
+                    self.reap_due = true;
                     return;
                 }
+            }
+        }
+        // Poll for room only while a datagram waits for it.
+        let want_out = d.pending.is_some();
+        if want_out != d.polls_out {
+            d.polls_out = want_out;
+            let events = if want_out {
+                POLL_IN | POLL_OUT
+            } else {
+                POLL_IN
+            };
+            if let Err(e) = self.epoll.modify(fd, events, id) {
+                warn!("connection {id}: {e}");
+                c.dead = true;
+                self.reap_due = true;
             }
         }
     }
@@ -752,21 +817,25 @@ impl Server {
     fn kill(&mut self, id: u64) {
         if let Some(c) = self.conns.get_mut(&id) {
             c.dead = true;
-            self.interest_changed = true;
+            self.reap_due = true;
         }
     }
 
     fn reap(&mut self) {
         // A connection that never says hello only holds a descriptor: let it go.
         let now = Instant::now();
-        for c in self.conns.values_mut() {
+        for c in self.conns.values_mut().filter(|_| self.hellos > 0) {
             if matches!(c.kind, Kind::Hello) && now.duration_since(c.since) > HELLO_TIMEOUT {
                 debug!(
                     "dropping a connection from pid {} without handshake",
                     c.peer.pid
                 );
                 c.dead = true;
+                self.reap_due = true;
             }
+        }
+        if !std::mem::take(&mut self.reap_due) {
+            return;
         }
         let dead: Vec<u64> = self
             .conns
@@ -778,52 +847,36 @@ impl Server {
             let Some(c) = self.conns.remove(&id) else {
                 continue;
             };
-            if let Kind::Data(d) = c.kind {
-                self.host.close(d.sock);
-                self.by_token.remove(&d.token);
-                self.by_sock.remove(&d.sock);
-                info!("netlink socket {} closed (pid {})", d.sock, d.cred.pid);
+            let _ = self.epoll.delete(c.fd.as_raw_fd());
+            match c.kind {
+                Kind::Hello => self.hellos -= 1,
+                Kind::Control => {}
+                Kind::Data(d) => {
+                    self.host.close(d.sock);
+                    self.by_token.remove(&d.token);
+                    self.by_sock.remove(&d.sock);
+                    info!("netlink socket {} closed (pid {})", d.sock, d.cred.pid);
+                }
             }
         }
     }
 }
 
-/// The server thread's loop. The server is locked for each round but not while polling,
-/// so that an embedding supervisor can call it directly in between (see [`Shared`]).
-fn serve(server: &Mutex<Server>, accept: &Accept, stop: Option<RawFd>) -> io::Result<()> {
-    let lock = || server.lock().unwrap_or_else(|e| e.into_inner());
-    let mut pfds: Vec<libc::pollfd> = Vec::new();
-    let mut ids: Vec<u64> = Vec::new();
+/// `nlroute serve`'s loop: accepts on `listener` and serves until `stop` becomes readable.
+fn serve(server: &mut Server, listener: &OwnedFd, stop: Option<RawFd>) -> io::Result<()> {
     let mut accept_paused_until: Option<Instant> = None;
     loop {
-        pfds.clear();
-        ids.clear();
-        let accept_fd = match accept {
-            Accept::Listener(fd) => fd.as_raw_fd(),
-            Accept::Embedded(shared) => shared.wake.fd(),
-        };
         // While out of descriptors, a pending connection would wake every poll: back off.
         let accepting = accept_paused_until.is_none_or(|t| Instant::now() >= t);
-        pfds.push(sys::pollfd(
-            if accepting { accept_fd } else { -1 },
-            libc::POLLIN,
-        ));
-        pfds.push(sys::pollfd(stop.unwrap_or(-1), libc::POLLIN));
-        let mut timeout = {
-            let mut s = lock();
-            s.interest_changed = false;
-            for (id, c) in &s.conns {
-                let mut ev = libc::POLLIN | libc::POLLRDHUP;
-                if let Kind::Data(d) = &c.kind
-                    && d.pending.is_some()
-                {
-                    ev |= libc::POLLOUT;
-                }
-                pfds.push(sys::pollfd(c.fd.as_raw_fd(), ev));
-                ids.push(*id);
-            }
-            s.poll_timeout()
-        };
+        let mut pfds = [
+            sys::pollfd(
+                if accepting { listener.as_raw_fd() } else { -1 },
+                libc::POLLIN,
+            ),
+            sys::pollfd(stop.unwrap_or(-1), libc::POLLIN),
+            sys::pollfd(server.ready_fd(), libc::POLLIN),
+        ];
+        let mut timeout = server.poll_timeout();
         if !accepting {
             timeout = if timeout < 0 {
                 ACCEPT_PAUSE.as_millis() as i32
@@ -837,72 +890,23 @@ fn serve(server: &Mutex<Server>, accept: &Accept, stop: Option<RawFd>) -> io::Re
             info!("stopping");
             return Ok(());
         }
-        let mut s = lock();
-        let now = Instant::now();
-        if s.host.next_deadline().is_some_and(|d| d <= now) {
-            s.host.tick(now);
-        }
         if pfds[0].revents != 0 {
-            match accept {
-                Accept::Listener(l) => {
-                    for _ in 0..ROUND_BUDGET {
-                        match sys::accept(l.as_raw_fd()) {
-                            Ok(Some(fd)) => {
-                                s.add_conn(fd);
-                            }
-                            Ok(None) => break,
-                            Err(e) => {
-                                // EMFILE and friends: keep serving the others.
-                                warn!("accept failed: {e}; pausing new connections");
-                                accept_paused_until = Some(Instant::now() + ACCEPT_PAUSE);
-                                break;
-                            }
-                        }
+            for _ in 0..ROUND_BUDGET {
+                match sys::accept(listener.as_raw_fd()) {
+                    Ok(Some(fd)) => {
+                        server.add_conn(fd);
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        // EMFILE and friends: keep serving the others.
+                        warn!("accept failed: {e}; pausing new connections");
+                        accept_paused_until = Some(Instant::now() + ACCEPT_PAUSE);
+                        break;
                     }
                 }
-                // Only a wake-up: direct calls add their connections themselves.
-                Accept::Embedded(shared) => shared.wake.clear(),
             }
         }
-        // Connections that were closed go first: their close happened before anything
-        // that other connections ask now (a process that closes its netlink socket and
-        // opens another must find its port id free again, as on Linux).
-        let hup = libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP;
-        for (i, id) in ids.iter().enumerate() {
-            let re = pfds[i + 2].revents;
-            if re & hup != 0 {
-                s.read_conn(*id, DRAIN_LIMIT, re);
-                s.kill(*id);
-            }
-        }
-        s.reap();
-        for (i, id) in ids.iter().enumerate() {
-            let re = pfds[i + 2].revents;
-            if re & hup == 0 && re & libc::POLLIN != 0 {
-                s.read_conn(*id, ROUND_BUDGET, re);
-            }
-            if re & libc::POLLOUT != 0
-                && let Some(Conn {
-                    kind: Kind::Data(d),
-                    ..
-                }) = s.conns.get_mut(id)
-            {
-                d.has_output = true;
-            }
-        }
-        s.settle();
-        s.reap();
-        if let Accept::Embedded(shared) = accept
-            && shared.stopping.load(Ordering::SeqCst)
-        {
-            // The embedding process is done: handle what was sent, save, and stop.
-            let ids: Vec<u64> = s.conns.keys().copied().collect();
-            for id in ids {
-                s.read_conn(id, DRAIN_LIMIT, 0);
-            }
-            s.settle();
-            return Ok(());
-        }
+        server.handle_ready();
     }
 }
 

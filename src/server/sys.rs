@@ -285,38 +285,46 @@ pub fn pollfd(fd: RawFd, events: i16) -> libc::pollfd {
     }
 }
 
-/// An eventfd used to wake a poll loop from another thread.
-pub struct EventFd(OwnedFd);
+/// An epoll instance (level-triggered) whose events carry a caller-chosen u64.
+pub struct Epoll(OwnedFd);
 
-impl EventFd {
-    pub fn new() -> io::Result<EventFd> {
+impl Epoll {
+    pub fn new() -> io::Result<Epoll> {
         // SAFETY: plain syscall; the fd is owned right away.
-        let fd = cvt(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) })?;
+        let fd = cvt(unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) })?;
         // SAFETY: fresh descriptor.
-        Ok(EventFd(unsafe { OwnedFd::from_raw_fd(fd) }))
+        Ok(Epoll(unsafe { OwnedFd::from_raw_fd(fd) }))
     }
-    pub fn wake(&self) {
-        let one: u64 = 1;
-        // SAFETY: writes 8 bytes from a valid u64. A full counter already means "woken".
-        unsafe {
-            libc::write(
-                self.0.as_raw_fd(),
-                &one as *const u64 as *const libc::c_void,
-                8,
-            )
-        };
+
+    fn ctl(&self, op: i32, fd: RawFd, events: u32, data: u64) -> io::Result<()> {
+        let mut ev = libc::epoll_event { events, u64: data };
+        // SAFETY: epoll_ctl with a valid event struct.
+        cvt(unsafe { libc::epoll_ctl(self.0.as_raw_fd(), op, fd, &mut ev) }).map(|_| ())
     }
-    pub fn clear(&self) {
-        let mut v: u64 = 0;
-        // SAFETY: reads 8 bytes into a valid u64; EAGAIN when not signalled is fine.
-        unsafe {
-            libc::read(
-                self.0.as_raw_fd(),
-                &mut v as *mut u64 as *mut libc::c_void,
-                8,
-            )
-        };
+
+    pub fn add(&self, fd: RawFd, events: u32, data: u64) -> io::Result<()> {
+        self.ctl(libc::EPOLL_CTL_ADD, fd, events, data)
     }
+
+    pub fn modify(&self, fd: RawFd, events: u32, data: u64) -> io::Result<()> {
+        self.ctl(libc::EPOLL_CTL_MOD, fd, events, data)
+    }
+
+    pub fn delete(&self, fd: RawFd) -> io::Result<()> {
+        self.ctl(libc::EPOLL_CTL_DEL, fd, 0, 0)
+    }
+
+    /// Ready events without waiting; EINTR counts as none.
+    pub fn ready(&self, events: &mut [libc::epoll_event]) -> io::Result<usize> {
+        let max = events.len().min(i32::MAX as usize) as i32;
+        // SAFETY: events is a valid, writable slice of `max` entries.
+        match cvt(unsafe { libc::epoll_wait(self.0.as_raw_fd(), events.as_mut_ptr(), max, 0) }) {
+            Ok(n) => Ok(n as usize),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(0),
+            Err(e) => Err(e),
+        }
+    }
+
     pub fn fd(&self) -> RawFd {
         self.0.as_raw_fd()
     }

@@ -86,12 +86,22 @@ impl Supervisor {
         }
     }
 
-    /// Serves notifications until `child` exits; returns its exit status.
+    /// Serves notifications (and the embedded server's connections) until `child` exits;
+    /// returns its exit status.
     pub fn run(&mut self, child: libc::pid_t, sigfd: OwnedFd) -> io::Result<i32> {
         let mut listener_open = true;
         let mut last_sweep = Instant::now();
+        let embedded = match &self.connector {
+            Connector::Embedded(shared) => Some(shared.clone()),
+            Connector::Path(_) => None,
+        };
         loop {
+            let (server_fd, server_timeout) = match &embedded {
+                Some(shared) => shared.lock(|s| (s.ready_fd(), s.poll_timeout())),
+                None => (-1, -1),
+            };
             let mut pfds = vec![
+                sys::pollfd(server_fd, libc::POLLIN),
                 sys::pollfd(sigfd.as_raw_fd(), libc::POLLIN),
                 sys::pollfd(
                     if listener_open {
@@ -106,9 +116,11 @@ impl Supervisor {
                 pfds.push(sys::pollfd(p.file.as_raw_fd(), libc::POLLIN));
             }
             let mut timeout = if self.parked.is_empty() {
-                -1
-            } else {
+                server_timeout
+            } else if server_timeout < 0 {
                 SWEEP.as_millis() as i32
+            } else {
+                server_timeout.min(SWEEP.as_millis() as i32)
             };
             let now = Instant::now();
             for p in &self.parked {
@@ -119,6 +131,15 @@ impl Supervisor {
             }
             sys::poll(&mut pfds, timeout)?;
 
+            // Requests first, so that their answers are there for the receives trapped now.
+            if let Some(shared) = &embedded
+                && (pfds[0].revents != 0
+                    || (server_timeout >= 0 && shared.lock(|s| s.poll_timeout()) == 0))
+            {
+                shared.lock(|s| s.handle_ready());
+            }
+            // (pfds[0] is the server's, [1] signals, [2] the listener, then parked receives.)
+            let pfds = &pfds[1..];
             if pfds[0].revents != 0
                 && let Some(status) = self.signals(&sigfd, child)
             {

@@ -14,7 +14,7 @@ mod emulate;
 pub mod filter;
 mod kernel;
 
-use super::daemon::{self, Config, Connector, Server};
+use super::daemon::{Config, Connector, Server, Shared};
 use super::sys;
 use kernel::Notifier;
 use std::ffi::OsString;
@@ -24,7 +24,6 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::Duration;
 
 pub struct Options {
     /// A running `nlroute serve` to attach to; None runs an embedded server.
@@ -77,9 +76,8 @@ pub fn run(opts: Options) -> Result<i32, String> {
                 state_file: opts.state.clone(),
                 ..Config::default()
             })?;
-            let (c, e) = daemon::spawn_embedded(server)
-                .map_err(|e| format!("cannot start the embedded server: {e}"))?;
-            (c, Some(e))
+            let shared = Shared::new(server);
+            (Connector::Embedded(shared.clone()), Some(shared))
         }
     };
 
@@ -151,7 +149,7 @@ pub fn run(opts: Options) -> Result<i32, String> {
         .map_err(|e| format!("supervisor failed: {e}"));
     drop(sup);
     if let Some(e) = embedded {
-        e.finish(Duration::from_secs(5));
+        e.finish();
     }
     status
 }
