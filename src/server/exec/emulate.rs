@@ -68,6 +68,9 @@ pub struct Supervisor {
     /// Datagrams dequeued for a call that was interrupted before it could return them.
     stash: HashMap<u64, VecDeque<Vec<u8>>>,
     pidfds: Pidfds,
+    /// Length of the datagram the last receive peeked from a socket into `buf`, when all of
+    /// it fit there.
+    peeked: Option<usize>,
 }
 
 impl Supervisor {
@@ -83,6 +86,7 @@ impl Supervisor {
             buf: vec![0; 64 * 1024],
             stash: HashMap::new(),
             pidfds: Pidfds::default(),
+            peeked: None,
         }
     }
 
@@ -634,12 +638,13 @@ impl Supervisor {
             ),
             _ => (Target::Vec(a[1], a[2]), 0),
         };
-        let nonblock = flags & libc::MSG_DONTWAIT != 0 || sys::is_nonblocking(file.as_raw_fd());
         let mut got = self.recv_one(tid, n.id, file, inode, &target, flags, true)?;
+        // (Asked only when needed: a system call less on the common path.)
+        let nonblock = || flags & libc::MSG_DONTWAIT != 0 || sys::is_nonblocking(file.as_raw_fd());
         // An embedded server catches up on this thread for the price of a lock: cheaper than
-        // parking the call until the server thread has answered.
+        // parking the call until the server has answered.
         let embedded = matches!(self.connector, Connector::Embedded(_));
-        if got.is_none() && (nonblock || embedded) {
+        if got.is_none() && (embedded || nonblock()) {
             // The server may hold output it has not pushed yet; Linux would have it queued.
             let _ = self.sock_op(inode, op(proto::OP_SYNC));
             got = self.recv_one(tid, n.id, file, inode, &target, flags, false)?;
@@ -649,7 +654,7 @@ impl Supervisor {
                 self.finish(n.id, file, inode, flags, v);
                 Ok(Outcome::Done)
             }
-            None if nonblock => Err(libc::EAGAIN),
+            None if nonblock() => Err(libc::EAGAIN),
             None => Ok(Outcome::WouldBlock),
         }
     }
@@ -662,11 +667,24 @@ impl Supervisor {
             self.notifier.reply(id, v);
             return;
         }
-        let d = self.take(inode, file.as_raw_fd());
-        if !self.notifier.reply(id, v)
-            && let Some(d) = d
-        {
-            self.stash.entry(inode).or_default().push_front(d);
+        // When the peek copied the whole datagram, it is dropped from the socket without
+        // copying it again; the copy in `buf` serves should it need stashing.
+        let whole = self
+            .peeked
+            .take()
+            .filter(|_| !self.stash.contains_key(&inode));
+        let d = match whole {
+            Some(_) => {
+                let _ = sys::recv(file.as_raw_fd(), &mut [], libc::MSG_DONTWAIT);
+                None
+            }
+            None => self.take(inode, file.as_raw_fd()),
+        };
+        if !self.notifier.reply(id, v) {
+            let d = d.or_else(|| whole.map(|len| self.buf[..len].to_vec()));
+            if let Some(d) = d {
+                self.stash.entry(inode).or_default().push_front(d);
+            }
         }
     }
 
@@ -831,6 +849,7 @@ impl Supervisor {
         }
         let fd = file.as_raw_fd();
         let stashed = self.stash.get(&inode).and_then(|q| q.front());
+        self.peeked = None;
         let full = if let Some(d) = stashed {
             let n = d.len().min(want);
             self.buf[..n].copy_from_slice(&d[..n]);
@@ -841,7 +860,10 @@ impl Supervisor {
                 &mut self.buf[..want],
                 libc::MSG_PEEK | libc::MSG_DONTWAIT,
             ) {
-                Ok(n) => n,
+                Ok(n) => {
+                    self.peeked = Some(n).filter(|n| *n <= want);
+                    n
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
                 Err(e) => return Err(e.raw_os_error().unwrap_or(libc::EIO)),
             }
