@@ -166,7 +166,6 @@ def main():
     r["ip link show NAME (mean of 20)"] = sum(ip("link", "show", names[(i * 7919) % n]) for i in range(k)) / k
 
     s = sock()
-    # (not socket.if_nametoindex: glibc asks with an ioctl, which nlroute does not emulate)
     idx = random.Random(1).sample(link_indexes(s), 200)
     links, secs = min(dump(s, RTM_GETLINK, ifinfo()) for _ in range(3))
     assert links >= n, links

@@ -180,3 +180,45 @@ fn a_reopened_socket_gets_the_process_id_again() {
     .expect_ok("python");
     assert_eq!(r.stdout, "True\nOperation not supported\n");
 }
+
+fn check_ifreq(static_link: bool) {
+    let Some(prog) = build_c("ifreq.c", static_link) else {
+        return;
+    };
+    if !have("ip") {
+        skip("ip is not installed");
+        return;
+    }
+    let r = exec_sh(&format!(
+        "ip link add d0 type dummy && ip addr add 198.51.100.7/24 dev d0 && {}",
+        prog.display()
+    ))
+    .expect_ok("ifreq");
+    let got: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        got,
+        [
+            "if_nametoindex=2",
+            "if_indextoname=d0",
+            "missing=0 No such device",
+            "mtu=1500",
+            "set_mtu=ok",
+            "mtu=1400",
+            "addr=198.51.100.7",
+            "up=0",
+            "set_addr=Operation not supported",
+        ],
+        "stderr:\n{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn interface_ioctls_answer_about_the_emulated_interfaces() {
+    check_ifreq(false);
+}
+
+#[test]
+fn interface_ioctls_of_a_static_binary_too() {
+    check_ifreq(true);
+}

@@ -453,13 +453,7 @@ impl Server {
                 // a seqpacket connection has no way to receive them, as Linux reports them
                 // only to the sender's sendmsg call. They are logged.
                 // A fresh seed per request, recorded with it, makes the journal replayable.
-                self.rng ^= self.rng << 13;
-                self.rng ^= self.rng >> 7;
-                self.rng ^= self.rng << 17;
-                let seed = self.rng;
-                if self.store.is_some() {
-                    self.host.stack_mut().seed(seed);
-                }
+                let seed = next_seed(&mut self.rng, &mut self.host, self.store.is_some());
                 if let Err(e) = self.host.send(sock, datagram, &cred) {
                     debug!("connection {id}: send failed with errno {e}");
                 }
@@ -530,14 +524,8 @@ impl Server {
                 }
             }
             Hello::Data(h) => {
-                let policy = &self.config.policy;
-                let admin = policy.allows(peer.uid, peer.gid) && policy.allows(h.uid, h.gid);
-                // A root peer (a supervisor run by root) speaks for the process it serves.
-                let (uid, gid) = if peer.uid == 0 {
-                    (h.uid, h.gid)
-                } else {
-                    (peer.uid, peer.gid)
-                };
+                let cred = credentials(&self.config.policy, &peer, h.pid, h.uid, h.gid);
+                let Credentials { uid, admin, .. } = cred;
                 match self.host.open(h.pid, h.sock_type, h.protocol) {
                     Err(errno) => Welcome {
                         status: errno,
@@ -556,12 +544,7 @@ impl Server {
                         c.kind = Kind::Data(Data {
                             sock,
                             token,
-                            cred: Credentials {
-                                pid: h.pid,
-                                uid,
-                                gid,
-                                admin,
-                            },
+                            cred,
                             reader_len: 0,
                             pending: None,
                             polls_out: false,
@@ -588,9 +571,13 @@ impl Server {
         if r.op == proto::OP_ALIVE {
             return self.alive(&r.payload);
         }
-        let Some(ctl_pid) = self.conns.get(&id).map(|c| c.peer.pid) else {
+        let Some(peer) = self.conns.get(&id).map(|c| c.peer) else {
             return Reply::error(libc::EBADF);
         };
+        if r.op == proto::OP_QUERY {
+            return self.query(&peer, &r);
+        }
+        let ctl_pid = peer.pid;
         let Some(&data_id) = self.by_token.get(&r.token) else {
             return Reply::error(libc::EBADF);
         };
@@ -605,9 +592,59 @@ impl Server {
         if r.op == proto::OP_ALIVE {
             return self.alive(&r.payload);
         }
+        if r.op == proto::OP_QUERY {
+            // SAFETY: these cannot fail.
+            let me = unsafe {
+                libc::ucred {
+                    pid: libc::getpid(),
+                    uid: libc::geteuid(),
+                    gid: libc::getegid(),
+                }
+            };
+            return self.query(&me, &r);
+        }
         match self.by_token.get(&r.token) {
             Some(&data_id) => self.control_op(data_id, r),
             None => Reply::error(libc::EBADF),
+        }
+    }
+
+    /// OP_QUERY: a request answered on a socket of its own, for a process whose ids the
+    /// client claims (as in a data handshake, they can only lower the peer's rights).
+    fn query(&mut self, peer: &libc::ucred, r: &Request) -> Reply {
+        let cred = credentials(&self.config.policy, peer, r.name as u32, r.a, r.b);
+        let before = self.host.generation();
+        let seed = next_seed(&mut self.rng, &mut self.host, self.store.is_some());
+        let mut answer = self.host.query(&cred, &r.payload);
+        if self.host.generation() != before {
+            info!(
+                "change by pid {} uid {} (interface ioctl): {}",
+                cred.pid,
+                cred.uid,
+                describe(&r.payload)
+            );
+            if let Some(store) = &mut self.store {
+                // Replayed like a socket's request; the answer leaves once it is on disk.
+                store.record(&cred, seed, &r.payload);
+                self.persist_if_changed();
+                if self.persist_failed_at.is_some() {
+                    return Reply::error(libc::EIO);
+                }
+            }
+        }
+        // The answer must fit one control datagram.
+        let mut end = 0;
+        for m in crate::wire::MessageIter::new(&answer) {
+            let next = end + crate::wire::align4(m.bytes.len());
+            if next > proto::MAX_QUERY_ANSWER {
+                break;
+            }
+            end = next;
+        }
+        answer.truncate(end);
+        Reply {
+            payload: answer,
+            ..Reply::default()
         }
     }
 
@@ -859,6 +896,35 @@ impl Server {
                 }
             }
         }
+    }
+}
+
+/// A fresh seed for the engine's random choices in the next request; a journaled request is
+/// recorded with it, so that replaying the journal makes the same choices.
+fn next_seed(rng: &mut u64, host: &mut Host, journaled: bool) -> u64 {
+    *rng ^= *rng << 13;
+    *rng ^= *rng >> 7;
+    *rng ^= *rng << 17;
+    if journaled {
+        host.stack_mut().seed(*rng);
+    }
+    *rng
+}
+
+/// The rights of a process whose ids a peer claims. The claimed ids can only lower the
+/// peer's rights; a root peer (a supervisor run by root) speaks for the process it serves.
+fn credentials(policy: &Policy, peer: &libc::ucred, pid: u32, uid: u32, gid: u32) -> Credentials {
+    let admin = policy.allows(peer.uid, peer.gid) && policy.allows(uid, gid);
+    let (uid, gid) = if peer.uid == 0 {
+        (uid, gid)
+    } else {
+        (peer.uid, peer.gid)
+    };
+    Credentials {
+        pid,
+        uid,
+        gid,
+        admin,
     }
 }
 

@@ -54,6 +54,7 @@
 //! | 7 READER_LEN | the reader's buffer size grew (max_recvmsg_len) | a = bytes | |
 //! | 8 ALIVE | which tokens are still open | payload = u32 tokens | payload = open ones |
 //! | 9 SYNC | deliver what the engine holds for this socket now (as far as the connection takes it) | | |
+//! | 10 QUERY | a netlink request answered on a socket of its own that takes no port id (the supervisor's interface ioctls); no token | name = pid, a = uid, b = gid (as in a data handshake), payload = request | payload = the answer's messages (at most 128 KiB) |
 //!
 //! SYNC exists because the server fills data connections asynchronously: before a
 //! non-blocking receive reports EAGAIN, the client asks the server to catch up, so "nothing
@@ -80,6 +81,9 @@ pub const OP_GETSOCKOPT: u32 = 6;
 pub const OP_READER_LEN: u32 = 7;
 pub const OP_ALIVE: u32 = 8;
 pub const OP_SYNC: u32 = 9;
+pub const OP_QUERY: u32 = 10;
+/// Largest answer to OP_QUERY (whole messages; the rest is dropped).
+pub const MAX_QUERY_ANSWER: usize = 128 * 1024;
 
 /// Largest control payload accepted (socket option values are small).
 pub const MAX_CONTROL: usize = 64 * 1024;

@@ -267,6 +267,23 @@ pub fn set_sndbuf(fd: RawFd, bytes: i32) -> io::Result<()> {
     .map(|_| ())
 }
 
+/// The address family of a socket (SO_DOMAIN); None when `fd` is not a socket.
+pub fn socket_domain(fd: RawFd) -> Option<i32> {
+    let mut v: i32 = 0;
+    let mut len = size_of::<i32>() as libc::socklen_t;
+    // SAFETY: getsockopt fills at most `len` bytes of `v`.
+    let r = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_DOMAIN,
+            &mut v as *mut i32 as *mut libc::c_void,
+            &mut len,
+        )
+    };
+    (r == 0).then_some(v)
+}
+
 /// poll(2); EINTR counts as "nothing ready".
 pub fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> io::Result<usize> {
     // SAFETY: fds is a valid slice of pollfd.

@@ -182,6 +182,29 @@ impl Host {
         })
     }
 
+    /// Answers a request for a transport (the interface ioctls of `exec`) on a socket of
+    /// its own. The socket takes no port id, so the program's sockets cannot tell it was
+    /// there, and it is closed before returning. Returns the answer's messages.
+    pub fn query(&mut self, cred: &Credentials, request: &[u8]) -> Vec<u8> {
+        let Ok(s) = self.open(cred.pid, libc::SOCK_RAW, NETLINK_ROUTE) else {
+            return Vec::new();
+        };
+        if let Some(sock) = self.sock_mut(s) {
+            // Bound without a port: nothing can be sent to it and autobind leaves it alone.
+            sock.bound = true;
+            sock.strict = true;
+            sock.rcvbuf = 1 << 26;
+        }
+        let mut out = Vec::new();
+        if self.send(s, request, cred).is_ok() {
+            while let Some(Outgoing::Datagram(d)) = self.recv(s, 64 * 1024) {
+                out.extend_from_slice(&d);
+            }
+        }
+        self.close(s);
+        out
+    }
+
     pub fn close(&mut self, s: SockId) {
         if let Some(sock) = self.socks.get_mut(s as usize).and_then(Option::take) {
             if sock.bound {

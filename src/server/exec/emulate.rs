@@ -8,6 +8,7 @@
 //! next receive. A blocking receive with nothing to read is parked (this loop polls the
 //! socket) instead of blocking the supervisor.
 
+use super::ifreq;
 use super::kernel::{
     self, Errno, Notifier, Pidfds, read_i32, read_mem, write_gather, write_mem, write_u32,
 };
@@ -235,6 +236,10 @@ impl Supervisor {
             self.do_socket(&n);
             return;
         }
+        if nr == libc::SYS_ioctl {
+            self.do_ioctl(&n);
+            return;
+        }
         let fd = n.data.args[0] as i32;
         // Is this descriptor one of ours? Its inode says; anything else runs natively.
         let Ok(file) = self.pidfds.take_fd(n.pid, fd) else {
@@ -364,6 +369,48 @@ impl Supervisor {
         self.maybe_prune();
     }
 
+    /// An interface ioctl ([`ifreq`]) on any socket, answered from the emulated stack with
+    /// the caller's rights; on anything that is not a socket it runs in the kernel.
+    fn do_ioctl(&mut self, n: &libc::seccomp_notif) {
+        let (tid, fd, request, arg) = (
+            n.pid,
+            n.data.args[0] as i32,
+            n.data.args[1] as u32,
+            n.data.args[2],
+        );
+        let family = self
+            .pidfds
+            .take_fd(tid, fd)
+            .ok()
+            .and_then(|f| sys::socket_domain(f.as_raw_fd()));
+        if !family.is_some_and(|f| ifreq::emulated(request, f)) {
+            self.notifier.pass(n.id);
+            return;
+        }
+        let Ok(task) = self.pidfds.task_info(tid) else {
+            self.notifier.fail(n.id, libc::ESRCH);
+            return;
+        };
+        let mut ask = Query { sup: self, task };
+        let result = if request == ifreq::SIOCGIFCONF {
+            ifconf(&mut ask, n, arg)
+        } else {
+            read_mem(tid, arg, ifreq::IFREQ_LEN).and_then(|b| {
+                let mut ifr = [0u8; ifreq::IFREQ_LEN];
+                ifr.copy_from_slice(&b);
+                ifreq::ifreq(request, &mut ifr, &mut ask)?;
+                if !ask.sup.notifier.valid(n.id) {
+                    return Err(libc::EINTR);
+                }
+                write_mem(tid, arg, &ifr)
+            })
+        };
+        match result {
+            Ok(()) => self.notifier.reply(n.id, 0),
+            Err(e) => self.notifier.fail(n.id, e),
+        };
+    }
+
     /// dup(2) and fcntl(F_DUPFD/F_DUPFD_CLOEXEC): the copy goes in the reserved range (the
     /// lowest free number at or above the one asked for), so it is emulated too.
     fn do_dup(&mut self, n: &libc::seccomp_notif, file: &OwnedFd) {
@@ -459,6 +506,10 @@ impl Supervisor {
             }
             let Some(fd) = &self.control else { continue };
             let fd = fd.as_raw_fd();
+            // Room for the largest answer (a query's) and its header.
+            if self.buf.len() < proto::MAX_QUERY_ANSWER + 64 {
+                self.buf.resize(proto::MAX_QUERY_ANSWER + 64, 0);
+            }
             let reply = sys::send(fd, &req.encode(), 0)
                 .and_then(|_| sys::recv(fd, &mut self.buf, 0))
                 .ok()
@@ -1029,6 +1080,53 @@ impl Supervisor {
         }
         self.prune_at = (self.socks.len() * 2).max(1024);
     }
+}
+
+/// Netlink requests made for an ioctl, with the rights of the process that made it.
+struct Query<'a> {
+    sup: &'a mut Supervisor,
+    task: kernel::TaskInfo,
+}
+
+impl ifreq::Ask for Query<'_> {
+    fn ask(&mut self, request: Vec<u8>) -> Result<Vec<u8>, Errno> {
+        let req = Request {
+            op: proto::OP_QUERY,
+            name: self.task.tgid as i32,
+            a: self.task.euid,
+            b: self.task.egid,
+            payload: request,
+            ..Request::default()
+        };
+        let r = self.sup.control(req)?;
+        if r.status != 0 {
+            Err(r.status)
+        } else {
+            Ok(r.payload)
+        }
+    }
+}
+
+/// SIOCGIFCONF: fills `ifc_buf` with as many entries as `ifc_len` holds and sets `ifc_len`
+/// to the bytes used; with no buffer, to the bytes needed.
+fn ifconf(ask: &mut Query<'_>, n: &libc::seccomp_notif, arg: u64) -> Result<(), Errno> {
+    let tid = n.pid;
+    let conf = read_mem(tid, arg, 16)?;
+    let len = i32::from_ne_bytes([conf[0], conf[1], conf[2], conf[3]]);
+    let buf = u64::from_ne_bytes(conf[8..16].try_into().unwrap_or([0; 8]));
+    let entries = ifreq::ifconf(ask)?;
+    let used = if buf == 0 {
+        entries.len() * ifreq::IFREQ_LEN
+    } else {
+        let fit = (len.max(0) as usize / ifreq::IFREQ_LEN).min(entries.len());
+        let bytes: Vec<u8> = entries[..fit].iter().flatten().copied().collect();
+        if !ask.sup.notifier.valid(n.id) {
+            return Err(libc::EINTR);
+        }
+        write_mem(tid, buf, &bytes)?;
+        bytes.len()
+    };
+    write_u32(tid, arg, used as u32)
 }
 
 enum Target {

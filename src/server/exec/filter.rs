@@ -3,6 +3,8 @@
 //! It sends to the supervisor only what must be emulated, so everything else stays in the
 //! kernel at the price of a few BPF instructions:
 //! - `socket(AF_NETLINK, *, NETLINK_ROUTE)`;
+//! - the interface ioctls of [`ifreq::IOCTLS`] on any descriptor (the supervisor lets those
+//!   on non-sockets run);
 //! - socket calls a unix socket cannot answer like netlink (bind, connect, getsockname,
 //!   getpeername, setsockopt, getsockopt, recvmsg, recvfrom, recvmmsg, read, readv) only when
 //!   their fd lies in the reserved range where the supervisor places emulated sockets;
@@ -10,6 +12,7 @@
 //!   sendmsg/sendto/write/poll/epoll/select never trap: they work natively on the seqpacket
 //!   connection. Every other architecture or ABI (i386, x32) is allowed untouched.
 
+use super::ifreq;
 use std::ops::Range;
 
 #[cfg(target_arch = "x86_64")]
@@ -59,6 +62,7 @@ enum Label {
     Allow,
     Notify,
     Socket,
+    Ioctl,
     FdCheck,
 }
 
@@ -81,6 +85,7 @@ pub fn build(fds: Range<i32>) -> Vec<libc::sock_filter> {
     #[cfg(target_arch = "x86_64")]
     ops.push(Op::JumpGe(X32_SYSCALL_BIT, Allow, Next));
     ops.push(Op::JumpEq(libc::SYS_socket as u32, Socket, Next));
+    ops.push(Op::JumpEq(libc::SYS_ioctl as u32, Ioctl, Next));
     for nr in FD_SYSCALLS {
         ops.push(Op::JumpEq(*nr as u32, FdCheck, Next));
     }
@@ -91,6 +96,18 @@ pub fn build(fds: Range<i32>) -> Vec<libc::sock_filter> {
         Op::JumpEq(libc::AF_NETLINK as u32, Next, Allow),
         Op::Load(off_arg_low(2)),
         Op::JumpEq(libc::NETLINK_ROUTE as u32, Notify, Allow),
+        Op::Mark(Ioctl),
+        Op::Load(off_arg_low(1)),
+    ]);
+    for (i, request) in ifreq::IOCTLS.iter().enumerate() {
+        let last = i + 1 == ifreq::IOCTLS.len();
+        ops.push(Op::JumpEq(
+            *request,
+            Notify,
+            if last { Allow } else { Next },
+        ));
+    }
+    ops.extend([
         Op::Mark(FdCheck),
         Op::Load(off_arg_low(0)),
         Op::JumpGe(fds.start as u32, Next, Allow),
@@ -205,6 +222,16 @@ mod tests {
             assert_eq!(run(&p, *nr, [3, 0, 0, 0, 0, 0]), allow);
         }
         assert_eq!(run(&p, libc::SYS_sendmsg, [800, 0, 0, 0, 0, 0]), allow);
+        for request in ifreq::IOCTLS {
+            assert_eq!(
+                run(&p, libc::SYS_ioctl, [3, *request as u64, 0, 0, 0, 0]),
+                notify
+            );
+        }
+        // TCGETS, FIONREAD and SIOCGSTAMP stay in the kernel.
+        for request in [0x5401u64, 0x541b, 0x8906] {
+            assert_eq!(run(&p, libc::SYS_ioctl, [3, request, 0, 0, 0, 0]), allow);
+        }
         assert_eq!(run(&p, libc::SYS_write, [800, 0, 0, 0, 0, 0]), allow);
     }
 }
