@@ -110,11 +110,41 @@ impl Shared {
         let welcome = self.with(|s| {
             s.close_hung_up(hello.pid);
             let id = s.add_conn(theirs)?;
-            Some(s.admit(id, Hello::Data(hello)))
+            let welcome = s.admit(id, Hello::Data(hello));
+            if let Some(Conn {
+                kind: Kind::Data(d),
+                ..
+            }) = s.conns.get_mut(&id)
+            {
+                d.paced = true;
+            }
+            Some(welcome)
         });
         welcome
             .map(|w| (mine, w))
             .ok_or_else(|| io::Error::other("the embedded server refused the connection"))
+    }
+
+    /// The program made a receive call on the socket with `token` (its datagram, if any,
+    /// already taken): as Linux's recvmsg, that produces the next part of a running dump,
+    /// sized for the reader's buffer.
+    pub fn reader_called(&self, token: u32) {
+        self.with(|s| {
+            let Some(&id) = s.by_token.get(&token) else {
+                return;
+            };
+            if let Some(Conn {
+                kind: Kind::Data(d),
+                ..
+            }) = s.conns.get_mut(&id)
+                && s.host.dump_running(d.sock)
+            {
+                // One part per call, and at most one more waiting.
+                d.dump_credit = (d.dump_credit + 1).min(2);
+                d.has_output = true;
+                s.flush(id);
+            }
+        });
     }
 
     /// A control request, answered on the caller's thread.
@@ -169,6 +199,11 @@ struct Data {
     pending: Option<Vec<u8>>,
     /// Registered for writability (while `pending` waits).
     polls_out: bool,
+    /// Dump parts are produced only as the reader asks (see [`Server::reader_called`]):
+    /// set for the sockets of the embedded server, whose supervisor sees every receive.
+    paced: bool,
+    /// Dump parts the reader's calls have asked for and that are not produced yet.
+    dump_credit: u8,
     /// The engine may have output for this socket.
     has_output: bool,
     /// This connection changed state during the current round (so its ACKs need the disk).
@@ -548,6 +583,8 @@ impl Server {
                             reader_len: 0,
                             pending: None,
                             polls_out: false,
+                            paced: false,
+                            dump_credit: 0,
                             has_output: false,
                             changed: false,
                         });
@@ -805,7 +842,14 @@ impl Server {
             }
             budget -= 1;
             if d.pending.is_none() {
-                d.pending = match self.host.recv(d.sock, d.reader_len) {
+                let mut next = self.host.recv_queued(d.sock, d.reader_len);
+                if next.is_none() && (!d.paced || d.dump_credit > 0) {
+                    next = self.host.recv(d.sock, d.reader_len);
+                    if next.is_some() {
+                        d.dump_credit = d.dump_credit.saturating_sub(1);
+                    }
+                }
+                d.pending = match next {
                     None => {
                         d.has_output = false;
                         break;

@@ -583,6 +583,14 @@ impl Host {
     /// The next datagram for the reader; `reader_buf_len` is the size of the buffer it
     /// receives into (dump parts are sized to it, as Linux's max_recvmsg_len).
     pub fn recv(&mut self, s: SockId, reader_buf_len: usize) -> Option<Outgoing> {
+        self.recv_queued(s, reader_buf_len)
+            .or_else(|| self.next_dump_part(s).map(Outgoing::Datagram))
+    }
+
+    /// Like [`Host::recv`], but without producing the next part of a running dump: for a
+    /// transport that paces dumps by the reader's calls, as Linux produces a part per
+    /// recvmsg().
+    pub fn recv_queued(&mut self, s: SockId, reader_buf_len: usize) -> Option<Outgoing> {
         let sock = self.sock_mut(s)?;
         sock.max_reader_buf = sock.max_reader_buf.max(reader_buf_len);
         sock.woken = false;
@@ -590,11 +598,14 @@ impl Host {
             sock.overrun = false;
             return Some(Outgoing::Overrun);
         }
-        if let Some(d) = sock.queue.pop_front() {
-            sock.queued -= d.len();
-            return Some(Outgoing::Datagram(d));
-        }
-        self.next_dump_part(s).map(Outgoing::Datagram)
+        let d = sock.queue.pop_front()?;
+        sock.queued -= d.len();
+        Some(Outgoing::Datagram(d))
+    }
+
+    /// Whether a dump is under way on this socket.
+    pub fn dump_running(&self, s: SockId) -> bool {
+        self.sock(s).is_some_and(|x| x.dump.is_some())
     }
 
     /// Whether `recv` would return something now.

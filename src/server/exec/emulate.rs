@@ -715,6 +715,7 @@ impl Supervisor {
     /// call have been interrupted in the meantime, the datagram is stashed for the next one.
     fn finish(&mut self, id: u64, file: &OwnedFd, inode: u64, flags: i32, v: i64) {
         if flags & libc::MSG_PEEK != 0 {
+            self.pace_dump(inode);
             self.notifier.reply(id, v);
             return;
         }
@@ -731,11 +732,24 @@ impl Supervisor {
             }
             None => self.take(inode, file.as_raw_fd()),
         };
+        self.pace_dump(inode);
         if !self.notifier.reply(id, v) {
             let d = d.or_else(|| whole.map(|len| self.buf[..len].to_vec()));
             if let Some(d) = d {
                 self.stash.entry(inode).or_default().push_front(d);
             }
+        }
+    }
+
+    /// A receive call on a socket of the embedded server produces the next part of a running
+    /// dump before it returns, as Linux's recvmsg does: parts are then sized for the
+    /// reader's buffer, and none waits ahead beyond what Linux would queue. (A server in
+    /// another process is not told of each call; it fills the connection as it drains.)
+    fn pace_dump(&mut self, inode: u64) {
+        if let Connector::Embedded(shared) = &self.connector
+            && let Some(s) = self.socks.get(&inode)
+        {
+            shared.reader_called(s.token);
         }
     }
 
@@ -799,6 +813,7 @@ impl Supervisor {
                     got += 1;
                     if got < vlen && self.notifier.valid(n.id) {
                         self.take(inode, file.as_raw_fd());
+                        self.pace_dump(inode);
                     } else {
                         unconsumed = true;
                         break;
