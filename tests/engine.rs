@@ -884,3 +884,44 @@ fn a_change_during_a_dump_sets_dump_intr() {
     );
     assert_eq!(replies.last().unwrap().kind, NLMSG_DONE);
 }
+
+#[test]
+fn veth_end_coming_up_is_announced_before_link_watch_then_after() {
+    let mut c = Client::new();
+    assert_eq!(ack_errno(&c.add_veth("v0", "v1")), 0);
+    let l = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(l, 0, 1).unwrap(); // RTMGRP_LINK
+    let up = |index| {
+        Msg::new(
+            RTM_NEWLINK,
+            NLM_F_REQUEST | NLM_F_ACK,
+            7,
+            &ifinfo(index, 1, 1),
+        )
+        .done()
+    };
+    // (index, ifi_flags, ifi_change, IFLA_OPERSTATE: 3 LOWERLAYERDOWN, 6 UP) of each.
+    let seen = |c: &mut Client| -> Vec<(i32, u32, u32, u8)> {
+        c.drain(l)
+            .iter()
+            .filter(|r| r.kind == RTM_NEWLINK)
+            .map(|r| {
+                let b = &r.bytes;
+                let at = |o: usize| u32::from_ne_bytes(b[o..o + 4].try_into().unwrap());
+                let oper = attr_at(r, 32, 16).expect("IFLA_OPERSTATE")[0];
+                (at(20) as i32, at(24), at(28), oper)
+            })
+            .collect()
+    };
+    // v0 up, peer down: no carrier, one announcement (LOWERLAYERDOWN).
+    assert_eq!(ack_errno(&c.send(up(3))), 0);
+    assert_eq!(seen(&mut c), vec![(3, 0x1003, 1, 3)]);
+    // v1 up: the carrier comes on while opening. Linux announces the open before link
+    // watch runs (LOWER_UP but not RUNNING, still LOWERLAYERDOWN), then link watch's
+    // view of v1 and of its peer.
+    assert_eq!(ack_errno(&c.send(up(2))), 0);
+    assert_eq!(
+        seen(&mut c),
+        vec![(2, 0x11003, 1, 3), (2, 0x11043, 0, 6), (3, 0x11043, 0, 6)]
+    );
+}

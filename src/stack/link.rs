@@ -108,12 +108,17 @@ impl Link {
         self.flags & IFF_UP != 0
     }
 
-    /// ifi_flags as dev_get_flags reports them: administrative flags plus RUNNING and
-    /// LOWER_UP while up with carrier.
+    /// ifi_flags as dev_get_flags reports them: administrative flags, and while up
+    /// RUNNING for an operational state of UP or UNKNOWN and LOWER_UP for a carrier.
     pub fn ifi_flags(&self) -> u32 {
         let mut flags = self.flags;
-        if self.is_up() && self.carrier {
-            flags |= IFF_RUNNING | IFF_LOWER_UP;
+        if self.is_up() {
+            if matches!(self.operstate, IF_OPER_UP | IF_OPER_UNKNOWN) {
+                flags |= IFF_RUNNING;
+            }
+            if self.carrier {
+                flags |= IFF_LOWER_UP;
+            }
         }
         flags
     }
@@ -149,7 +154,7 @@ impl Link {
     }
 
     /// The operational state for a given carrier.
-    fn operstate_with(&self, carrier: bool, ns: &Namespace) -> u8 {
+    pub fn operstate_with(&self, carrier: bool, ns: &Namespace) -> u8 {
         if !self.is_up() {
             return IF_OPER_DOWN;
         }

@@ -325,6 +325,7 @@ impl Stack {
             link.addr_gen_mode = mode;
         }
         let old_master = link.master;
+        let had_carrier = link.carrier;
         let new_master = ch
             .master
             .map(|m| (m != 0).then_some(m))
@@ -332,8 +333,19 @@ impl Stack {
         refresh(nsr, ifindex);
         if changed {
             self.changed(ns);
-            if let Some(l) = self.ns(ns).link(ifindex) {
-                events.push(Event::NewLink(Box::new(l.clone()), flag_change));
+            let nsr = self.ns(ns);
+            if let Some(l) = nsr.link(ifindex) {
+                if flag_change & IFF_UP != 0 && l.is_up() && l.carrier && !had_carrier {
+                    // The carrier came on while opening (a veth whose peer is up): link
+                    // watch, which moves the operational state, runs only after the
+                    // open is announced, so that announcement still shows the old state.
+                    let mut before_link_watch = l.clone();
+                    before_link_watch.operstate = l.operstate_with(false, nsr);
+                    events.push(Event::NewLink(Box::new(before_link_watch), flag_change));
+                    events.push(Event::NewLink(Box::new(l.clone()), 0));
+                } else {
+                    events.push(Event::NewLink(Box::new(l.clone()), flag_change));
+                }
             }
             // NETDEV_CHANGEMTU reaches addrconf after the announcement; below the IPv6
             // minimum MTU the device loses its IPv6 addresses (addrconf_ifdown).
