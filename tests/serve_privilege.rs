@@ -30,6 +30,13 @@ for seq, (name, ty, extra, body) in enumerate(reqs, 1):
     s.send(struct.pack("IHHII", 16 + len(body), ty, 1 | 4 | extra, seq, 0) + body)
     d = s.recv(65536)
     print(name, -struct.unpack_from("i", d, 16)[0])
+import fcntl
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    fcntl.ioctl(u.fileno(), 0x8922, struct.pack("16si20x", b"lo", 1400))  # SIOCSIFMTU
+    print("SIOCSIFMTU 0")
+except OSError as e:
+    print("SIOCSIFMTU", e.errno)
 print("names", [n for _, n in socket.if_nameindex()])
 "#;
 
@@ -73,7 +80,14 @@ fn another_uid_gets_eperm_for_every_change_and_can_still_read() {
     let _srv = Serve::start(&sock, &[]);
     let r = as_nobody(&sock, &["python3", "-c", MUTATIONS]).expect_ok("python as nobody");
     let eperm = libc::EPERM.to_string();
-    for name in ["NEWLINK", "SETLINK", "DELLINK", "NEWADDR", "DELADDR"] {
+    for name in [
+        "NEWLINK",
+        "SETLINK",
+        "DELLINK",
+        "NEWADDR",
+        "DELADDR",
+        "SIOCSIFMTU",
+    ] {
         let line = r.stdout.lines().find(|l| l.starts_with(name)).unwrap_or("");
         assert_eq!(line, format!("{name} {eperm}"), "stdout:\n{}", r.stdout);
     }
