@@ -13,7 +13,7 @@
 
 use super::kernel::Errno;
 use crate::wire::consts::*;
-use crate::wire::{AttrIter, MessageIter, NLMSG_HDRLEN};
+use crate::wire::{AttrIter, MessageIter, NLMSG_HDRLEN, Writer};
 
 /// struct ifreq on 64-bit Linux: a 16-byte name, then a 24-byte union.
 pub const IFREQ_LEN: usize = 40;
@@ -143,31 +143,27 @@ pub fn ifreq(request: u32, ifr: &mut [u8; IFREQ_LEN], ask: &mut impl Ask) -> Res
         }
         SIOCSIFFLAGS | SIOCSIFMTU | SIOCSIFTXQLEN | SIOCSIFNAME => {
             let link = get_link(ask, 0, device_name(&full_name))?;
-            let mut attrs = Vec::new();
-            let (mut flags, mut change) = (0, 0);
+            let mut w = Writer::new();
+            let m = w.begin(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, 0);
+            if request == SIOCSIFFLAGS {
+                // ifr_flags is a short: only the low 16 flags can be set this way.
+                let flags = u16::from_ne_bytes([ifr[16], ifr[17]]) as u32;
+                w.put_raw(&ifinfomsg(link.index, flags, 0xffff));
+            } else {
+                w.put_raw(&ifinfomsg(link.index, 0, 0));
+            }
             match request {
-                SIOCSIFFLAGS => {
-                    // ifr_flags is a short: only the low 16 flags can be set this way.
-                    flags = u16::from_ne_bytes([ifr[16], ifr[17]]) as u32;
-                    change = 0xffff;
-                }
-                SIOCSIFMTU => attr(&mut attrs, IFLA_MTU, &ifr[16..20]),
-                SIOCSIFTXQLEN => attr(&mut attrs, IFLA_TXQLEN, &ifr[16..20]),
-                _ => {
+                SIOCSIFMTU => w.attr(IFLA_MTU, &ifr[16..20]),
+                SIOCSIFTXQLEN => w.attr(IFLA_TXQLEN, &ifr[16..20]),
+                SIOCSIFNAME => {
                     let mut name = c_str(&ifr[16..16 + IFNAMSIZ - 1]).to_vec();
                     name.push(0);
-                    attr(&mut attrs, IFLA_IFNAME, &name);
+                    w.attr(IFLA_IFNAME, &name);
                 }
+                _ => {}
             }
-            let msg = link_request(
-                RTM_SETLINK,
-                NLM_F_REQUEST | NLM_F_ACK,
-                link.index,
-                flags,
-                change,
-                &attrs,
-            );
-            answer(&ask.ask(msg)?).map(|_| ())
+            w.end(m);
+            answer(&ask.ask(w.into_bytes())?).map(|_| ())
         }
         SIOCETHTOOL | SIOCSIFADDR | SIOCSIFDSTADDR | SIOCSIFBRDADDR | SIOCSIFNETMASK
         | SIOCSIFMETRIC | SIOCSIFHWADDR | SIOCADDMULTI | SIOCDELMULTI | SIOCSIFPFLAGS
@@ -198,11 +194,8 @@ pub fn ifreq(request: u32, ifr: &mut [u8; IFREQ_LEN], ask: &mut impl Ask) -> Res
 /// SIOCGIFCONF: one `struct ifreq` (label and IPv4 address) per IPv4 address, in the order
 /// of the address dump.
 pub fn ifconf(ask: &mut impl Ask) -> Result<Vec<[u8; IFREQ_LEN]>, Errno> {
-    let mut body = vec![libc::AF_INET as u8, 0, 0, 0];
-    body.extend_from_slice(&0i32.to_ne_bytes());
-    let msg = message(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, &body);
     let mut out = Vec::new();
-    for a in ipv4_addresses(&answer(&ask.ask(msg)?)?) {
+    for a in ipv4_addresses(&answer(&ask.ask(ipv4_dump(0))?)?) {
         let mut ifr = [0u8; IFREQ_LEN];
         let n = a.label.len().min(IFNAMSIZ - 1);
         ifr[..n].copy_from_slice(&a.label[..n]);
@@ -217,14 +210,16 @@ fn get_link(ask: &mut impl Ask, index: i32, name: &[u8]) -> Result<LinkInfo, Err
     if index <= 0 && name.is_empty() {
         return Err(libc::ENODEV);
     }
-    let mut attrs = Vec::new();
+    let mut w = Writer::new();
+    let m = w.begin(RTM_GETLINK, NLM_F_REQUEST, 1, 0);
+    w.put_raw(&ifinfomsg(index.max(0), 0, 0));
     if !name.is_empty() {
         let mut n = name.to_vec();
         n.push(0);
-        attr(&mut attrs, IFLA_IFNAME, &n);
+        w.attr(IFLA_IFNAME, &n);
     }
-    let msg = link_request(RTM_GETLINK, NLM_F_REQUEST, index.max(0), 0, 0, &attrs);
-    let messages = answer(&ask.ask(msg)?)?;
+    w.end(m);
+    let messages = answer(&ask.ask(w.into_bytes())?)?;
     let m = MessageIter::new(&messages)
         .find(|m| m.header.kind == RTM_NEWLINK)
         .ok_or(libc::ENODEV)?;
@@ -262,10 +257,7 @@ struct Ipv4 {
 /// The IPv4 address of link `index` whose label is `label` (the first one); an alias
 /// label (`eth0:1`) picks that alias. EADDRNOTAVAIL when there is none.
 fn ipv4_by_label(ask: &mut impl Ask, index: i32, label: &[u8]) -> Result<Ipv4, Errno> {
-    let mut body = vec![libc::AF_INET as u8, 0, 0, 0];
-    body.extend_from_slice(&index.to_ne_bytes());
-    let msg = message(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, &body);
-    ipv4_addresses(&answer(&ask.ask(msg)?)?)
+    ipv4_addresses(&answer(&ask.ask(ipv4_dump(index))?)?)
         .into_iter()
         .find(|a| a.label == label)
         .ok_or(libc::EADDRNOTAVAIL)
@@ -314,38 +306,25 @@ fn answer(messages: &[u8]) -> Result<Vec<u8>, Errno> {
     Ok(messages.to_vec())
 }
 
-fn link_request(
-    kind: u16,
-    flags: u16,
-    index: i32,
-    ifi_flags: u32,
-    change: u32,
-    attrs: &[u8],
-) -> Vec<u8> {
-    let mut body = vec![0u8; 4];
-    body.extend_from_slice(&index.to_ne_bytes());
-    body.extend_from_slice(&ifi_flags.to_ne_bytes());
-    body.extend_from_slice(&change.to_ne_bytes());
-    body.extend_from_slice(attrs);
-    message(kind, flags, &body)
+/// struct ifinfomsg for a link request.
+fn ifinfomsg(index: i32, flags: u32, change: u32) -> [u8; 16] {
+    let mut b = [0u8; 16];
+    b[4..8].copy_from_slice(&index.to_ne_bytes());
+    b[8..12].copy_from_slice(&flags.to_ne_bytes());
+    b[12..16].copy_from_slice(&change.to_ne_bytes());
+    b
 }
 
-fn message(kind: u16, flags: u16, body: &[u8]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(NLMSG_HDRLEN + body.len());
-    m.extend_from_slice(&((NLMSG_HDRLEN + body.len()) as u32).to_ne_bytes());
-    m.extend_from_slice(&kind.to_ne_bytes());
-    m.extend_from_slice(&flags.to_ne_bytes());
-    m.extend_from_slice(&1u32.to_ne_bytes());
-    m.extend_from_slice(&0u32.to_ne_bytes());
-    m.extend_from_slice(body);
-    m
-}
-
-fn attr(out: &mut Vec<u8>, kind: u16, payload: &[u8]) {
-    out.extend_from_slice(&((4 + payload.len()) as u16).to_ne_bytes());
-    out.extend_from_slice(&kind.to_ne_bytes());
-    out.extend_from_slice(payload);
-    out.resize(crate::wire::align4(out.len()), 0);
+/// A dump of IPv4 addresses: of one link (strictly filtered), or of all with index 0.
+fn ipv4_dump(index: i32) -> Vec<u8> {
+    let mut ifaddrmsg = [0u8; 8];
+    ifaddrmsg[0] = libc::AF_INET as u8;
+    ifaddrmsg[4..8].copy_from_slice(&index.to_ne_bytes());
+    let mut w = Writer::new();
+    let m = w.begin(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 1, 0);
+    w.put_raw(&ifaddrmsg);
+    w.end(m);
+    w.into_bytes()
 }
 
 /// The device part of a name: dev_ioctl cuts an alias label at the colon.
