@@ -44,6 +44,13 @@ struct Sock {
     reader_len: usize,
 }
 
+// The supervisor's poll set: the embedded server, signals, the seccomp listener, then
+// the sockets of parked receives.
+const POLL_SERVER: usize = 0;
+const POLL_SIGNALS: usize = 1;
+const POLL_LISTENER: usize = 2;
+const POLL_PARKED: usize = 3;
+
 /// A blocking receive waiting for data.
 struct Parked {
     notif: libc::seccomp_notif,
@@ -138,28 +145,27 @@ impl Supervisor {
 
             // Requests first, so that their answers are there for the receives trapped now.
             if let Some(shared) = &embedded
-                && (pfds[0].revents != 0
+                && (pfds[POLL_SERVER].revents != 0
                     || (server_timeout >= 0 && shared.lock(|s| s.poll_timeout()) == 0))
             {
                 shared.lock(|s| s.handle_ready());
             }
-            // (pfds[0] is the server's, [1] signals, [2] the listener, then parked receives.)
-            let pfds = &pfds[1..];
-            if pfds[0].revents != 0
+            if pfds[POLL_SIGNALS].revents != 0
                 && let Some(status) = self.signals(&sigfd, child)
             {
                 return Ok(status);
             }
-            if pfds[1].revents & libc::POLLIN != 0 {
+            let listener = pfds[POLL_LISTENER].revents;
+            if listener & libc::POLLIN != 0 {
                 if let Some(n) = self.notifier.recv()? {
                     self.dispatch(n);
                 }
-            } else if pfds[1].revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+            } else if listener & (libc::POLLHUP | libc::POLLERR) != 0 {
                 // No process with the filter is left; wait for the child's exit status.
                 listener_open = false;
             }
             // Retry parked receives whose socket became readable, oldest first.
-            let ready: Vec<RawFd> = pfds[2..]
+            let ready: Vec<RawFd> = pfds[POLL_PARKED..]
                 .iter()
                 .filter(|p| p.revents != 0)
                 .map(|p| p.fd)
