@@ -74,8 +74,8 @@ impl Connector {
 }
 
 /// The server embedded in `nlroute exec`: it runs on the supervisor's thread, which polls
-/// its connections along with the seccomp listener (see [`Server::poll_interest`] and
-/// [`Server::handle_events`]) and calls it directly for trapped calls. A trapped call then
+/// its connections along with the seccomp listener (see [`Server::ready_fd`] and
+/// [`Server::handle_ready`]) and calls it directly for trapped calls. A trapped call then
 /// costs a function call instead of a round trip to another thread, and nothing contends:
 /// on a virtual machine a cross-CPU wake-up alone costs more than the work.
 pub struct Shared {
@@ -402,7 +402,7 @@ impl Server {
         Some(id)
     }
 
-    /// Closes the sockets of process `pid` that the program has closed but the server thread
+    /// Closes the sockets of process `pid` that the program has closed but the server loop
     /// has not yet seen go: Linux frees a port id at close(), and a socket opened right after
     /// must be able to take it again.
     fn close_hung_up(&mut self, pid: u32) {

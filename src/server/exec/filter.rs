@@ -3,7 +3,7 @@
 //! It sends to the supervisor only what must be emulated, so everything else stays in the
 //! kernel at the price of a few BPF instructions:
 //! - `socket(AF_NETLINK, *, NETLINK_ROUTE)`;
-//! - the interface ioctls of [`ifreq::IOCTLS`] on any descriptor (the supervisor lets those
+//! - the interface ioctls of `ifreq::IOCTLS` on any descriptor (the supervisor lets those
 //!   on non-sockets run);
 //! - socket calls a unix socket cannot answer like netlink (bind, connect, getsockname,
 //!   getpeername, setsockopt, getsockopt, recvmsg, recvfrom, recvmmsg, read, readv) only when

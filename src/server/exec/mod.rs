@@ -6,7 +6,7 @@
 //! supervisor opens a data connection to the server and injects it with
 //! SECCOMP_IOCTL_NOTIF_ADDFD at a free descriptor number in a reserved range at the top of
 //! the descriptor table. Calls a unix socket cannot answer like netlink are trapped only for
-//! descriptors in that range and emulated in [`emulate`]; interface ioctls ([`ifreq`]) are
+//! descriptors in that range and emulated in `emulate`; interface ioctls (`ifreq`) are
 //! trapped on any descriptor; everything else never leaves the kernel. The supervisor keeps no copy of an injected socket, so when the program closes
 //! it, the server sees the connection end and closes the netlink socket.
 
