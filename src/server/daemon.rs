@@ -246,6 +246,8 @@ pub struct Server {
     leftover: bool,
     /// Some connection is marked dead.
     reap_due: bool,
+    /// Connections whose `has_output` was set since the last flush (may repeat).
+    to_flush: Vec<u64>,
 }
 
 impl Server {
@@ -280,6 +282,7 @@ impl Server {
             hellos: 0,
             leftover: false,
             reap_due: false,
+            to_flush: Vec::new(),
         })
     }
 
@@ -335,6 +338,7 @@ impl Server {
                 }) = self.conns.get_mut(&id)
             {
                 d.has_output = true;
+                self.to_flush.push(id);
             }
         }
         self.settle();
@@ -493,6 +497,7 @@ impl Server {
                     debug!("connection {id}: send failed with errno {e}");
                 }
                 d.has_output = true;
+                self.to_flush.push(id);
                 let after = self.host.generation();
                 if after != before {
                     d.changed = true;
@@ -712,6 +717,7 @@ impl Server {
         let s = d.sock;
         // Any operation may make output appear (e.g. a larger reader buffer resumes a dump).
         d.has_output = true;
+        self.to_flush.push(data_id);
         let done = |res: Result<(), i32>| match res {
             Ok(()) => Reply::default(),
             Err(e) => Reply::error(e),
@@ -794,28 +800,24 @@ impl Server {
     fn settle(&mut self) {
         self.persist_if_changed();
         for s in self.host.take_woken() {
-            if let Some(Conn {
-                kind: Kind::Data(d),
-                ..
-            }) = self.by_sock.get(&s).and_then(|id| self.conns.get_mut(id))
+            if let Some(&id) = self.by_sock.get(&s)
+                && let Some(Conn {
+                    kind: Kind::Data(d),
+                    ..
+                }) = self.conns.get_mut(&id)
             {
                 d.has_output = true;
+                self.to_flush.push(id);
             }
         }
         self.flush_all();
     }
 
+    /// Flushes the connections marked for it since the last round: a round costs what
+    /// happened in it, not the number of connections.
     fn flush_all(&mut self) {
         self.leftover = false;
-        let ids: Vec<u64> = self
-            .conns
-            .iter()
-            .filter(
-                |(_, c)| matches!(&c.kind, Kind::Data(d) if d.has_output || d.pending.is_some()),
-            )
-            .map(|(id, _)| *id)
-            .collect();
-        for id in ids {
+        for id in std::mem::take(&mut self.to_flush) {
             self.flush(id);
         }
     }
@@ -838,6 +840,7 @@ impl Server {
             if budget == 0 {
                 // Come back at once, after the others had their turn.
                 self.leftover = true;
+                self.to_flush.push(id);
                 break;
             }
             budget -= 1;
