@@ -925,3 +925,33 @@ fn veth_end_coming_up_is_announced_before_link_watch_then_after() {
         vec![(2, 0x11003, 1, 3), (2, 0x11043, 0, 6), (3, 0x11043, 0, 6)]
     );
 }
+
+#[test]
+fn a_transport_query_takes_no_port_and_stops_at_its_limit() {
+    let mut c = Client::new();
+    for i in 0..40 {
+        assert_eq!(
+            ack_errno(&c.add_veth(&format!("a{i}"), &format!("b{i}"))),
+            0
+        );
+    }
+    let dump = Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 5, &ifinfo(0, 0, 0)).done();
+    let all = c.host.query(&ADMIN, &dump, usize::MAX);
+    let links = split(&all).iter().filter(|r| r.kind == RTM_NEWLINK).count();
+    assert_eq!(links, 81);
+    assert_eq!(split(&all).last().map(|r| r.kind), Some(NLMSG_DONE));
+    // A small limit abandons the dump after the datagram that crosses it.
+    let some = c.host.query(&ADMIN, &dump, 1000);
+    assert!(
+        some.len() > 1000 && some.len() < all.len(),
+        "{}",
+        some.len()
+    );
+    // The query's socket took no port: the first socket of the asking process still
+    // autobinds to its pid.
+    let asker = Credentials { pid: 777, ..ADMIN };
+    c.host.query(&asker, &dump, usize::MAX);
+    let s = c.host.open(777, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(s, 0, 0).unwrap();
+    assert_eq!(c.host.local_addr(s).port_id, 777);
+}

@@ -657,7 +657,7 @@ impl Server {
         let cred = credentials(&self.config.policy, peer, r.name as u32, r.a, r.b);
         let before = self.host.generation();
         let seed = next_seed(&mut self.rng, &mut self.host, self.store.is_some());
-        let mut answer = self.host.query(&cred, &r.payload);
+        let mut answer = self.host.query(&cred, &r.payload, proto::MAX_QUERY_ANSWER);
         if self.host.generation() != before {
             info!(
                 "change by pid {} uid {} (interface ioctl): {}",

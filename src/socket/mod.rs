@@ -184,8 +184,9 @@ impl Host {
 
     /// Answers a request for a transport (the interface ioctls of `exec`) on a socket of
     /// its own. The socket takes no port id, so the program's sockets cannot tell it was
-    /// there, and it is closed before returning. Returns the answer's messages.
-    pub fn query(&mut self, cred: &Credentials, request: &[u8]) -> Vec<u8> {
+    /// there, and it is closed before returning. Returns the answer's messages, stopping
+    /// (a dump abandoned) once they exceed `limit` bytes.
+    pub fn query(&mut self, cred: &Credentials, request: &[u8], limit: usize) -> Vec<u8> {
         let Ok(s) = self.open(cred.pid, libc::SOCK_RAW, NETLINK_ROUTE) else {
             return Vec::new();
         };
@@ -197,7 +198,9 @@ impl Host {
         }
         let mut out = Vec::new();
         if self.send(s, request, cred).is_ok() {
-            while let Some(Outgoing::Datagram(d)) = self.recv(s, 64 * 1024) {
+            while out.len() <= limit
+                && let Some(Outgoing::Datagram(d)) = self.recv(s, 64 * 1024)
+            {
                 out.extend_from_slice(&d);
             }
         }
