@@ -29,6 +29,20 @@ def run_worker(env, n, singles, timeout):
     return r
 
 
+def seccomp_floor():
+    """Microseconds per trapped call for a minimal seccomp supervisor (examples/seccomp_floor),
+    or None when it cannot be built or run here."""
+    exe = os.path.join(ROOT, "target", "release", "examples", "seccomp_floor")
+    if not os.access(exe, os.X_OK):
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "seccomp_floor"],
+                       cwd=ROOT, capture_output=True)
+    try:
+        out = subprocess.run([exe], capture_output=True, text=True, timeout=60).stdout
+        return float(out.split("send): ")[1].split()[0])
+    except (OSError, IndexError, ValueError, subprocess.TimeoutExpired):
+        return None
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -186,6 +200,7 @@ def main():
         if n <= a.kernel_mem_max:
             mem[n]["kernel"] = mem_kernel(n, tmp)
     floor = {pin: statistics.median(unix_round_trips(pin) for _ in range(3)) for pin in (False, True)}
+    trap_floor = seccomp_floor()
     elapsed = time.time() - t0
 
     lines = ["# nlroute vs Linux kernel: benchmark results", ""]
@@ -224,7 +239,9 @@ def main():
               f" (N = {', '.join(f'{n:,}' for n in results)}). The kernel answers netlink inside the"
               " sender's system call; a server in another process needs at least one such hand-off per"
               " request, so per-request ratios near or above 1 are set by the transport, not the engine."
-              " `getsockopt(SO_TYPE)` above prices one call trapped by `nlroute exec`.", ""]
+              " `getsockopt(SO_TYPE)` above prices one call trapped by `nlroute exec`"
+              + (f"; a minimal seccomp supervisor that only answers (examples/seccomp_floor) needs"
+                 f" **{trap_floor:.2f} µs** per trapped call here." if trap_floor else "."), ""]
     lines += ["## Memory", "",
               "nlroute: RSS of a `nlroute serve` process, fed with `nlroute exec --socket` + `ip -batch`."
               " Kernel: system-wide /proc/meminfo delta of Slab+Percpu+KernelStack+VmallocUsed while one"
