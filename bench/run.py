@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: the Linux kernel in `unshare -n` vs `nlroute exec`.
 
-    python3 bench/run.py            # N = 5000 (3 repetitions) and 50000 (1), memory at 10k/100k
+    python3 bench/run.py            # N = 5000 and 50000, 3 repetitions each, memory at 10k/100k
     python3 bench/run.py --quick    # N = 1000 and 5000, 1 repetition, memory at 5k (~1 min)
     python3 bench/run.py --n 5000 --reps 5 --mem 10000 --out /tmp/r.md
 
@@ -185,7 +185,7 @@ def main():
     results = {}
     for n in ns:
         runs = {"kernel": [], "nlroute": []}
-        for rep in range(reps if n <= 10000 else 1):
+        for rep in range(reps):
             for env in ("kernel", "nlroute"):
                 print(f"N={n} rep {rep + 1}/{reps} {env} ...", file=sys.stderr, flush=True)
                 try:
