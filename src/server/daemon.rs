@@ -50,26 +50,24 @@ pub enum Connector {
 }
 
 impl Connector {
-    /// A new connection to the server (blocking, close-on-exec).
+    /// A new connection to a running `nlroute serve` (blocking, close-on-exec). The
+    /// embedded server takes no connections: the supervisor calls it directly.
     pub fn connect(&self) -> io::Result<OwnedFd> {
-        match self {
-            Connector::Path(p) => sys::seqpacket_connect(p).map_err(|e| {
-                io::Error::new(
-                    e.kind(),
-                    format!(
-                        "cannot connect to the nlroute server at {}: {e} (is `nlroute serve --socket {}` running?)",
-                        p.display(),
-                        p.display()
-                    ),
-                )
-            }),
-            Connector::Embedded(shared) => {
-                let (mine, theirs) = sys::seqpacket_pair()?;
-                sys::set_nonblocking(theirs.as_raw_fd(), true)?;
-                shared.with(|s| s.add_conn(theirs));
-                Ok(mine)
-            }
-        }
+        let Connector::Path(p) = self else {
+            return Err(io::Error::other(
+                "the embedded server is called directly, not connected to",
+            ));
+        };
+        sys::seqpacket_connect(p).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot connect to the nlroute server at {}: {e} (is `nlroute serve --socket {}` running?)",
+                    p.display(),
+                    p.display()
+                ),
+            )
+        })
     }
 }
 

@@ -138,57 +138,62 @@ pub struct Pidfds(std::collections::HashMap<u32, OwnedFd>);
 const PIDFD_CACHE: usize = 512;
 
 impl Pidfds {
-    /// A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), to act on the same
-    /// socket. A cached pidfd may belong to a thread that has exited since and whose id was
-    /// reused (ESRCH: the old one is reaped): such failures are retried with a fresh pidfd.
-    /// EBADF is authoritative: the cached thread is alive, so it is the caller.
-    pub fn take_fd(&mut self, tid: u32, fd: i32) -> io::Result<OwnedFd> {
+    /// Runs `f` with thread `tid`'s pidfd: the cached one first, and if that fails in a way
+    /// a stale pidfd explains (`stale`), a fresh one, whose answer stands. A cached pidfd
+    /// may belong to a thread that has exited since and whose id was reused.
+    fn with_pidfd<T>(
+        &mut self,
+        tid: u32,
+        f: impl Fn(&OwnedFd) -> io::Result<T>,
+        stale: impl Fn(&io::Error) -> bool,
+    ) -> io::Result<T> {
         if let Some(p) = self.0.get(&tid) {
-            match getfd(p, fd) {
-                Ok(f) => return Ok(f),
-                Err(e) if e.raw_os_error() == Some(libc::EBADF) => return Err(e),
-                Err(_) => {
+            match f(p) {
+                Err(e) if stale(&e) => {
                     self.0.remove(&tid);
                 }
+                answer => return answer,
             }
         }
         let p = pidfd_open(tid)?;
-        let f = getfd(&p, fd)?;
+        let answer = f(&p);
         if self.0.len() >= PIDFD_CACHE {
             self.0.clear();
         }
         self.0.insert(tid, p);
-        Ok(f)
+        answer
+    }
+
+    /// A duplicate of descriptor `fd` of thread `tid` (pidfd_getfd), to act on the same
+    /// socket. EBADF is authoritative even from a cached pidfd: a reused thread id means the
+    /// old thread was reaped (ESRCH), so a pidfd that reaches a file table is the caller's.
+    pub fn take_fd(&mut self, tid: u32, fd: i32) -> io::Result<OwnedFd> {
+        self.with_pidfd(
+            tid,
+            |p| getfd(p, fd),
+            |e| e.raw_os_error() != Some(libc::EBADF),
+        )
     }
 
     /// The thread's process and effective ids: one ioctl on its pidfd (Linux 6.13), else
     /// /proc. Never cached: a program may drop privileges between two sockets.
     pub fn task_info(&mut self, tid: u32) -> io::Result<TaskInfo> {
-        for cached in [true, false] {
-            let p = match self.0.get(&tid) {
-                Some(p) if cached => p,
-                _ if cached => continue,
-                _ => {
-                    let p = pidfd_open(tid)?;
-                    self.0.entry(tid).insert_entry(p).into_mut()
-                }
-            };
-            match pidfd_info(p) {
-                Ok(i) if i.pid == tid => {
-                    return Ok(TaskInfo {
-                        tgid: i.tgid,
-                        euid: i.euid,
-                        egid: i.egid,
-                    });
-                }
-                // Too old a kernel for the ioctl.
-                Err(e) if matches!(e.raw_os_error(), Some(libc::ENOTTY | libc::EINVAL)) => break,
-                _ => {
-                    self.0.remove(&tid);
-                }
+        let from_pidfd = |p: &OwnedFd| {
+            let i = pidfd_info(p)?;
+            if i.pid != tid {
+                return Err(io::Error::from_raw_os_error(libc::ESRCH));
             }
-        }
-        task_info(tid)
+            Ok(TaskInfo {
+                tgid: i.tgid,
+                euid: i.euid,
+                egid: i.egid,
+            })
+        };
+        // ENOTTY/EINVAL: a kernel too old for the ioctl; /proc answers then.
+        let old_kernel =
+            |e: &io::Error| matches!(e.raw_os_error(), Some(libc::ENOTTY | libc::EINVAL));
+        self.with_pidfd(tid, from_pidfd, |e| !old_kernel(e))
+            .or_else(|_| task_info(tid))
     }
 
     /// The highest free descriptor number of `range` in thread `tid`, trying the top few
