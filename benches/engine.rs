@@ -13,7 +13,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nlroute::rtnl::link::{IFLA_POLICY, IfInfo, MsgHeader, fill};
 use nlroute::rtnl::policy::{Mode, parse};
 use nlroute::socket::{Credentials, Host, Outgoing};
-use nlroute::wire::MessageIter;
+use nlroute::wire::consts::{
+    IFA_ADDRESS, IFA_LOCAL, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU, RTM_GETADDR,
+    RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK,
+};
+use nlroute::wire::{MessageIter, Writer};
 
 const ADMIN: Credentials = Credentials {
     pid: 1,
@@ -22,50 +26,47 @@ const ADMIN: Credentials = Credentials {
     admin: true,
 };
 
-const RTM_NEWLINK: u16 = 16;
-const RTM_GETLINK: u16 = 18;
-const RTM_NEWADDR: u16 = 20;
-const RTM_GETADDR: u16 = 22;
 const IFINFOMSG_LEN: usize = 16;
-
-fn msg(kind: u16, flags: u16, seq: u32, body: &[u8]) -> Vec<u8> {
-    let mut v = vec![0u8; 16];
-    v[4..6].copy_from_slice(&kind.to_ne_bytes());
-    v[6..8].copy_from_slice(&flags.to_ne_bytes());
-    v[8..12].copy_from_slice(&seq.to_ne_bytes());
-    v.extend_from_slice(body);
-    let len = v.len() as u32;
-    v[0..4].copy_from_slice(&len.to_ne_bytes());
-    v
-}
-
-fn attr(out: &mut Vec<u8>, kind: u16, payload: &[u8]) {
-    out.extend_from_slice(&((4 + payload.len()) as u16).to_ne_bytes());
-    out.extend_from_slice(&kind.to_ne_bytes());
-    out.extend_from_slice(payload);
-    while !out.len().is_multiple_of(4) {
-        out.push(0);
-    }
-}
 
 /// `ip link add NAME mtu 1400 type dummy` as iproute2 sends it.
 fn newlink_request(name: &str, seq: u32) -> Vec<u8> {
-    let mut body = vec![0u8; IFINFOMSG_LEN];
-    attr(&mut body, 3, format!("{name}\0").as_bytes()); // IFLA_IFNAME
-    attr(&mut body, 4, &1400u32.to_ne_bytes()); // IFLA_MTU
-    let mut info = Vec::new();
-    attr(&mut info, 1, b"dummy\0"); // IFLA_INFO_KIND
-    attr(&mut body, 18 | 0x8000, &info); // IFLA_LINKINFO, nested
-    msg(RTM_NEWLINK, 0x605, seq, &body)
+    let mut w = Writer::new();
+    let m = w.begin(RTM_NEWLINK, 0x605, seq, 0);
+    w.put_raw(&[0u8; IFINFOMSG_LEN]);
+    w.attr_str(IFLA_IFNAME, name);
+    w.attr_u32(IFLA_MTU, 1400);
+    let info = w.nest(IFLA_LINKINFO);
+    w.attr_str(IFLA_INFO_KIND, "dummy");
+    w.nest_end(info);
+    w.end(m);
+    w.into_bytes()
 }
 
 fn newaddr_request(ifindex: u32, i: u32, seq: u32) -> Vec<u8> {
-    let mut a = vec![2u8, 32, 0, 0];
-    a.extend_from_slice(&ifindex.to_ne_bytes());
+    let mut ifaddrmsg = vec![2u8, 32, 0, 0];
+    ifaddrmsg.extend_from_slice(&ifindex.to_ne_bytes());
     let ip = [10, (i >> 16) as u8, (i >> 8) as u8, i as u8];
-    attr(&mut a, 2, &ip); // IFA_LOCAL
-    attr(&mut a, 1, &ip); // IFA_ADDRESS
-    msg(RTM_NEWADDR, 0x605, seq, &a)
+    let mut w = Writer::new();
+    let m = w.begin(RTM_NEWADDR, 0x605, seq, 0);
+    w.put_raw(&ifaddrmsg);
+    w.attr(IFA_LOCAL, &ip);
+    w.attr(IFA_ADDRESS, &ip);
+    w.end(m);
+    w.into_bytes()
+}
+
+/// A dump request of `kind` with an all-zero family header.
+fn dump_request(kind: u16) -> Vec<u8> {
+    let header_len = if kind == RTM_GETLINK {
+        IFINFOMSG_LEN
+    } else {
+        8
+    };
+    let mut w = Writer::new();
+    let m = w.begin(kind, 0x301, 1, 0);
+    w.put_raw(&[0u8; IFINFOMSG_LEN][..header_len]);
+    w.end(m);
+    w.into_bytes()
 }
 
 /// A host with `n` dummy links, each with one IPv4 address, and an admin socket.
@@ -85,10 +86,7 @@ fn populated(n: u32) -> (Host, u32) {
 
 /// One full dump; returns the number of messages (NLMSG_DONE included).
 fn dump(host: &mut Host, s: u32, kind: u16) -> usize {
-    let body = [0u8; 16];
-    let len = if kind == RTM_GETLINK { 16 } else { 8 };
-    host.send(s, &msg(kind, 0x301, 1, &body[..len]), &ADMIN)
-        .expect("send");
+    host.send(s, &dump_request(kind), &ADMIN).expect("send");
     let mut messages = 0;
     while let Some(Outgoing::Datagram(d)) = host.recv(s, 32768) {
         messages += MessageIter::new(&d).count();

@@ -5,25 +5,26 @@
 use std::time::Instant;
 
 use nlroute::socket::{Credentials, Host, Outgoing};
+use nlroute::wire::consts::{
+    IFA_ADDRESS, IFA_LOCAL, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, RTM_GETADDR, RTM_GETLINK,
+    RTM_NEWADDR, RTM_NEWLINK,
+};
+use nlroute::wire::{MessageIter, Writer};
 
-fn msg(kind: u16, flags: u16, seq: u32, body: &[u8]) -> Vec<u8> {
-    let mut v = vec![0u8; 16];
-    v[4..6].copy_from_slice(&kind.to_ne_bytes());
-    v[6..8].copy_from_slice(&flags.to_ne_bytes());
-    v[8..12].copy_from_slice(&seq.to_ne_bytes());
-    v.extend_from_slice(body);
-    let len = v.len() as u32;
-    v[0..4].copy_from_slice(&len.to_ne_bytes());
-    v
-}
-
-fn attr(out: &mut Vec<u8>, kind: u16, payload: &[u8]) {
-    out.extend_from_slice(&((4 + payload.len()) as u16).to_ne_bytes());
-    out.extend_from_slice(&kind.to_ne_bytes());
-    out.extend_from_slice(payload);
-    while !out.len().is_multiple_of(4) {
-        out.push(0);
-    }
+/// One request: a netlink header, a family header, and attributes written by `attrs`.
+fn request(
+    kind: u16,
+    flags: u16,
+    seq: u32,
+    header: &[u8],
+    attrs: impl FnOnce(&mut Writer),
+) -> Vec<u8> {
+    let mut w = Writer::new();
+    let m = w.begin(kind, flags, seq, 0);
+    w.put_raw(header);
+    attrs(&mut w);
+    w.end(m);
+    w.into_bytes()
 }
 
 fn rss_kib() -> u64 {
@@ -38,22 +39,14 @@ fn rss_kib() -> u64 {
 }
 
 fn dump(host: &mut Host, s: u32, kind: u16) -> (usize, f64) {
-    let body = [0u8; 16];
+    let header = [0u8; 16];
+    let header = &header[..if kind == RTM_GETLINK { 16 } else { 8 }];
     let t = Instant::now();
-    host.send(
-        s,
-        &msg(kind, 0x301, 1, &body[..if kind == 18 { 16 } else { 8 }]),
-        &ADMIN,
-    )
-    .expect("send");
+    host.send(s, &request(kind, 0x301, 1, header, |_| {}), &ADMIN)
+        .expect("send");
     let mut messages = 0;
     while let Some(Outgoing::Datagram(d)) = host.recv(s, 32768) {
-        let mut rest = &d[..];
-        while rest.len() >= 16 {
-            let len = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-            messages += 1;
-            rest = &rest[(len + 3) & !3..];
-        }
+        messages += MessageIter::new(&d).count();
     }
     (messages - 1, t.elapsed().as_secs_f64())
 }
@@ -75,27 +68,28 @@ fn main() {
     let s = host.open(1, libc::SOCK_RAW, 0).expect("socket");
     let t = Instant::now();
     for i in 0..n {
-        let mut body = vec![0u8; 16];
-        attr(&mut body, 3, format!("d{i}\0").as_bytes());
-        let mut info = Vec::new();
-        attr(&mut info, 1, b"dummy\0");
-        attr(&mut body, 18, &info);
-        host.send(s, &msg(16, 0x605, i, &body), &ADMIN)
-            .expect("newlink");
+        let link = request(RTM_NEWLINK, 0x605, i, &[0u8; 16], |w| {
+            w.attr_str(IFLA_IFNAME, &format!("d{i}"));
+            let info = w.nest(IFLA_LINKINFO);
+            w.attr_str(IFLA_INFO_KIND, "dummy");
+            w.nest_end(info);
+        });
+        host.send(s, &link, &ADMIN).expect("newlink");
         while host.recv(s, 32768).is_some() {}
-        let mut a = vec![2u8, 16, 0, 0];
-        a.extend_from_slice(&(i + 2).to_ne_bytes());
+        let mut ifaddrmsg = vec![2u8, 16, 0, 0];
+        ifaddrmsg.extend_from_slice(&(i + 2).to_ne_bytes());
         let ip = [10, (i >> 16) as u8, (i >> 8) as u8, i as u8];
-        attr(&mut a, 2, &ip);
-        attr(&mut a, 1, &ip);
-        host.send(s, &msg(20, 0x605, i, &a), &ADMIN)
-            .expect("newaddr");
+        let addr = request(RTM_NEWADDR, 0x605, i, &ifaddrmsg, |w| {
+            w.attr(IFA_LOCAL, &ip);
+            w.attr(IFA_ADDRESS, &ip);
+        });
+        host.send(s, &addr, &ADMIN).expect("newaddr");
         while host.recv(s, 32768).is_some() {}
     }
     let create = t.elapsed().as_secs_f64();
     let rss1 = rss_kib();
-    let (links, link_secs) = dump(&mut host, s, 18);
-    let (addrs, addr_secs) = dump(&mut host, s, 22);
+    let (links, link_secs) = dump(&mut host, s, RTM_GETLINK);
+    let (addrs, addr_secs) = dump(&mut host, s, RTM_GETADDR);
     println!(
         "links created: {n} in {create:.2} s ({:.0}/s, link+address requests)",
         n as f64 / create
