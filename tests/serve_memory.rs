@@ -10,7 +10,7 @@
 #[path = "clients/common.rs"]
 mod common;
 use common::*;
-use nlroute::server::proto::{self, DataHello, Hello, Reply, Request, Welcome};
+use nlroute::server::proto::{self, Hello, Reply, Request, Welcome};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -45,22 +45,6 @@ fn prerequisites() -> bool {
         skip("no /proc/<pid>/status with VmRSS here");
     }
     ok
-}
-
-/// Like common::raw_socket, but also returns the connection's token (for control requests).
-fn data_conn(sock: &Path) -> (OwnedFd, u32) {
-    let fd = seqpacket_connect(sock).expect("connect");
-    let hello = Hello::Data(DataHello {
-        pid: std::process::id(),
-        sock_type: libc::SOCK_RAW,
-        protocol: libc::NETLINK_ROUTE,
-        uid: 0,
-        gid: 0,
-    });
-    send(&fd, &hello.encode()).expect("handshake");
-    let w = Welcome::decode(&recv(&fd).expect("welcome")).expect("welcome format");
-    assert_eq!(w.status, 0);
-    (fd, w.token)
 }
 
 /// bind(2) the data connection `token` to `groups`, over a control connection.

@@ -42,21 +42,6 @@ fn recv(fd: &OwnedFd) -> Option<Vec<u8>> {
     Some(b)
 }
 
-fn data_conn(sock: &std::path::Path) -> (OwnedFd, u32) {
-    let fd = seqpacket_connect(sock).expect("connect");
-    let hello = Hello::Data(DataHello {
-        pid: std::process::id(),
-        sock_type: libc::SOCK_RAW,
-        protocol: libc::NETLINK_ROUTE,
-        uid: 0,
-        gid: 0,
-    });
-    assert!(send(&fd, &hello.encode()));
-    let w = Welcome::decode(&recv(&fd).expect("welcome")).expect("welcome format");
-    assert_eq!(w.status, 0);
-    (fd, w.token)
-}
-
 #[test]
 fn garbage_from_clients_never_stops_the_server() {
     let dir = tmpdir("garbage");

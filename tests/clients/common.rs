@@ -295,8 +295,9 @@ pub fn new_dummy(seq: u32, name: &str) -> Vec<u8> {
     message(RTM_NEWLINK, flags as u16, seq, &body)
 }
 
-/// A netlink socket opened directly over the server protocol (no exec).
-pub fn raw_socket(socket: &Path) -> OwnedFd {
+/// A netlink socket opened directly over the server protocol (no exec), and the token
+/// that names it in control requests.
+pub fn data_conn(socket: &Path) -> (OwnedFd, u32) {
     let fd = seqpacket_connect(socket).expect("connect to server");
     let hello = Hello::Data(DataHello {
         pid: std::process::id(),
@@ -308,7 +309,12 @@ pub fn raw_socket(socket: &Path) -> OwnedFd {
     send(&fd, &hello.encode()).expect("handshake");
     let w = Welcome::decode(&recv(&fd).expect("welcome")).expect("welcome format");
     assert_eq!(w.status, 0);
-    fd
+    (fd, w.token)
+}
+
+/// A netlink socket opened directly over the server protocol (no exec).
+pub fn raw_socket(socket: &Path) -> OwnedFd {
+    data_conn(socket).0
 }
 
 pub fn send(fd: &OwnedFd, b: &[u8]) -> std::io::Result<()> {
