@@ -106,7 +106,9 @@ impl Shared {
         let (mine, theirs) = sys::seqpacket_pair()?;
         sys::set_nonblocking(theirs.as_raw_fd(), true)?;
         let welcome = self.with(|s| {
-            s.close_hung_up(hello.pid);
+            // Sockets the program closed go first, as in a loop round: Linux frees a port
+            // id at close(), and this socket must be able to take it again.
+            s.handle_ready();
             let id = s.add_conn(theirs)?;
             let welcome = s.admit(id, Hello::Data(hello));
             if let Some(Conn {
@@ -402,29 +404,6 @@ impl Server {
             },
         );
         Some(id)
-    }
-
-    /// Closes the sockets of process `pid` that the program has closed but the server loop
-    /// has not yet seen go: Linux frees a port id at close(), and a socket opened right after
-    /// must be able to take it again.
-    fn close_hung_up(&mut self, pid: u32) {
-        let (ids, mut pfds): (Vec<u64>, Vec<libc::pollfd>) = self
-            .conns
-            .iter()
-            .filter(|(_, c)| matches!(&c.kind, Kind::Data(d) if d.cred.pid == pid) && !c.dead)
-            .map(|(id, c)| (*id, sys::pollfd(c.fd.as_raw_fd(), libc::POLLRDHUP)))
-            .unzip();
-        if ids.is_empty() || sys::poll(&mut pfds, 0).is_err() {
-            return;
-        }
-        let hup = libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP;
-        for (id, p) in ids.iter().zip(&pfds) {
-            if p.revents & hup != 0 {
-                self.read_conn(*id, DRAIN_LIMIT, p.revents);
-                self.kill(*id);
-            }
-        }
-        self.reap();
     }
 
     /// Reads up to `budget` datagrams from a connection and acts on them.
