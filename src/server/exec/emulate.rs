@@ -589,8 +589,9 @@ impl Supervisor {
         }
         let r = self.sock_op(inode, op(code))?;
         let sa = sockaddr_nl(r.a, r.b);
-        write_mem(tid, addr, &sa[..(len as usize).min(SOCKADDR_NL_LEN)])?;
-        write_u32(tid, lenp, SOCKADDR_NL_LEN as u32)?;
+        let full = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
+        let sa = &sa[..(len as usize).min(SOCKADDR_NL_LEN)];
+        write_gather(tid, &[(addr, sa), (lenp, &full)])?;
         Ok(Some(0))
     }
 
@@ -655,8 +656,9 @@ impl Supervisor {
             let c = len.min(value.len());
             (c, c)
         };
-        write_mem(tid, val, &value[..copy])?;
-        write_u32(tid, lenp, report as u32)?;
+        // The value and its length in one system call.
+        let report = (report as u32).to_ne_bytes();
+        write_gather(tid, &[(val, &value[..copy]), (lenp, &report)])?;
         Ok(Some(0))
     }
 
