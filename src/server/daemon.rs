@@ -171,6 +171,8 @@ const POLL_OUT: u32 = libc::EPOLLOUT as u32;
 const READY_BATCH: usize = 256;
 /// Largest request datagram accepted (Linux caps a netlink send at the sender's sndbuf).
 const MAX_DATAGRAM: usize = 512 * 1024;
+/// Datagrams read from a connection per system call.
+const READ_SLOTS: usize = 4;
 /// Datagrams read from, or written to, one connection per round, so no one starves others.
 const ROUND_BUDGET: usize = 64;
 /// Send buffer of a data connection (the kernel doubles it). Kept small so that only a
@@ -277,7 +279,7 @@ impl Server {
             store,
             persist_failed_at: None,
             rng,
-            buf: vec![0; MAX_DATAGRAM],
+            buf: vec![0; MAX_DATAGRAM * READ_SLOTS],
             epoll: sys::Epoll::new().map_err(|e| format!("cannot create an epoll set: {e}"))?,
             hellos: 0,
             leftover: false,
@@ -408,14 +410,16 @@ impl Server {
 
     /// Reads up to `budget` datagrams from a connection and acts on them.
     fn read_conn(&mut self, id: u64, budget: usize, revents: i16) {
-        for _ in 0..budget {
+        let mut left = budget;
+        while left > 0 {
             let Some(c) = self.conns.get(&id) else { return };
             if c.dead {
                 return;
             }
             let fd = c.fd.as_raw_fd();
-            let n = match sys::recv(fd, &mut self.buf, libc::MSG_DONTWAIT) {
-                Ok(n) => n,
+            let asked = left.min(READ_SLOTS);
+            let batch = match sys::recv_batch(fd, &mut self.buf, MAX_DATAGRAM, asked) {
+                Ok(b) => b,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 Err(e) => {
                     debug!("connection {id}: {e}");
@@ -423,23 +427,37 @@ impl Server {
                     return;
                 }
             };
-            // Seqpacket shows end-of-file as a 0-byte read, like an empty datagram; the
-            // hang-up flag tells them apart (an empty netlink datagram does nothing anyway).
-            if n == 0 {
-                let mut p = [sys::pollfd(fd, libc::POLLRDHUP)];
-                let hup = libc::POLLHUP | libc::POLLRDHUP | libc::POLLERR;
-                if revents & hup != 0 || (sys::poll(&mut p, 0).is_ok() && p[0].revents & hup != 0) {
-                    self.kill(id);
+            left -= batch.len();
+            let drained = batch.len() < asked;
+            for (slot, (n, cut)) in batch.into_iter().enumerate() {
+                if self.conns.get(&id).is_none_or(|c| c.dead) {
                     return;
                 }
-                continue;
+                // Seqpacket shows end-of-file as a 0-byte read, like an empty datagram; the
+                // hang-up flag tells them apart (an empty netlink datagram does nothing).
+                if n == 0 {
+                    let mut p = [sys::pollfd(fd, libc::POLLRDHUP)];
+                    let hup = libc::POLLHUP | libc::POLLRDHUP | libc::POLLERR;
+                    if revents & hup != 0
+                        || (sys::poll(&mut p, 0).is_ok() && p[0].revents & hup != 0)
+                    {
+                        self.kill(id);
+                        return;
+                    }
+                    continue;
+                }
+                if cut {
+                    warn!("connection {id}: dropped a datagram over {MAX_DATAGRAM} bytes");
+                    continue;
+                }
+                let at = slot * MAX_DATAGRAM;
+                let datagram = self.buf[at..at + n].to_vec();
+                self.handle_datagram(id, &datagram);
             }
-            if n > self.buf.len() {
-                warn!("connection {id}: dropped a {n}-byte datagram (limit {MAX_DATAGRAM})");
-                continue;
+            // A short batch met an empty queue; level-triggered epoll reports anything newer.
+            if drained {
+                return;
             }
-            let datagram = self.buf[..n].to_vec();
-            self.handle_datagram(id, &datagram);
         }
     }
 

@@ -182,6 +182,55 @@ pub fn recv(fd: RawFd, buf: &mut [u8], flags: i32) -> io::Result<usize> {
     })
 }
 
+/// Receives up to `slots` datagrams without blocking, the i-th into
+/// `buf[i * slot_len..(i + 1) * slot_len]`, in one system call. Returns each datagram's
+/// length and whether it was cut to fit its slot. A reader that took one datagram learns
+/// here, for free, that no second one waits: a `recv` loop pays a system call for that.
+pub fn recv_batch(
+    fd: RawFd,
+    buf: &mut [u8],
+    slot_len: usize,
+    slots: usize,
+) -> io::Result<Vec<(usize, bool)>> {
+    let slots = slots.min(buf.len() / slot_len.max(1));
+    if slots == 0 {
+        return Ok(Vec::new());
+    }
+    let base = buf.as_mut_ptr();
+    let mut iovs: Vec<libc::iovec> = (0..slots)
+        .map(|i| libc::iovec {
+            // SAFETY: i * slot_len + slot_len <= buf.len() by the `slots` bound above.
+            iov_base: unsafe { base.add(i * slot_len) } as *mut libc::c_void,
+            iov_len: slot_len,
+        })
+        .collect();
+    // SAFETY: mmsghdr is plain data; zeroed means no name and no control buffer.
+    let mut hdrs: Vec<libc::mmsghdr> = (0..slots).map(|_| unsafe { std::mem::zeroed() }).collect();
+    for (h, iov) in hdrs.iter_mut().zip(iovs.iter_mut()) {
+        h.msg_hdr.msg_iov = iov;
+        h.msg_hdr.msg_iovlen = 1;
+    }
+    // SAFETY: every header points at one iovec inside `buf`, all alive for the call.
+    let n = retry(|| {
+        cvt(unsafe {
+            libc::recvmmsg(
+                fd,
+                hdrs.as_mut_ptr(),
+                slots as libc::c_uint,
+                libc::MSG_DONTWAIT,
+                std::ptr::null_mut(),
+            )
+        })
+    })?;
+    Ok(hdrs[..n as usize]
+        .iter()
+        .map(|h| {
+            let cut = h.msg_hdr.msg_flags & libc::MSG_TRUNC != 0;
+            (h.msg_len as usize, cut)
+        })
+        .collect())
+}
+
 /// Sends `data` with one descriptor attached (SCM_RIGHTS).
 pub fn send_fd(sock: RawFd, data: &[u8], fd: RawFd) -> io::Result<()> {
     let mut iov = libc::iovec {
