@@ -225,6 +225,8 @@ struct Conn {
     dead: bool,
     /// When the connection was accepted (a handshake is due within HELLO_TIMEOUT).
     since: Instant,
+    /// The last round (`Server::round`) in which a read found the connection empty.
+    drained_in: u64,
 }
 
 pub struct Server {
@@ -232,6 +234,8 @@ pub struct Server {
     config: Config,
     conns: HashMap<u64, Conn>,
     next_conn: u64,
+    /// Counts `handle_ready` calls: the rounds in which connections are read.
+    round: u64,
     by_token: HashMap<u32, u64>,
     by_sock: HashMap<SockId, u64>,
     next_token: u32,
@@ -273,6 +277,7 @@ impl Server {
             config,
             conns: HashMap::new(),
             next_conn: 1,
+            round: 1,
             by_token: HashMap::new(),
             by_sock: HashMap::new(),
             next_token: 1,
@@ -302,6 +307,7 @@ impl Server {
 
     /// One loop round: due timers, closed connections, requests, then output.
     pub fn handle_ready(&mut self) {
+        self.round += 1;
         let now = Instant::now();
         if self.host.next_deadline().is_some_and(|d| d <= now) {
             self.host.tick(now);
@@ -403,6 +409,7 @@ impl Server {
                 kind: Kind::Hello,
                 dead: false,
                 since: Instant::now(),
+                drained_in: 0,
             },
         );
         Some(id)
@@ -420,7 +427,10 @@ impl Server {
             let asked = left.min(READ_SLOTS);
             let batch = match sys::recv_batch(fd, &mut self.buf, MAX_DATAGRAM, asked) {
                 Ok(b) => b,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.mark_drained(id);
+                    return;
+                }
                 Err(e) => {
                     debug!("connection {id}: {e}");
                     self.kill(id);
@@ -456,9 +466,29 @@ impl Server {
             }
             // A short batch met an empty queue; level-triggered epoll reports anything newer.
             if drained {
+                self.mark_drained(id);
                 return;
             }
         }
+    }
+
+    fn mark_drained(&mut self, id: u64) {
+        if let Some(c) = self.conns.get_mut(&id) {
+            c.drained_in = self.round;
+        }
+    }
+
+    /// Whether the requests a data connection sent before now have all been read. A paced
+    /// connection's supervisor runs a round (`handle_ready`) before it handles a trapped call
+    /// whenever a connection became readable; so a queue found empty in the current round
+    /// is still empty for the thread making the call (it sent nothing since the round began,
+    /// or the round would have seen it). A send racing from another thread has no order
+    /// with the call on Linux either.
+    fn read_up_to_date(&self, id: u64) -> bool {
+        matches!(
+            self.conns.get(&id),
+            Some(Conn { kind: Kind::Data(d), drained_in, .. }) if d.paced && *drained_in == self.round
+        )
     }
 
     fn handle_datagram(&mut self, id: u64, datagram: &[u8]) {
@@ -701,7 +731,9 @@ impl Server {
 
     fn control_op(&mut self, data_id: u64, r: Request) -> Reply {
         // Requests sent before this operation come first, as on Linux.
-        self.read_conn(data_id, DRAIN_LIMIT, 0);
+        if !self.read_up_to_date(data_id) {
+            self.read_conn(data_id, DRAIN_LIMIT, 0);
+        }
         let Some(Conn {
             kind: Kind::Data(d),
             ..
