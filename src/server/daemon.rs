@@ -125,6 +125,67 @@ impl Shared {
             .ok_or_else(|| io::Error::other("the embedded server refused the connection"))
     }
 
+    /// A loop round of the supervisor. With `hold`, output stays in the engine until
+    /// [`Shared::release`]: a receive trapped in the same round then takes its datagram
+    /// straight from there ([`Shared::take_output`]) instead of the server writing it to
+    /// the connection and the supervisor reading it back (three system calls fewer). The
+    /// supervisor releases before it resumes any program, so what Linux would have queued
+    /// by then is queued.
+    pub fn round(&self, hold: bool) {
+        self.lock(|s| {
+            s.holding |= hold;
+            s.handle_ready();
+        });
+    }
+
+    /// Writes all output held since [`Shared::round`] (or put back) to the connections.
+    pub fn release(&self) {
+        self.lock(|s| {
+            s.holding = false;
+            s.flush_all();
+        });
+    }
+
+    /// The next datagram for the socket with `token`, taken from the engine (its
+    /// connection is empty: the caller looked). None when there is none to take now.
+    pub fn take_output(&self, token: u32) -> Option<Vec<u8>> {
+        self.lock(|s| {
+            let &id = s.by_token.get(&token)?;
+            let c = s.conns.get_mut(&id)?;
+            let Kind::Data(d) = &mut c.kind else {
+                return None;
+            };
+            if c.dead || !d.paced {
+                return None;
+            }
+            let next = d.pending.take().or_else(|| next_output(&mut s.host, d))?;
+            // Whatever follows goes to the connection at the next flush.
+            d.has_output = true;
+            s.to_flush.push(id);
+            Some(next)
+        })
+    }
+
+    /// Returns a datagram from [`Shared::take_output`] that was not delivered after all;
+    /// it goes out first. Nothing was flushed to the connection since it was taken.
+    pub fn put_back(&self, token: u32, datagram: Vec<u8>) {
+        self.lock(|s| {
+            let Some(&id) = s.by_token.get(&token) else {
+                return;
+            };
+            if let Some(Conn {
+                kind: Kind::Data(d),
+                dead: false,
+                ..
+            }) = s.conns.get_mut(&id)
+            {
+                debug_assert!(d.pending.is_none());
+                d.pending = Some(datagram);
+                s.to_flush.push(id);
+            }
+        });
+    }
+
     /// The program made a receive call on the socket with `token` (its datagram, if any,
     /// already taken): as Linux's recvmsg, that produces the next part of a running dump,
     /// sized for the reader's buffer.
@@ -254,6 +315,8 @@ pub struct Server {
     reap_due: bool,
     /// Connections whose `has_output` was set since the last flush (may repeat).
     to_flush: Vec<u64>,
+    /// Output stays in the engine until `Shared::release` (see `Shared::round`).
+    holding: bool,
 }
 
 impl Server {
@@ -290,6 +353,7 @@ impl Server {
             leftover: false,
             reap_due: false,
             to_flush: Vec::new(),
+            holding: false,
         })
     }
 
@@ -838,7 +902,9 @@ impl Server {
                 self.to_flush.push(id);
             }
         }
-        self.flush_all();
+        if !self.holding {
+            self.flush_all();
+        }
     }
 
     /// Flushes the connections marked for it since the last round: a round costs what
@@ -873,21 +939,11 @@ impl Server {
             }
             budget -= 1;
             if d.pending.is_none() {
-                let mut next = self.host.recv_queued(d.sock, d.reader_len);
-                if next.is_none() && (!d.paced || d.dump_credit > 0) {
-                    next = self.host.recv(d.sock, d.reader_len);
-                    if next.is_some() {
-                        d.dump_credit = d.dump_credit.saturating_sub(1);
-                    }
+                d.pending = next_output(&mut self.host, d);
+                if d.pending.is_none() {
+                    d.has_output = false;
+                    break;
                 }
-                d.pending = match next {
-                    None => {
-                        d.has_output = false;
-                        break;
-                    }
-                    Some(Outgoing::Datagram(v)) => Some(v),
-                    Some(Outgoing::Overrun) => Some(proto::overrun_marker()),
-                };
             }
             let Some(p) = &d.pending else { break };
             let big = p.len() + SKB_OVERHEAD > 2 * DATA_SNDBUF as usize;
@@ -972,6 +1028,22 @@ impl Server {
             }
         }
     }
+}
+
+/// The next datagram the engine has for a data connection's socket: what is queued, then
+/// (paced connections only as the reader's calls ask) the next part of a running dump.
+fn next_output(host: &mut Host, d: &mut Data) -> Option<Vec<u8>> {
+    let mut next = host.recv_queued(d.sock, d.reader_len);
+    if next.is_none() && (!d.paced || d.dump_credit > 0) {
+        next = host.recv(d.sock, d.reader_len);
+        if next.is_some() {
+            d.dump_credit = d.dump_credit.saturating_sub(1);
+        }
+    }
+    next.map(|o| match o {
+        Outgoing::Datagram(v) => v,
+        Outgoing::Overrun => proto::overrun_marker(),
+    })
 }
 
 /// A fresh seed for the engine's random choices in the next request; a journaled request is

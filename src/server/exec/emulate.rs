@@ -79,6 +79,11 @@ pub struct Supervisor {
     /// Length of the datagram the last receive peeked from a socket into `buf`, when all of
     /// it fit there.
     peeked: Option<usize>,
+    /// A datagram the last receive took straight from the embedded server (its socket's
+    /// token with it), not consumed yet: `release_output` gives it back otherwise.
+    direct: Option<(u32, Vec<u8>)>,
+    /// The embedded server holds output to write at `release_output` (see `Shared::round`).
+    held: bool,
 }
 
 impl Supervisor {
@@ -95,6 +100,8 @@ impl Supervisor {
             stash: HashMap::new(),
             pidfds: Pidfds::default(),
             peeked: None,
+            direct: None,
+            held: false,
         }
     }
 
@@ -143,23 +150,30 @@ impl Supervisor {
             }
             sys::poll(&mut pfds, timeout)?;
 
-            // Requests first, so that their answers are there for the receives trapped now.
+            let listener = pfds[POLL_LISTENER].revents;
+            let notif = if listener & libc::POLLIN != 0 {
+                self.notifier.recv()?
+            } else {
+                None
+            };
+            // Requests first, so that their answers are there for the call trapped now; held
+            // in the engine, so that a receive takes its answer from there.
             if let Some(shared) = &embedded
                 && (pfds[POLL_SERVER].revents != 0
                     || (server_timeout >= 0 && shared.lock(|s| s.poll_timeout()) == 0))
             {
-                shared.lock(|s| s.handle_ready());
+                shared.round(notif.is_some());
+                self.held |= notif.is_some();
             }
             if pfds[POLL_SIGNALS].revents != 0
                 && let Some(status) = self.signals(&sigfd, child)
             {
+                self.release_output();
                 return Ok(status);
             }
-            let listener = pfds[POLL_LISTENER].revents;
-            if listener & libc::POLLIN != 0 {
-                if let Some(n) = self.notifier.recv()? {
-                    self.dispatch(n);
-                }
+            if let Some(n) = notif {
+                self.dispatch(n);
+                self.release_output();
             } else if listener & (libc::POLLHUP | libc::POLLERR) != 0 {
                 // No process with the filter is left; wait for the child's exit status.
                 listener_open = false;
@@ -183,7 +197,40 @@ impl Supervisor {
                 last_sweep = now;
                 self.sweep(now);
             }
+            self.release_output();
         }
+    }
+
+    /// Output the embedded server held this round goes to the connections before any
+    /// program runs again (see `Shared::round`); a datagram a receive took from the server
+    /// and did not consume goes back first.
+    fn release_output(&mut self) {
+        if let Connector::Embedded(shared) = &self.connector {
+            let mut flush = std::mem::take(&mut self.held);
+            if let Some((token, d)) = self.direct.take() {
+                shared.put_back(token, d);
+                flush = true;
+            }
+            if flush {
+                shared.release();
+            }
+        }
+    }
+
+    // Every way of resuming a trapped call releases held output first.
+    fn reply(&mut self, id: u64, v: i64) -> bool {
+        self.release_output();
+        self.notifier.reply(id, v)
+    }
+
+    fn fail(&mut self, id: u64, e: Errno) -> bool {
+        self.release_output();
+        self.notifier.fail(id, e)
+    }
+
+    fn pass(&mut self, id: u64) -> bool {
+        self.release_output();
+        self.notifier.pass(id)
     }
 
     /// Handles queued signals; returns the child's status once it has exited.
@@ -249,18 +296,18 @@ impl Supervisor {
         let fd = n.data.args[0] as i32;
         // Is this descriptor one of ours? Its inode says; anything else runs natively.
         let Ok(file) = self.pidfds.take_fd(n.pid, fd) else {
-            self.notifier.pass(n.id);
+            self.pass(n.id);
             return;
         };
         let Some(inode) = kernel::inode(file.as_raw_fd())
             .ok()
             .filter(|i| self.socks.contains_key(i))
         else {
-            self.notifier.pass(n.id);
+            self.pass(n.id);
             return;
         };
         if nr == libc::SYS_shutdown {
-            self.notifier.fail(n.id, libc::EOPNOTSUPP);
+            self.fail(n.id, libc::EOPNOTSUPP);
             return;
         }
         if nr == libc::SYS_dup || nr == libc::SYS_fcntl {
@@ -287,7 +334,7 @@ impl Supervisor {
                         });
                     }
                     Err(e) => {
-                        self.notifier.fail(n.id, e);
+                        self.fail(n.id, e);
                     }
                 }
                 return;
@@ -295,13 +342,13 @@ impl Supervisor {
         };
         match result {
             Ok(Some(v)) => {
-                self.notifier.reply(n.id, v);
+                self.reply(n.id, v);
             }
             Ok(None) => {
-                self.notifier.pass(n.id);
+                self.pass(n.id);
             }
             Err(e) => {
-                self.notifier.fail(n.id, e);
+                self.fail(n.id, e);
             }
         }
     }
@@ -312,38 +359,38 @@ impl Supervisor {
         let base = ty & 0xf;
         let flags = ty & !0xf;
         if flags & !(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK) != 0 {
-            self.notifier.fail(n.id, libc::EINVAL);
+            self.fail(n.id, libc::EINVAL);
             return;
         }
         let Ok(task) = self.pidfds.task_info(n.pid) else {
-            self.notifier.fail(n.id, libc::ESRCH);
+            self.fail(n.id, libc::ESRCH);
             return;
         };
         let conn =
             match self.open_data(task.tgid, base, n.data.args[2] as i32, task.euid, task.egid) {
                 Ok(Ok(c)) => c,
                 Ok(Err(errno)) => {
-                    self.notifier.fail(n.id, errno);
+                    self.fail(n.id, errno);
                     return;
                 }
                 Err(e) => {
                     warn!("netlink socket for pid {} failed: {e}", task.tgid);
-                    self.notifier.fail(n.id, libc::ECONNREFUSED);
+                    self.fail(n.id, libc::ECONNREFUSED);
                     return;
                 }
             };
         let (fd, token) = conn;
         if ty & libc::SOCK_NONBLOCK != 0 && sys::set_nonblocking(fd.as_raw_fd(), true).is_err() {
-            self.notifier.fail(n.id, libc::ENOMEM);
+            self.fail(n.id, libc::ENOMEM);
             return;
         }
         let Ok(ino) = kernel::inode(fd.as_raw_fd()) else {
-            self.notifier.fail(n.id, libc::ENOMEM);
+            self.fail(n.id, libc::ENOMEM);
             return;
         };
         // From the top down: far from where the program's own descriptors grow.
         let Some(target) = self.pidfds.free_fd_from_top(n.pid, &self.range) else {
-            self.notifier.fail(n.id, libc::EMFILE);
+            self.fail(n.id, libc::EMFILE);
             return;
         };
         self.socks.insert(
@@ -354,6 +401,7 @@ impl Supervisor {
                 reader_len: 0,
             },
         );
+        self.release_output();
         match self.notifier.add_fd_and_reply(
             n.id,
             fd.as_raw_fd(),
@@ -368,7 +416,7 @@ impl Supervisor {
             Err(e) => {
                 self.socks.remove(&ino);
                 warn!("cannot place a netlink socket in pid {}: {e}", task.tgid);
-                self.notifier.fail(n.id, libc::EMFILE);
+                self.fail(n.id, libc::EMFILE);
             }
         }
         // `fd` is dropped here: the program holds the only copy from now on.
@@ -390,11 +438,11 @@ impl Supervisor {
             .ok()
             .and_then(|f| sys::socket_domain(f.as_raw_fd()));
         if !family.is_some_and(|f| ifreq::emulated(request, f)) {
-            self.notifier.pass(n.id);
+            self.pass(n.id);
             return;
         }
         let Ok(task) = self.pidfds.task_info(tid) else {
-            self.notifier.fail(n.id, libc::ESRCH);
+            self.fail(n.id, libc::ESRCH);
             return;
         };
         let mut ask = Query { sup: self, task };
@@ -412,8 +460,8 @@ impl Supervisor {
             })
         };
         match result {
-            Ok(()) => self.notifier.reply(n.id, 0),
-            Err(e) => self.notifier.fail(n.id, e),
+            Ok(()) => self.reply(n.id, 0),
+            Err(e) => self.fail(n.id, e),
         };
     }
 
@@ -427,7 +475,7 @@ impl Supervisor {
                 libc::F_DUPFD => (n.data.args[2] as i32, false),
                 libc::F_DUPFD_CLOEXEC => (n.data.args[2] as i32, true),
                 _ => {
-                    self.notifier.pass(n.id);
+                    self.pass(n.id);
                     return;
                 }
             }
@@ -436,7 +484,7 @@ impl Supervisor {
         let Some(target) = (min.max(self.range.start)..self.range.end).find(|f| !used.contains(f))
         else {
             // Nothing free where asked: the kernel places it (outside the range).
-            self.notifier.pass(n.id);
+            self.pass(n.id);
             return;
         };
         if let Err(e) = self
@@ -444,7 +492,7 @@ impl Supervisor {
             .add_fd_and_reply(n.id, file.as_raw_fd(), target, cloexec)
             && e.raw_os_error() != Some(libc::ENOENT)
         {
-            self.notifier.fail(n.id, libc::EMFILE);
+            self.fail(n.id, libc::EMFILE);
         }
     }
 
@@ -723,8 +771,10 @@ impl Supervisor {
     /// call have been interrupted in the meantime, the datagram is stashed for the next one.
     fn finish(&mut self, id: u64, file: &OwnedFd, inode: u64, flags: i32, v: i64) {
         if flags & libc::MSG_PEEK != 0 {
+            // A datagram peeked from the server goes back ahead of the next dump part.
+            self.release_output();
             self.pace_dump(inode);
-            self.notifier.reply(id, v);
+            self.reply(id, v);
             return;
         }
         // When the peek copied the whole datagram, it is dropped from the socket without
@@ -741,7 +791,7 @@ impl Supervisor {
             None => self.take(inode, file.as_raw_fd()),
         };
         self.pace_dump(inode);
-        if !self.notifier.reply(id, v) {
+        if !self.reply(id, v) {
             let d = d.or_else(|| whole.map(|len| self.buf[..len].to_vec()));
             if let Some(d) = d {
                 self.stash.entry(inode).or_default().push_front(d);
@@ -769,6 +819,9 @@ impl Supervisor {
             if q.is_empty() {
                 self.stash.remove(&inode);
             }
+            return Some(d);
+        }
+        if let Some((_, d)) = self.direct.take() {
             return Some(d);
         }
         let mut b = [0u8; 1];
@@ -833,7 +886,7 @@ impl Supervisor {
             }
         }
         if vlen == 0 {
-            self.notifier.reply(n.id, 0);
+            self.reply(n.id, 0);
             return Ok(Outcome::Done);
         }
         let embedded = matches!(self.connector, Connector::Embedded(_));
@@ -851,7 +904,7 @@ impl Supervisor {
         if unconsumed {
             self.finish(n.id, file, inode, 0, got as i64);
         } else {
-            self.notifier.reply(n.id, got as i64);
+            self.reply(n.id, got as i64);
         }
         Ok(Outcome::Done)
     }
@@ -938,7 +991,12 @@ impl Supervisor {
                     self.peeked = Some(n).filter(|n| *n <= want);
                     n
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(None),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    match self.take_direct(inode, want) {
+                        Some(n) => n,
+                        None => return Ok(None),
+                    }
+                }
                 Err(e) => return Err(e.raw_os_error().unwrap_or(libc::EIO)),
             }
         };
@@ -965,6 +1023,26 @@ impl Supervisor {
         } else {
             copied as i64
         }))
+    }
+
+    /// Takes the next datagram of an empty socket straight from the embedded server into
+    /// `buf` (at most `want` bytes); returns its full length.
+    fn take_direct(&mut self, inode: u64, want: usize) -> Option<usize> {
+        let Connector::Embedded(shared) = &self.connector else {
+            return None;
+        };
+        let token = self.socks.get(&inode)?.token;
+        // One at a time: an earlier one not consumed goes back first.
+        if let Some((t, d)) = self.direct.take() {
+            shared.put_back(t, d);
+            self.held = true;
+        }
+        let d = shared.take_output(token)?;
+        let n = d.len().min(want);
+        self.buf[..n].copy_from_slice(&d[..n]);
+        let full = d.len();
+        self.direct = Some((token, d));
+        Some(full)
     }
 
     /// Writes a peeked datagram (`copied` bytes of `self.buf`) and its source address out.
@@ -1056,7 +1134,7 @@ impl Supervisor {
                 Ok(Outcome::Done) => {}
                 Err(libc::EINTR) => {}
                 Err(e) => {
-                    self.notifier.fail(p.notif.id, e);
+                    self.fail(p.notif.id, e);
                 }
             }
         }
