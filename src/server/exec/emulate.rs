@@ -284,6 +284,12 @@ impl Supervisor {
     }
 
     fn dispatch(&mut self, n: libc::seccomp_notif) {
+        // A thread makes one call at a time: a receive it had parked was interrupted (a
+        // signal), and must not linger until the sweep. Under a stream of signals those
+        // would pile up, each polled every round.
+        if !self.parked.is_empty() {
+            self.parked.retain(|p| p.notif.pid != n.pid);
+        }
         let nr = n.data.nr as libc::c_long;
         if nr == libc::SYS_socket {
             self.do_socket(&n);
