@@ -256,8 +256,9 @@ pub fn send_fd(sock: RawFd, data: &[u8], fd: RawFd) -> io::Result<()> {
     }
 }
 
-/// Receives a datagram that carries one descriptor (SCM_RIGHTS).
-pub fn recv_fd(sock: RawFd) -> io::Result<OwnedFd> {
+/// Receives a datagram that carries one descriptor (SCM_RIGHTS); returns it and the
+/// datagram's first byte.
+pub fn recv_fd(sock: RawFd) -> io::Result<(OwnedFd, u8)> {
     let mut byte = [0u8; 16];
     let mut iov = libc::iovec {
         iov_base: byte.as_mut_ptr() as *mut libc::c_void,
@@ -271,7 +272,7 @@ pub fn recv_fd(sock: RawFd) -> io::Result<OwnedFd> {
         msg.msg_iovlen = 1;
         msg.msg_control = cbuf.as_mut_ptr() as *mut libc::c_void;
         msg.msg_controllen = size_of::<[u64; 8]>();
-        retry(|| cvt(libc::recvmsg(sock, &mut msg, libc::MSG_CMSG_CLOEXEC)))?;
+        let n = retry(|| cvt(libc::recvmsg(sock, &mut msg, libc::MSG_CMSG_CLOEXEC)))?;
         let c = libc::CMSG_FIRSTHDR(&msg);
         if c.is_null() || (*c).cmsg_level != libc::SOL_SOCKET || (*c).cmsg_type != libc::SCM_RIGHTS
         {
@@ -281,7 +282,8 @@ pub fn recv_fd(sock: RawFd) -> io::Result<OwnedFd> {
             ));
         }
         let fd = std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const RawFd);
-        Ok(OwnedFd::from_raw_fd(fd))
+        let first = if n > 0 { byte[0] } else { 0 };
+        Ok((OwnedFd::from_raw_fd(fd), first))
     }
 }
 

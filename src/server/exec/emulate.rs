@@ -29,6 +29,12 @@ const UIO_MAXIOV: u64 = 1024;
 const MAX_COPY: usize = 1024 * 1024;
 /// How often parked receives are checked for callers that went away.
 const SWEEP: Duration = Duration::from_millis(500);
+/// How often the threads of parked receives are checked for signals (killable mode).
+const SIGNAL_CHECK: Duration = Duration::from_millis(10);
+/// Linux's internal "interrupted; restart if the handler allows" error. Answered to a parked
+/// receive whose thread has a signal to take, it acts as Linux's interrupted recvmsg: the
+/// call restarts under SA_RESTART and fails with EINTR otherwise.
+const ERESTARTSYS: Errno = 512;
 /// How long the supervisor waits for the server's handshake answer.
 const HANDSHAKE_TIMEOUT_MS: i32 = 10_000;
 // struct msghdr on 64-bit Linux.
@@ -84,10 +90,18 @@ pub struct Supervisor {
     direct: Option<(u32, Vec<u8>)>,
     /// The embedded server holds output to write at `release_output` (see `Shared::round`).
     held: bool,
+    /// Calls taken from the listener wait killable (see exec/mod.rs): a signal no longer
+    /// cuts a parked receive short by itself, so the loop looks for one every SIGNAL_CHECK.
+    killable: bool,
 }
 
 impl Supervisor {
-    pub fn new(notifier: Notifier, connector: Connector, range: Range<i32>) -> Supervisor {
+    pub fn new(
+        notifier: Notifier,
+        connector: Connector,
+        range: Range<i32>,
+        killable: bool,
+    ) -> Supervisor {
         Supervisor {
             notifier,
             connector,
@@ -102,6 +116,7 @@ impl Supervisor {
             peeked: None,
             direct: None,
             held: false,
+            killable,
         }
     }
 
@@ -110,6 +125,7 @@ impl Supervisor {
     pub fn run(&mut self, child: libc::pid_t, sigfd: OwnedFd) -> io::Result<i32> {
         let mut listener_open = true;
         let mut last_sweep = Instant::now();
+        let mut last_signal_check = Instant::now();
         let embedded = match &self.connector {
             Connector::Embedded(shared) => Some(shared.clone()),
             Connector::Path(_) => None,
@@ -141,6 +157,10 @@ impl Supervisor {
             } else {
                 server_timeout.min(SWEEP.as_millis() as i32)
             };
+            if self.killable && !self.parked.is_empty() {
+                let ms = SIGNAL_CHECK.as_millis() as i32;
+                timeout = if timeout < 0 { ms } else { timeout.min(ms) };
+            }
             let now = Instant::now();
             for p in &self.parked {
                 if let Some(d) = p.deadline {
@@ -196,6 +216,13 @@ impl Supervisor {
             {
                 last_sweep = now;
                 self.sweep(now);
+            }
+            if self.killable
+                && !self.parked.is_empty()
+                && now.duration_since(last_signal_check) >= SIGNAL_CHECK
+            {
+                last_signal_check = now;
+                self.interrupt_signalled();
             }
             self.release_output();
         }
@@ -1159,6 +1186,20 @@ impl Supervisor {
             }
             true
         });
+    }
+
+    /// Ends the parked receives whose thread has a signal to take, as the signal would
+    /// have on Linux.
+    fn interrupt_signalled(&mut self) {
+        let mut i = 0;
+        while i < self.parked.len() {
+            if kernel::signal_pending(self.parked[i].notif.pid) {
+                let p = self.parked.remove(i);
+                self.fail(p.notif.id, ERESTARTSYS);
+            } else {
+                i += 1;
+            }
+        }
     }
 
     /// Forgets sockets the server has closed, once the table has grown.

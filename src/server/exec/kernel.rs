@@ -389,6 +389,22 @@ pub struct TaskInfo {
     pub egid: u32,
 }
 
+/// Whether thread `tid` has a signal pending that it would take on its way back to user
+/// space (neither blocked nor ignored), from /proc. False when that cannot be read.
+pub fn signal_pending(tid: u32) -> bool {
+    let Ok(s) = std::fs::read_to_string(format!("/proc/{tid}/status")) else {
+        return false;
+    };
+    let mask = |name: &str| {
+        s.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+            .unwrap_or(0)
+    };
+    let pending = mask("SigPnd:") | mask("ShdPnd:");
+    pending & !mask("SigBlk:") & !mask("SigIgn:") != 0
+}
+
 fn task_info(tid: u32) -> io::Result<TaskInfo> {
     let s = std::fs::read_to_string(format!("/proc/{tid}/status"))?;
     let field = |name: &str, idx: usize| -> Option<u32> {

@@ -49,6 +49,12 @@ pub fn reserved_range() -> Range<i32> {
     (soft - size)..soft
 }
 
+/// SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (not in the libc crate yet).
+const WAIT_KILLABLE_RECV: libc::c_ulong = 1 << 5;
+// How the child reports the listener it made.
+const KILLABLE: u8 = b'K';
+const PLAIN: u8 = b'L';
+
 /// Runs the command; returns its exit status (128 + signal number when a signal killed it).
 pub fn run(opts: Options) -> Result<i32, String> {
     let Some((program, args)) = opts.command.split_first() else {
@@ -109,16 +115,28 @@ pub fn run(opts: Options) -> Result<i32, String> {
             if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
                 return Err(io::Error::last_os_error());
             }
-            let listener = libc::syscall(
-                libc::SYS_seccomp,
-                libc::SECCOMP_SET_MODE_FILTER,
-                libc::SECCOMP_FILTER_FLAG_NEW_LISTENER,
-                fprog_addr as *const libc::sock_fprog,
-            );
+            let install = |flags: libc::c_ulong| {
+                libc::syscall(
+                    libc::SYS_seccomp,
+                    libc::SECCOMP_SET_MODE_FILTER,
+                    flags,
+                    fprog_addr as *const libc::sock_fprog,
+                )
+            };
+            // A call the supervisor has taken is then no longer cut short by a signal
+            // (only by death): on Linux a reply can otherwise be lost although
+            // SECCOMP_IOCTL_NOTIF_SEND succeeded, and with it a received datagram.
+            // Linux 5.19; older kernels get the plain listener.
+            let mut mode = KILLABLE;
+            let mut listener = install(libc::SECCOMP_FILTER_FLAG_NEW_LISTENER | WAIT_KILLABLE_RECV);
+            if listener < 0 {
+                mode = PLAIN;
+                listener = install(libc::SECCOMP_FILTER_FLAG_NEW_LISTENER);
+            }
             if listener < 0 {
                 return Err(io::Error::last_os_error());
             }
-            sys::send_fd(child_sock, b"L", listener as i32)?;
+            sys::send_fd(child_sock, &[mode], listener as i32)?;
             libc::close(listener as i32);
             Ok(())
         });
@@ -136,7 +154,7 @@ pub fn run(opts: Options) -> Result<i32, String> {
     })?;
     drop(child_end);
     drop(prog);
-    let listener = sys::recv_fd(parent_end.as_raw_fd())
+    let (listener, mode) = sys::recv_fd(parent_end.as_raw_fd())
         .map_err(|e| format!("did not receive the seccomp listener from the child: {e}"))?;
     drop(parent_end);
 
@@ -144,7 +162,7 @@ pub fn run(opts: Options) -> Result<i32, String> {
     if !notifier.prefer_sync_wakeups() {
         tracing::debug!("kernel has no synchronous seccomp wake-ups; trapped calls are slower");
     }
-    let mut sup = emulate::Supervisor::new(notifier, connector, range);
+    let mut sup = emulate::Supervisor::new(notifier, connector, range, mode == KILLABLE);
     let status = sup
         .run(child.id() as libc::pid_t, sigfd)
         .map_err(|e| format!("supervisor failed: {e}"));
