@@ -86,6 +86,50 @@ print("bad", bad, "many signals", fired[0] > 1000)
 }
 
 #[test]
+fn a_process_signal_reaches_the_main_thread_while_other_threads_block_too() {
+    if !need() {
+        return;
+    }
+    // Nine threads block in receives; a process-wide signal must still reach the main
+    // thread's handler, and the other threads must keep waiting (Python retries their
+    // EINTR), then get the notification that follows.
+    let script = r#"
+import socket, signal, subprocess, threading, time
+class Alarm(Exception): pass
+def alarm(*a): raise Alarm()
+signal.signal(signal.SIGALRM, alarm)
+got, errors = [], []
+def wait(s):
+    try:
+        got.append(len(s.recv(65536)) > 0)
+    except OSError as e:
+        errors.append(e.errno)
+socks = []
+for _ in range(8):
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    s.bind((0, 1))
+    socks.append(s)
+    threading.Thread(target=wait, args=(s,)).start()
+main = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+main.bind((0, 1))
+time.sleep(0.2)
+signal.setitimer(signal.ITIMER_REAL, 0.1)
+t = time.monotonic()
+try:
+    main.recv(65536)
+except Alarm:
+    print("interrupted", time.monotonic() - t < 2)
+subprocess.run(["ip", "link", "add", "sig1", "type", "dummy"], check=True)
+for th in threading.enumerate():
+    if th is not threading.current_thread():
+        th.join(5)
+print("received", got.count(True), "errors", errors)
+"#;
+    let r = exec(&["python3", "-c", script]).expect_ok("python");
+    assert_eq!(r.stdout, "interrupted True\nreceived 8 errors []\n");
+}
+
+#[test]
 fn so_rcvtimeo_and_nonblocking_receives_return_eagain() {
     if !need() {
         return;

@@ -29,11 +29,14 @@ const UIO_MAXIOV: u64 = 1024;
 const MAX_COPY: usize = 1024 * 1024;
 /// How often parked receives are checked for callers that went away.
 const SWEEP: Duration = Duration::from_millis(500);
-/// How often the threads of parked receives are checked for signals (killable mode).
+/// How often the threads of parked receives are checked for signals (killable mode), and
+/// how many at most per check (a /proc read each): with more parked, each waits longer.
 const SIGNAL_CHECK: Duration = Duration::from_millis(10);
+const SIGNAL_CHECKS_PER_TICK: usize = 8;
 /// Linux's internal "interrupted; restart if the handler allows" error. Answered to a parked
-/// receive whose thread has a signal to take, it acts as Linux's interrupted recvmsg: the
-/// call restarts under SA_RESTART and fails with EINTR otherwise.
+/// receive whose thread Linux marked for a signal, it acts as Linux's interrupted recvmsg:
+/// the call restarts under SA_RESTART and fails with EINTR otherwise. (To a thread not
+/// marked it would reach the program as errno 512.)
 const ERESTARTSYS: Errno = 512;
 /// How long the supervisor waits for the server's handshake answer.
 const HANDSHAKE_TIMEOUT_MS: i32 = 10_000;
@@ -63,6 +66,8 @@ struct Parked {
     file: OwnedFd,
     inode: u64,
     deadline: Option<Instant>,
+    /// Process-wide signals its thread could take, as the last signal check saw them.
+    shared_signals: u64,
 }
 
 enum Outcome {
@@ -93,6 +98,8 @@ pub struct Supervisor {
     /// Calls taken from the listener wait killable (see exec/mod.rs): a signal no longer
     /// cuts a parked receive short by itself, so the loop looks for one every SIGNAL_CHECK.
     killable: bool,
+    /// Where the next signal check starts in `parked` (round robin).
+    signal_cursor: usize,
 }
 
 impl Supervisor {
@@ -117,6 +124,7 @@ impl Supervisor {
             direct: None,
             held: false,
             killable,
+            signal_cursor: 0,
         }
     }
 
@@ -364,6 +372,7 @@ impl Supervisor {
                             file,
                             inode,
                             deadline,
+                            shared_signals: 0,
                         });
                     }
                     Err(e) => {
@@ -1189,16 +1198,33 @@ impl Supervisor {
     }
 
     /// Ends the parked receives whose thread has a signal to take, as the signal would
-    /// have on Linux.
+    /// have on Linux:
+    /// - one sent to the thread: ERESTARTSYS, exactly Linux's interrupted receive;
+    /// - one sent to the process that is still pending at the next check, so no running
+    ///   thread took it and Linux marked a parked one (/proc does not say which): EINTR to
+    ///   every parked thread of it that could take it. The marked one runs its handler,
+    ///   the others retry; Linux would interrupt only the one (and restart it under
+    ///   SA_RESTART).
     fn interrupt_signalled(&mut self) {
-        let mut i = 0;
-        while i < self.parked.len() {
-            if kernel::signal_pending(self.parked[i].notif.pid) {
-                let p = self.parked.remove(i);
-                self.fail(p.notif.id, ERESTARTSYS);
+        let n = self.parked.len();
+        let start = self.signal_cursor % n.max(1);
+        let checked = n.min(SIGNAL_CHECKS_PER_TICK);
+        self.signal_cursor = start + checked;
+        let mut ended: Vec<(u64, Errno)> = Vec::new();
+        for i in start..start + checked {
+            let p = &mut self.parked[i % n];
+            let pending = kernel::pending_signals(p.notif.pid);
+            if pending.own != 0 {
+                ended.push((p.notif.id, ERESTARTSYS));
+            } else if pending.shared & p.shared_signals != 0 {
+                ended.push((p.notif.id, libc::EINTR));
             } else {
-                i += 1;
+                p.shared_signals = pending.shared;
             }
+        }
+        for (id, errno) in ended {
+            self.parked.retain(|p| p.notif.id != id);
+            self.fail(id, errno);
         }
     }
 

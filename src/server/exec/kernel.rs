@@ -389,11 +389,19 @@ pub struct TaskInfo {
     pub egid: u32,
 }
 
-/// Whether thread `tid` has a signal pending that it would take on its way back to user
-/// space (neither blocked nor ignored), from /proc. False when that cannot be read.
-pub fn signal_pending(tid: u32) -> bool {
+/// Signals waiting for a thread that it would take (neither blocked nor ignored).
+#[derive(Default, Clone, Copy)]
+pub struct PendingSignals {
+    /// Sent to this thread: Linux has marked it to take them.
+    pub own: u64,
+    /// Sent to its process: Linux marked one thread of it, which one /proc does not say.
+    pub shared: u64,
+}
+
+/// The signals pending for thread `tid`, from /proc; none when that cannot be read.
+pub fn pending_signals(tid: u32) -> PendingSignals {
     let Ok(s) = std::fs::read_to_string(format!("/proc/{tid}/status")) else {
-        return false;
+        return PendingSignals::default();
     };
     let mask = |name: &str| {
         s.lines()
@@ -401,8 +409,11 @@ pub fn signal_pending(tid: u32) -> bool {
             .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
             .unwrap_or(0)
     };
-    let pending = mask("SigPnd:") | mask("ShdPnd:");
-    pending & !mask("SigBlk:") & !mask("SigIgn:") != 0
+    let takes = !mask("SigBlk:") & !mask("SigIgn:");
+    PendingSignals {
+        own: mask("SigPnd:") & takes,
+        shared: mask("ShdPnd:") & takes,
+    }
 }
 
 fn task_info(tid: u32) -> io::Result<TaskInfo> {
