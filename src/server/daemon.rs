@@ -147,10 +147,17 @@ impl Shared {
     }
 
     /// The next datagram for the socket with `token`, taken from the engine (its
-    /// connection is empty: the caller looked). None when there is none to take now.
+    /// connection is empty: the caller looked). Requests the socket sent before come
+    /// first, as on Linux. None when there is none to take now: then the socket has
+    /// nothing to read.
     pub fn take_output(&self, token: u32) -> Option<Vec<u8>> {
         self.lock(|s| {
             let &id = s.by_token.get(&token)?;
+            if !s.read_up_to_date(id) {
+                s.read_conn(id, DRAIN_LIMIT, 0);
+                // Answers leave only once their changes are on disk.
+                s.persist_if_changed();
+            }
             let c = s.conns.get_mut(&id)?;
             let Kind::Data(d) = &mut c.kind else {
                 return None;

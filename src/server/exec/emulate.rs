@@ -790,11 +790,10 @@ impl Supervisor {
         let mut got = self.recv_one(tid, n.id, file, inode, &target, flags, true)?;
         // (Asked only when needed: a system call less on the common path.)
         let nonblock = || flags & libc::MSG_DONTWAIT != 0 || sys::is_nonblocking(file.as_raw_fd());
-        // An embedded server catches up on this thread for the price of a lock: cheaper than
-        // parking the call until the server has answered.
+        // A server in another process may hold output it has not pushed yet; Linux would
+        // have it queued. (The embedded server was asked already, in `take_direct`.)
         let embedded = matches!(self.connector, Connector::Embedded(_));
-        if got.is_none() && (embedded || nonblock()) {
-            // The server may hold output it has not pushed yet; Linux would have it queued.
+        if got.is_none() && !embedded && nonblock() {
             let _ = self.sock_op(inode, op(proto::OP_SYNC));
             got = self.recv_one(tid, n.id, file, inode, &target, flags, false)?;
         }
@@ -932,7 +931,7 @@ impl Supervisor {
             return Ok(Outcome::Done);
         }
         let embedded = matches!(self.connector, Connector::Embedded(_));
-        if got == 0 && (nonblock || embedded) && !synced {
+        if got == 0 && nonblock && !embedded && !synced {
             let _ = self.sock_op(inode, op(proto::OP_SYNC));
             return self.do_recvmmsg_inner(n, file, inode, true);
         }
