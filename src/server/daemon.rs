@@ -224,6 +224,8 @@ impl Shared {
     /// send, as the kernel would have applied it during the call) and saves the state.
     pub fn finish(&self) {
         self.with(|s| {
+            // A supervisor that stopped on an error may not have released its round.
+            s.holding = false;
             let ids: Vec<u64> = s.conns.keys().copied().collect();
             for id in ids {
                 s.read_conn(id, DRAIN_LIMIT, 0);
