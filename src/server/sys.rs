@@ -129,18 +129,10 @@ pub fn seqpacket_pair() -> io::Result<(OwnedFd, OwnedFd)> {
 }
 
 pub fn set_nonblocking(fd: RawFd, on: bool) -> io::Result<()> {
-    // SAFETY: fcntl on a descriptor; invalid fds give EBADF.
-    let fl = cvt(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
-    let nfl = if on {
-        fl | libc::O_NONBLOCK
-    } else {
-        fl & !libc::O_NONBLOCK
-    };
-    if nfl != fl {
-        // SAFETY: as above.
-        cvt(unsafe { libc::fcntl(fd, libc::F_SETFL, nfl) })?;
-    }
-    Ok(())
+    // FIONBIO changes O_NONBLOCK alone: one system call, where fcntl needs F_GETFL first.
+    let mut on = libc::c_int::from(on);
+    // SAFETY: ioctl on a descriptor with a pointer to a live int; invalid fds give EBADF.
+    cvt(unsafe { libc::ioctl(fd, libc::FIONBIO, &mut on) }).map(|_| ())
 }
 
 pub fn is_nonblocking(fd: RawFd) -> bool {
