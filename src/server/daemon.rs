@@ -30,12 +30,23 @@ pub struct Policy {
 
 impl Policy {
     pub fn allows(&self, uid: u32, gid: u32) -> bool {
-        // Asked for every new socket, twice; the server's uid does not change.
-        static SERVER_UID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-        // SAFETY: geteuid cannot fail.
-        let me = *SERVER_UID.get_or_init(|| unsafe { libc::geteuid() });
+        let me = own_credentials().uid;
         uid == 0 || uid == me || self.allow_uids.contains(&uid) || self.allow_gids.contains(&gid)
     }
+}
+
+/// This process's pid and effective ids, read once: asked for every new socket, and they
+/// do not change.
+fn own_credentials() -> libc::ucred {
+    static OWN: std::sync::OnceLock<libc::ucred> = std::sync::OnceLock::new();
+    // SAFETY: these cannot fail.
+    *OWN.get_or_init(|| unsafe {
+        libc::ucred {
+            pid: libc::getpid(),
+            uid: libc::geteuid(),
+            gid: libc::getegid(),
+        }
+    })
 }
 
 #[derive(Debug, Clone, Default)]
@@ -111,7 +122,8 @@ impl Shared {
             // Sockets the program closed go first, as in a loop round: Linux frees a port
             // id at close(), and this socket must be able to take it again.
             s.handle_ready();
-            let id = s.add_conn(theirs)?;
+            // The peer is this process: no need to ask the kernel who it is.
+            let id = s.add_conn_from(theirs, own_credentials())?;
             let welcome = s.admit(id, Hello::Data(hello));
             if let Some(Conn {
                 kind: Kind::Data(d),
@@ -462,13 +474,16 @@ impl Server {
     }
 
     fn add_conn(&mut self, fd: OwnedFd) -> Option<u64> {
-        let peer = match sys::peer_cred(fd.as_raw_fd()) {
-            Ok(c) => c,
+        match sys::peer_cred(fd.as_raw_fd()) {
+            Ok(peer) => self.add_conn_from(fd, peer),
             Err(e) => {
                 warn!("dropping a connection without peer credentials: {e}");
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    fn add_conn_from(&mut self, fd: OwnedFd, peer: libc::ucred) -> Option<u64> {
         let id = self.next_conn;
         if let Err(e) = self.epoll.add(fd.as_raw_fd(), POLL_IN, id) {
             warn!("dropping a connection: {e}");
@@ -735,15 +750,7 @@ impl Server {
             return self.alive(&r.payload);
         }
         if r.op == proto::OP_QUERY {
-            // SAFETY: these cannot fail.
-            let me = unsafe {
-                libc::ucred {
-                    pid: libc::getpid(),
-                    uid: libc::geteuid(),
-                    gid: libc::getegid(),
-                }
-            };
-            return self.query(&me, &r);
+            return self.query(&own_credentials(), &r);
         }
         match self.by_token.get(&r.token) {
             Some(&data_id) => self.control_op(data_id, r),
