@@ -29,9 +29,12 @@ const UIO_MAXIOV: u64 = 1024;
 const MAX_COPY: usize = 1024 * 1024;
 /// How often parked receives are checked for callers that went away.
 const SWEEP: Duration = Duration::from_millis(500);
-/// How often the threads of parked receives are checked for signals (killable mode), and
-/// how many at most per check (a /proc read each): with more parked, each waits longer.
+/// How often the threads of parked receives are checked for signals (killable mode): often
+/// at first, then less, so that a long wait (`ip monitor`) costs little; and how many at
+/// most per check (a /proc read each): with more parked, each waits longer.
 const SIGNAL_CHECK: Duration = Duration::from_millis(10);
+const SIGNAL_CHECK_LONG_WAIT: Duration = Duration::from_millis(50);
+const LONG_WAIT: Duration = Duration::from_secs(1);
 const SIGNAL_CHECKS_PER_TICK: usize = 8;
 /// Linux's internal "interrupted; restart if the handler allows" error. Answered to a parked
 /// receive whose thread Linux marked for a signal, it acts as Linux's interrupted recvmsg:
@@ -68,6 +71,7 @@ struct Parked {
     deadline: Option<Instant>,
     /// Process-wide signals its thread could take, as the last signal check saw them.
     shared_signals: u64,
+    since: Instant,
 }
 
 enum Outcome {
@@ -96,7 +100,7 @@ pub struct Supervisor {
     /// The embedded server holds output to write at `release_output` (see `Shared::round`).
     held: bool,
     /// Calls taken from the listener wait killable (see exec/mod.rs): a signal no longer
-    /// cuts a parked receive short by itself, so the loop looks for one every SIGNAL_CHECK.
+    /// cuts a parked receive short by itself, so the loop looks for one (`SIGNAL_CHECK`).
     killable: bool,
     /// Where the next signal check starts in `parked` (round robin).
     signal_cursor: usize,
@@ -166,7 +170,7 @@ impl Supervisor {
                 server_timeout.min(SWEEP.as_millis() as i32)
             };
             if self.killable && !self.parked.is_empty() {
-                let ms = SIGNAL_CHECK.as_millis() as i32;
+                let ms = self.signal_check_interval().as_millis() as i32;
                 timeout = if timeout < 0 { ms } else { timeout.min(ms) };
             }
             let now = Instant::now();
@@ -227,7 +231,7 @@ impl Supervisor {
             }
             if self.killable
                 && !self.parked.is_empty()
-                && now.duration_since(last_signal_check) >= SIGNAL_CHECK
+                && now.duration_since(last_signal_check) >= self.signal_check_interval()
             {
                 last_signal_check = now;
                 self.interrupt_signalled();
@@ -373,6 +377,7 @@ impl Supervisor {
                             inode,
                             deadline,
                             shared_signals: 0,
+                            since: Instant::now(),
                         });
                     }
                     Err(e) => {
@@ -1194,6 +1199,19 @@ impl Supervisor {
             }
             true
         });
+    }
+
+    fn signal_check_interval(&self) -> Duration {
+        let now = Instant::now();
+        if self
+            .parked
+            .iter()
+            .any(|p| now.duration_since(p.since) < LONG_WAIT)
+        {
+            SIGNAL_CHECK
+        } else {
+            SIGNAL_CHECK_LONG_WAIT
+        }
     }
 
     /// Ends the parked receives whose thread has a signal to take, as the signal would
