@@ -56,11 +56,13 @@ struct Sock {
     reader_len: usize,
 }
 
-// The supervisor's poll set: the embedded server, signals, the seccomp listener, then
-// the sockets of parked receives.
-const POLL_SERVER: usize = 0;
-const POLL_SIGNALS: usize = 1;
-const POLL_LISTENER: usize = 2;
+// The supervisor's poll set: the seccomp listener, the embedded server, signals, then the
+// sockets of parked receives. The listener comes before the server: poll looks at them in
+// this order, so when it sees a trapped call it also sees every request the calling thread
+// sent before trapping (which `Server::read_up_to_date` relies on).
+const POLL_LISTENER: usize = 0;
+const POLL_SERVER: usize = 1;
+const POLL_SIGNALS: usize = 2;
 const POLL_PARKED: usize = 3;
 
 /// A blocking receive waiting for data.
@@ -148,8 +150,6 @@ impl Supervisor {
                 None => (-1, -1),
             };
             let mut pfds = vec![
-                sys::pollfd(server_fd, libc::POLLIN),
-                sys::pollfd(sigfd.as_raw_fd(), libc::POLLIN),
                 sys::pollfd(
                     if listener_open {
                         self.notifier.0.as_raw_fd()
@@ -158,6 +158,8 @@ impl Supervisor {
                     },
                     libc::POLLIN,
                 ),
+                sys::pollfd(server_fd, libc::POLLIN),
+                sys::pollfd(sigfd.as_raw_fd(), libc::POLLIN),
             ];
             for p in &self.parked {
                 pfds.push(sys::pollfd(p.file.as_raw_fd(), libc::POLLIN));
