@@ -279,21 +279,33 @@ pub fn recv_fd(sock: RawFd) -> io::Result<(OwnedFd, u8)> {
     }
 }
 
-/// SO_PEERCRED of a connected unix socket.
-pub fn peer_cred(fd: RawFd) -> io::Result<libc::ucred> {
-    // SAFETY: ucred is plain data; len is its size.
-    let mut cred: libc::ucred = unsafe { zeroed() };
-    let mut len = size_of::<libc::ucred>() as libc::socklen_t;
+/// C structs a socket option can be read into: any bit pattern, zeros included, is valid.
+pub trait PlainOption: Copy {}
+impl PlainOption for i32 {}
+impl PlainOption for libc::ucred {}
+impl PlainOption for libc::timeval {}
+
+/// getsockopt(SOL_SOCKET, `name`) into a `T`.
+pub fn socket_option<T: PlainOption>(fd: RawFd, name: i32) -> io::Result<T> {
+    // SAFETY: T is plain data (PlainOption), so zeros are a valid value; getsockopt
+    // fills at most `len` bytes of it.
+    let mut v: T = unsafe { zeroed() };
+    let mut len = size_of::<T>() as libc::socklen_t;
     cvt(unsafe {
         libc::getsockopt(
             fd,
             libc::SOL_SOCKET,
-            libc::SO_PEERCRED,
-            &mut cred as *mut _ as *mut libc::c_void,
+            name,
+            &mut v as *mut T as *mut libc::c_void,
             &mut len,
         )
     })?;
-    Ok(cred)
+    Ok(v)
+}
+
+/// SO_PEERCRED of a connected unix socket.
+pub fn peer_cred(fd: RawFd) -> io::Result<libc::ucred> {
+    socket_option(fd, libc::SO_PEERCRED)
 }
 
 pub fn set_sndbuf(fd: RawFd, bytes: i32) -> io::Result<()> {
@@ -312,19 +324,7 @@ pub fn set_sndbuf(fd: RawFd, bytes: i32) -> io::Result<()> {
 
 /// The address family of a socket (SO_DOMAIN); None when `fd` is not a socket.
 pub fn socket_domain(fd: RawFd) -> Option<i32> {
-    let mut v: i32 = 0;
-    let mut len = size_of::<i32>() as libc::socklen_t;
-    // SAFETY: getsockopt fills at most `len` bytes of `v`.
-    let r = unsafe {
-        libc::getsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_DOMAIN,
-            &mut v as *mut i32 as *mut libc::c_void,
-            &mut len,
-        )
-    };
-    (r == 0).then_some(v)
+    socket_option(fd, libc::SO_DOMAIN).ok()
 }
 
 /// poll(2); EINTR counts as "nothing ready".

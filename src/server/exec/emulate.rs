@@ -1381,19 +1381,8 @@ fn is_buffer_option(name: i32) -> bool {
 
 /// SO_RCVTIMEO set by the program (it lands on the unix socket, which we share).
 fn rcv_timeout(fd: RawFd) -> Option<Duration> {
-    // SAFETY: timeval is plain data; getsockopt fills at most len bytes.
-    let mut tv: libc::timeval = unsafe { std::mem::zeroed() };
-    let mut len = std::mem::size_of::<libc::timeval>() as libc::socklen_t;
-    let r = unsafe {
-        libc::getsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_RCVTIMEO,
-            &mut tv as *mut _ as *mut libc::c_void,
-            &mut len,
-        )
-    };
-    if r != 0 || (tv.tv_sec == 0 && tv.tv_usec == 0) {
+    let tv: libc::timeval = sys::socket_option(fd, libc::SO_RCVTIMEO).ok()?;
+    if tv.tv_sec == 0 && tv.tv_usec == 0 {
         return None;
     }
     Some(Duration::from_secs(tv.tv_sec as u64) + Duration::from_micros(tv.tv_usec as u64))

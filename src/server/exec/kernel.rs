@@ -400,13 +400,12 @@ pub struct PendingSignals {
 
 /// The signals pending for thread `tid`, from /proc; none when that cannot be read.
 pub fn pending_signals(tid: u32) -> PendingSignals {
-    let Ok(s) = std::fs::read_to_string(format!("/proc/{tid}/status")) else {
+    let Ok(s) = proc_status(tid) else {
         return PendingSignals::default();
     };
     let mask = |name: &str| {
-        s.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+        status_field(&s, name)
+            .and_then(|v| u64::from_str_radix(v, 16).ok())
             .unwrap_or(0)
     };
     let takes = !mask("SigBlk:") & !mask("SigIgn:");
@@ -416,11 +415,22 @@ pub fn pending_signals(tid: u32) -> PendingSignals {
     }
 }
 
+fn proc_status(tid: u32) -> io::Result<String> {
+    std::fs::read_to_string(format!("/proc/{tid}/status"))
+}
+
+/// The value of the line `name` (with its colon) in a /proc status text, trimmed.
+fn status_field<'a>(status: &'a str, name: &str) -> Option<&'a str> {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(name))
+        .map(str::trim)
+}
+
 fn task_info(tid: u32) -> io::Result<TaskInfo> {
-    let s = std::fs::read_to_string(format!("/proc/{tid}/status"))?;
+    let s = proc_status(tid)?;
     let field = |name: &str, idx: usize| -> Option<u32> {
-        s.lines()
-            .find_map(|l| l.strip_prefix(name))?
+        status_field(&s, name)?
             .split_whitespace()
             .nth(idx)?
             .parse()
