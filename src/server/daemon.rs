@@ -407,22 +407,19 @@ impl Server {
                 0
             }
         };
-        let ready: Vec<(u64, i16)> = events[..n]
-            .iter()
-            .map(|e| (e.u64, e.events as i16))
-            .collect();
+        let ready = || events[..n].iter().map(|e| (e.u64, e.events as i16));
         // Connections that were closed go first: their close happened before anything
         // that other connections ask now (a process that closes its netlink socket and
         // opens another must find its port id free again, as on Linux).
         let hup = libc::POLLHUP | libc::POLLERR | libc::POLLRDHUP;
-        for &(id, re) in &ready {
+        for (id, re) in ready() {
             if re & hup != 0 {
                 self.read_conn(id, DRAIN_LIMIT, re);
                 self.kill(id);
             }
         }
         self.reap();
-        for &(id, re) in &ready {
+        for (id, re) in ready() {
             if re & hup == 0 && re & libc::POLLIN != 0 {
                 self.read_conn(id, ROUND_BUDGET, re);
             }
