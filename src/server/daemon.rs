@@ -568,7 +568,8 @@ impl Server {
     /// Whether the requests a data connection sent before now have all been read. A paced
     /// connection's supervisor runs a round (`handle_ready`) before it handles a trapped call
     /// whenever a connection was readable when it saw the call (it polls the listener before
-    /// the server); so a queue found empty in the current round is still empty for the
+    /// the server, and runs a round anyway when the call it got is not the one it polled,
+    /// see `Supervisor::run`); so a queue found empty in the current round is still empty for the
     /// thread making the call (it sent nothing since the round began, or the round would
     /// have seen it). A send racing from another thread has no order with the call on Linux
     /// either.

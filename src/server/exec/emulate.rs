@@ -106,6 +106,9 @@ pub struct Supervisor {
     killable: bool,
     /// Where the next signal check starts in `parked` (round robin).
     signal_cursor: usize,
+    /// The id the next notification has if none is withdrawn (the kernel numbers them in
+    /// order); None before the first.
+    next_notif_id: Option<u64>,
 }
 
 impl Supervisor {
@@ -131,6 +134,7 @@ impl Supervisor {
             held: false,
             killable,
             signal_cursor: 0,
+            next_notif_id: None,
         }
     }
 
@@ -190,10 +194,22 @@ impl Supervisor {
             } else {
                 None
             };
+            // Polling the listener first means the call it reported was trapped, and its
+            // requests sent, before the server was polled. Unless a signal withdrew that call
+            // before RECV: then RECV returns a newer one, whose requests the poll may have
+            // missed. A gap in the ids gives that away (and the first call has no
+            // predecessor); the round below then reads the server regardless.
+            let unpolled_call = notif
+                .as_ref()
+                .is_some_and(|n| self.next_notif_id != Some(n.id));
+            if let Some(n) = &notif {
+                self.next_notif_id = Some(n.id.wrapping_add(1));
+            }
             // Requests first, so that their answers are there for the call trapped now; held
             // in the engine, so that a receive takes its answer from there.
             if let Some(shared) = &embedded
                 && (pfds[POLL_SERVER].revents != 0
+                    || unpolled_call
                     || (server_timeout >= 0 && shared.lock(|s| s.poll_timeout()) == 0))
             {
                 shared.round(notif.is_some());
