@@ -686,6 +686,7 @@ impl Server {
                         token: 0,
                     },
                     Ok(sock) => {
+                        self.host.leave_send_size_to_transport(sock);
                         let token = self.next_token;
                         self.next_token = self.next_token.wrapping_add(1).max(1);
                         info!(

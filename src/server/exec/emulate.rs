@@ -8,6 +8,7 @@
 //! next receive. A blocking receive with nothing to read is parked (this loop polls the
 //! socket) instead of blocking the supervisor.
 
+use super::filter;
 use super::ifreq;
 use super::kernel::{
     self, Errno, Notifier, Pidfds, read_i32, read_mem, write_gather, write_mem, write_u32,
@@ -711,8 +712,9 @@ impl Supervisor {
     fn do_setsockopt(&mut self, n: &libc::seccomp_notif, inode: u64) -> Result<Option<i64>, Errno> {
         let (tid, level, name) = (n.pid, n.data.args[1] as i32, n.data.args[2] as i32);
         let (val, len) = (n.data.args[3], n.data.args[4] as i32);
-        if level == libc::SOL_SOCKET && !is_buffer_option(name) {
-            // Timeouts, SO_PASSCRED, filters...: the unix socket itself takes them.
+        if level == libc::SOL_SOCKET && !filter::EMULATED_SETSOCKOPT.contains(&name) {
+            // The send buffer, timeouts, SO_PASSCRED, filters...: the unix socket itself
+            // takes them (the filter lets them through untrapped; see there).
             return Ok(None);
         }
         if len < 0 {
@@ -738,7 +740,9 @@ impl Supervisor {
             (libc::SOL_SOCKET, libc::SO_DOMAIN) => Some(libc::AF_NETLINK),
             (libc::SOL_SOCKET, libc::SO_PROTOCOL) => Some(libc::NETLINK_ROUTE),
             (libc::SOL_SOCKET, libc::SO_TYPE) => self.socks.get(&inode).map(|s| s.sock_type),
-            (libc::SOL_SOCKET, o) if !is_buffer_option(o) => return Ok(None),
+            (libc::SOL_SOCKET, o) if !filter::EMULATED_GETSOCKOPT.contains(&o) => {
+                return Ok(None);
+            }
             _ => None,
         };
         let len = read_i32(tid, lenp)?;
@@ -1385,14 +1389,6 @@ fn sockaddr_nl(pid: u32, groups: u32) -> [u8; SOCKADDR_NL_LEN] {
     sa[4..8].copy_from_slice(&pid.to_ne_bytes());
     sa[8..12].copy_from_slice(&groups.to_ne_bytes());
     sa
-}
-
-/// SOL_SOCKET options the netlink socket itself owns (its receive and send buffers).
-fn is_buffer_option(name: i32) -> bool {
-    matches!(
-        name,
-        libc::SO_RCVBUF | libc::SO_SNDBUF | libc::SO_RCVBUFFORCE | libc::SO_SNDBUFFORCE
-    )
 }
 
 /// SO_RCVTIMEO set by the program (it lands on the unix socket, which we share).

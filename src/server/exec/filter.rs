@@ -10,7 +10,9 @@
 //!   their fd lies in the reserved range where the supervisor places emulated sockets;
 //!   dup and fcntl(F_DUPFD*) there too, so copies land in the range as well.
 //!   sendmsg/sendto/write/poll/epoll/select never trap: they work natively on the seqpacket
-//!   connection. Every other architecture or ABI (i386, x32) is allowed untouched.
+//!   connection. Neither do the SOL_SOCKET options outside `EMULATED_SETSOCKOPT` /
+//!   `EMULATED_GETSOCKOPT`, on any descriptor. Every other architecture or ABI (i386, x32)
+//!   is allowed untouched.
 
 use super::ifreq;
 use std::ops::Range;
@@ -41,8 +43,6 @@ pub const FD_SYSCALLS: &[libc::c_long] = &[
     libc::SYS_connect,
     libc::SYS_getsockname,
     libc::SYS_getpeername,
-    libc::SYS_setsockopt,
-    libc::SYS_getsockopt,
     libc::SYS_recvmsg,
     libc::SYS_recvfrom,
     libc::SYS_recvmmsg,
@@ -56,6 +56,20 @@ pub const FD_SYSCALLS: &[libc::c_long] = &[
     libc::SYS_shutdown,
 ];
 
+/// SOL_SOCKET options whose setsockopt the netlink socket owns: the engine decides overruns
+/// with the receive buffer. Every other SOL_SOCKET option lands on the unix socket, where
+/// Linux's generic socket code treats it as on a netlink socket: SO_SNDBUF, for one, then
+/// caps a request datagram at sndbuf - 32 bytes in the program's own sendmsg (EMSGSIZE),
+/// exactly as netlink_sendmsg does.
+pub const EMULATED_SETSOCKOPT: &[i32] = &[libc::SO_RCVBUF, libc::SO_RCVBUFFORCE];
+/// SOL_SOCKET options whose getsockopt must say "netlink", not "unix socket".
+pub const EMULATED_GETSOCKOPT: &[i32] = &[
+    libc::SO_RCVBUF,
+    libc::SO_TYPE,
+    libc::SO_DOMAIN,
+    libc::SO_PROTOCOL,
+];
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Label {
     Next,
@@ -63,6 +77,8 @@ enum Label {
     Notify,
     Socket,
     Ioctl,
+    SetSockOpt,
+    GetSockOpt,
     FdCheck,
 }
 
@@ -86,6 +102,8 @@ pub fn build(fds: Range<i32>) -> Vec<libc::sock_filter> {
     ops.push(Op::JumpGe(X32_SYSCALL_BIT, Allow, Next));
     ops.push(Op::JumpEq(libc::SYS_socket as u32, Socket, Next));
     ops.push(Op::JumpEq(libc::SYS_ioctl as u32, Ioctl, Next));
+    ops.push(Op::JumpEq(libc::SYS_setsockopt as u32, SetSockOpt, Next));
+    ops.push(Op::JumpEq(libc::SYS_getsockopt as u32, GetSockOpt, Next));
     for nr in FD_SYSCALLS {
         ops.push(Op::JumpEq(*nr as u32, FdCheck, Next));
     }
@@ -106,6 +124,27 @@ pub fn build(fds: Range<i32>) -> Vec<libc::sock_filter> {
             Notify,
             if last { Allow } else { Next },
         ));
+    }
+    // setsockopt/getsockopt(fd, level, name, ...): SOL_SOCKET options not in the list run
+    // natively; the rest go on to the descriptor check.
+    for (label, names) in [
+        (SetSockOpt, EMULATED_SETSOCKOPT),
+        (GetSockOpt, EMULATED_GETSOCKOPT),
+    ] {
+        ops.extend([
+            Op::Mark(label),
+            Op::Load(off_arg_low(1)),
+            Op::JumpEq(libc::SOL_SOCKET as u32, Next, FdCheck),
+            Op::Load(off_arg_low(2)),
+        ]);
+        for (i, name) in names.iter().enumerate() {
+            let last = i + 1 == names.len();
+            ops.push(Op::JumpEq(
+                *name as u32,
+                FdCheck,
+                if last { Allow } else { Next },
+            ));
+        }
     }
     ops.extend([
         Op::Mark(FdCheck),
@@ -176,6 +215,9 @@ fn assemble(ops: &[Op]) -> Vec<libc::sock_filter> {
 mod tests {
     use super::*;
 
+    const NOTIFY: u32 = libc::SECCOMP_RET_USER_NOTIF;
+    const ALLOW: u32 = libc::SECCOMP_RET_ALLOW;
+
     /// A tiny interpreter for the instructions `build` emits, to check the decisions.
     fn run(prog: &[libc::sock_filter], nr: i64, args: [u64; 6]) -> u32 {
         let mut data = [0u8; 64];
@@ -208,30 +250,52 @@ mod tests {
     #[test]
     fn traps_only_netlink_route_sockets_and_calls_on_reserved_fds() {
         let p = build(768..1024);
-        let notify = libc::SECCOMP_RET_USER_NOTIF;
-        let allow = libc::SECCOMP_RET_ALLOW;
         let nl = libc::AF_NETLINK as u64;
-        assert_eq!(run(&p, libc::SYS_socket, [nl, 3, 0, 0, 0, 0]), notify);
-        assert_eq!(run(&p, libc::SYS_socket, [nl, 3, 15, 0, 0, 0]), allow);
-        assert_eq!(run(&p, libc::SYS_socket, [2, 1, 0, 0, 0, 0]), allow);
+        assert_eq!(run(&p, libc::SYS_socket, [nl, 3, 0, 0, 0, 0]), NOTIFY);
+        assert_eq!(run(&p, libc::SYS_socket, [nl, 3, 15, 0, 0, 0]), ALLOW);
+        assert_eq!(run(&p, libc::SYS_socket, [2, 1, 0, 0, 0, 0]), ALLOW);
         for nr in FD_SYSCALLS {
-            assert_eq!(run(&p, *nr, [800, 0, 0, 0, 0, 0]), notify);
-            assert_eq!(run(&p, *nr, [768, 0, 0, 0, 0, 0]), notify);
-            assert_eq!(run(&p, *nr, [1023, 0, 0, 0, 0, 0]), notify);
-            assert_eq!(run(&p, *nr, [1024, 0, 0, 0, 0, 0]), allow);
-            assert_eq!(run(&p, *nr, [3, 0, 0, 0, 0, 0]), allow);
+            assert_eq!(run(&p, *nr, [800, 0, 0, 0, 0, 0]), NOTIFY);
+            assert_eq!(run(&p, *nr, [768, 0, 0, 0, 0, 0]), NOTIFY);
+            assert_eq!(run(&p, *nr, [1023, 0, 0, 0, 0, 0]), NOTIFY);
+            assert_eq!(run(&p, *nr, [1024, 0, 0, 0, 0, 0]), ALLOW);
+            assert_eq!(run(&p, *nr, [3, 0, 0, 0, 0, 0]), ALLOW);
         }
-        assert_eq!(run(&p, libc::SYS_sendmsg, [800, 0, 0, 0, 0, 0]), allow);
+        assert_eq!(run(&p, libc::SYS_sendmsg, [800, 0, 0, 0, 0, 0]), ALLOW);
         for request in ifreq::IOCTLS {
             assert_eq!(
                 run(&p, libc::SYS_ioctl, [3, *request as u64, 0, 0, 0, 0]),
-                notify
+                NOTIFY
             );
         }
         // TCGETS, FIONREAD and SIOCGSTAMP stay in the kernel.
         for request in [0x5401u64, 0x541b, 0x8906] {
-            assert_eq!(run(&p, libc::SYS_ioctl, [3, request, 0, 0, 0, 0]), allow);
+            assert_eq!(run(&p, libc::SYS_ioctl, [3, request, 0, 0, 0, 0]), ALLOW);
         }
-        assert_eq!(run(&p, libc::SYS_write, [800, 0, 0, 0, 0, 0]), allow);
+        assert_eq!(run(&p, libc::SYS_write, [800, 0, 0, 0, 0, 0]), ALLOW);
+    }
+
+    #[test]
+    fn socket_options_trap_only_when_netlink_owns_them() {
+        let p = build(768..1024);
+        let sol_socket = libc::SOL_SOCKET as u64;
+        for (nr, emulated) in [
+            (libc::SYS_setsockopt, EMULATED_SETSOCKOPT),
+            (libc::SYS_getsockopt, EMULATED_GETSOCKOPT),
+        ] {
+            for name in emulated {
+                assert_eq!(
+                    run(&p, nr, [800, sol_socket, *name as u64, 0, 0, 0]),
+                    NOTIFY
+                );
+                assert_eq!(run(&p, nr, [3, sol_socket, *name as u64, 0, 0, 0]), ALLOW);
+            }
+            // SOL_NETLINK (270) options are all the engine's.
+            assert_eq!(run(&p, nr, [800, 270, 11, 0, 0, 0]), NOTIFY);
+            assert_eq!(run(&p, nr, [3, 270, 11, 0, 0, 0]), ALLOW);
+            for name in [libc::SO_SNDBUF, libc::SO_RCVTIMEO, libc::SO_ERROR] {
+                assert_eq!(run(&p, nr, [800, sol_socket, name as u64, 0, 0, 0]), ALLOW);
+            }
+        }
     }
 }
