@@ -955,3 +955,46 @@ fn a_transport_query_takes_no_port_and_stops_at_its_limit() {
     c.host.bind(s, 0, 0).unwrap();
     assert_eq!(c.host.local_addr(s).port_id, 777);
 }
+
+/// ip link property add/del (RTM_NEWLINKPROP, RTM_DELLINKPROP): alternative names share
+/// the name space with primary names, find the link, and go away with it.
+#[test]
+fn alternative_names_are_added_looked_up_and_removed() {
+    const RTM_NEWLINKPROP: u16 = 108;
+    const RTM_DELLINKPROP: u16 = 109;
+    const IFLA_PROP_LIST: u16 = 52 | 0x8000; // with NLA_F_NESTED, which Linux requires here
+    const IFLA_ALT_IFNAME: u16 = 53;
+    let mut c = Client::new();
+    c.add_veth("v0", "v1");
+    let prop = |kind: u16, name: &str| {
+        Msg::new(kind, NLM_F_REQUEST | NLM_F_ACK, 2, &ifinfo(3, 0, 0))
+            .attr(IFLA_PROP_LIST, &nested(&[(IFLA_ALT_IFNAME, cstr(name))]))
+            .done()
+    };
+    assert_eq!(ack_errno(&c.send(prop(RTM_NEWLINKPROP, "uplink"))), 0);
+    assert_eq!(
+        ack_errno(&c.send(prop(RTM_NEWLINKPROP, "uplink"))),
+        libc::EEXIST
+    );
+    assert_eq!(
+        ack_errno(&c.send(prop(RTM_NEWLINKPROP, "v1"))),
+        libc::EEXIST
+    );
+    let get = Msg::new(RTM_GETLINK, NLM_F_REQUEST, 3, &ifinfo(0, 0, 0))
+        .str(IFLA_ALT_IFNAME, "uplink")
+        .done();
+    let r = c.send(get.clone());
+    assert_eq!(r.len(), 1);
+    assert_eq!(attr_at(&r[0], 32, 3), Some(cstr("v0")));
+    // The primary name is not an alternative name to remove; a missing one is ENOENT.
+    assert_eq!(
+        ack_errno(&c.send(prop(RTM_DELLINKPROP, "v0"))),
+        libc::EINVAL
+    );
+    assert_eq!(
+        ack_errno(&c.send(prop(RTM_DELLINKPROP, "nope"))),
+        libc::ENOENT
+    );
+    assert_eq!(ack_errno(&c.send(prop(RTM_DELLINKPROP, "uplink"))), 0);
+    assert_eq!(ack_errno(&c.send(get)), libc::ENODEV);
+}

@@ -8,8 +8,9 @@ use crate::stack::kinds::{self, Kind};
 use crate::stack::netdev::{LinkChanges, check_mtu, valid_name};
 use crate::stack::{AttrRef, Event, Link, Namespace, NsId, Stack};
 use crate::wire::attr::AttrIter;
+use crate::wire::attr::NLA_HDRLEN;
 use crate::wire::consts::*;
-use crate::wire::{NLMSG_HDRLEN, Writer};
+use crate::wire::{NLMSG_HDRLEN, Writer, align4};
 
 const IFNAMSIZ: u16 = 16;
 const IFALIASZ: u16 = 256;
@@ -134,13 +135,17 @@ impl IfInfo {
 
 /// The ifinfomsg and its attributes, as do-handlers parse them (nlmsg_parse_deprecated).
 fn parse_request<'a>(req: &Request<'a>) -> Result<(IfInfo, Attrs<'a>), NlError> {
+    parse_request_as(req, Mode::Liberal)
+}
+
+fn parse_request_as<'a>(req: &Request<'a>, mode: Mode) -> Result<(IfInfo, Attrs<'a>), NlError> {
     let body = req.msg.payload();
     let ifm = IfInfo::parse(body).ok_or(NlError::new(libc::EINVAL, "Invalid header length"))?;
     let attrs = policy::parse(
         body.get(IFINFOMSG_LEN..).unwrap_or(&[]),
         attrs_offset(IFINFOMSG_LEN),
         &IFLA_POLICY,
-        Mode::Liberal,
+        mode,
     )?;
     Ok((ifm, attrs))
 }
@@ -155,6 +160,19 @@ fn by_name<'n>(ns: &'n Namespace, attrs: &Attrs<'_>) -> Option<&'n Link> {
 
 fn named(attrs: &Attrs<'_>) -> bool {
     attrs.has(IFLA_IFNAME) || attrs.has(IFLA_ALT_IFNAME)
+}
+
+/// The link a do-request is about: ifi_index when positive, else a name; EINVAL without
+/// either, ENODEV when there is no such link (as rtnl_setlink, rtnl_dellink, rtnl_linkprop).
+fn target<'n>(ns: &'n Namespace, ifm: &IfInfo, attrs: &Attrs<'_>) -> Result<&'n Link, NlError> {
+    let link = if ifm.index > 0 {
+        ns.link(ifm.index as u32)
+    } else if named(attrs) {
+        by_name(ns, attrs)
+    } else {
+        return Err(NlError::errno(libc::EINVAL));
+    };
+    link.ok_or(NlError::errno(libc::ENODEV))
 }
 
 /// RTM_GETLINK without NLM_F_DUMP (rtnl_getlink).
@@ -1025,15 +1043,7 @@ fn change(
 /// RTM_SETLINK (rtnl_setlink).
 pub fn set(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let (ifm, attrs) = parse_request(req)?;
-    let ns = stack.ns(req.ns);
-    let link = if ifm.index > 0 {
-        ns.link(ifm.index as u32)
-    } else if named(&attrs) {
-        by_name(ns, &attrs)
-    } else {
-        return Err(NlError::errno(libc::EINVAL));
-    };
-    let ifindex = link.ok_or(NlError::errno(libc::ENODEV))?.ifindex;
+    let ifindex = target(stack.ns(req.ns), &ifm, &attrs)?.ifindex;
     let mut ch = changes_from(&ifm, &attrs)?;
     if ifm.index <= 0 {
         ch.name = None;
@@ -1055,19 +1065,106 @@ pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
     {
         return del_group(stack, req, group, out);
     }
-    let link = if ifm.index > 0 {
-        ns.link(ifm.index as u32)
-    } else if named(&attrs) {
-        by_name(ns, &attrs)
-    } else {
-        return Err(NlError::errno(libc::EINVAL));
-    };
-    let ifindex = link.ok_or(NlError::errno(libc::ENODEV))?.ifindex;
+    let ifindex = target(ns, &ifm, &attrs)?.ifindex;
     let mut events = Vec::new();
     stack
         .delete_link(req.ns, ifindex, &mut events)
         .map_err(|e| stack_error(e, |_| None))?;
     super::push_events(out, events, req);
+    Ok(Reply::Ack)
+}
+
+/// RTM_NEWLINKPROP: adds the alternative names in IFLA_PROP_LIST (rtnl_newlinkprop).
+pub fn new_prop(
+    stack: &mut Stack,
+    req: &Request<'_>,
+    out: &mut Vec<Caused>,
+) -> Result<Reply, NlError> {
+    link_prop(stack, req, out, true)
+}
+
+/// RTM_DELLINKPROP: removes the alternative names in IFLA_PROP_LIST (rtnl_dellinkprop).
+pub fn del_prop(
+    stack: &mut Stack,
+    req: &Request<'_>,
+    out: &mut Vec<Caused>,
+) -> Result<Reply, NlError> {
+    link_prop(stack, req, out, false)
+}
+
+/// Room one more alternative name may take in IFLA_PROP_LIST: nla_total_size(ALTIFNAMSIZ).
+const ALT_NAME_ROOM: usize = NLA_HDRLEN + 128;
+
+/// rtnl_linkprop: the names are handled in order, and one that fails stops the request
+/// with the earlier ones done (and, as in Linux, no notification for them).
+fn link_prop(
+    stack: &mut Stack,
+    req: &Request<'_>,
+    out: &mut Vec<Caused>,
+    add: bool,
+) -> Result<Reply, NlError> {
+    // Unlike the other link requests, the full nlmsg_parse.
+    let (ifm, attrs) = parse_request_as(req, Mode::Full)?;
+    let ifindex = target(stack.ns(req.ns), &ifm, &attrs)?.ifindex;
+    let Some(list) = attrs.get(IFLA_PROP_LIST) else {
+        return Ok(Reply::Ack);
+    };
+    let mut changed = false;
+    for attr in list.nested().flatten() {
+        if attr.kind != IFLA_ALT_IFNAME {
+            continue;
+        }
+        // nla_validate (strict) on the one attribute, against the link policy.
+        let whole = req
+            .msg
+            .bytes
+            .get(attr.offset..attr.offset + NLA_HDRLEN + attr.payload.len())
+            .unwrap_or(&[]);
+        policy::parse(whole, attr.offset, &IFLA_POLICY, Mode::Full)?;
+        let name = String::from_utf8_lossy(attr.str_bytes()).into_owned();
+        let ns = stack.ns_mut(req.ns);
+        let Some(link) = ns.link(ifindex) else {
+            return Err(NlError::errno(libc::ENODEV));
+        };
+        if add {
+            // Linux keeps the whole list fitting in one attribute (16-bit length).
+            let listed: usize = link
+                .altnames
+                .iter()
+                .map(|n| align4(NLA_HDRLEN + n.len() + 1))
+                .sum();
+            if listed + ALT_NAME_ROOM >= u16::MAX as usize {
+                return Err(NlError::new(
+                    libc::EINVAL,
+                    "effective property list too long",
+                ));
+            }
+            // netdev_name_node_alt_create: names and alternative names share one space.
+            if ns.name_taken(&name) {
+                return Err(NlError::errno(libc::EEXIST));
+            }
+            ns.add_altname(ifindex, name);
+        } else {
+            // netdev_name_node_alt_destroy: the primary name or another link's name is
+            // not this link's alternative name to remove.
+            match ns.by_name(name.as_bytes()) {
+                None => return Err(NlError::errno(libc::ENOENT)),
+                Some(owner) if owner.ifindex != ifindex || owner.name == name => {
+                    return Err(NlError::errno(libc::EINVAL));
+                }
+                Some(_) => ns.del_altname(ifindex, &name),
+            }
+        }
+        changed = true;
+    }
+    // netdev_state_change announces the link only while it is up.
+    if let Some(link) = stack
+        .ns(req.ns)
+        .link(ifindex)
+        .filter(|l| changed && l.is_up())
+    {
+        super::push_unreported(out, vec![Event::NewLink(Box::new(link.clone()), 0)]);
+    }
     Ok(Reply::Ack)
 }
 

@@ -131,6 +131,18 @@ static HANDLERS: &[Handler] = &[
         dumpit: None,
     },
     Handler {
+        kind: RTM_NEWLINKPROP,
+        admin: true,
+        doit: Some(link::new_prop),
+        dumpit: None,
+    },
+    Handler {
+        kind: RTM_DELLINKPROP,
+        admin: true,
+        doit: Some(link::del_prop),
+        dumpit: None,
+    },
+    Handler {
         kind: RTM_GETADDR,
         admin: false,
         doit: Some(addr::get),

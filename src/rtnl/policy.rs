@@ -56,11 +56,14 @@ impl Policy {
 }
 
 /// Validation strength: `Liberal` is nlmsg_parse_deprecated; `Strict` is
-/// nlmsg_parse_deprecated_strict (trailing bytes and unknown types rejected).
+/// nlmsg_parse_deprecated_strict (trailing bytes and unknown types rejected); `Full` is
+/// nlmsg_parse, which adds exact lengths, NLA_F_NESTED exactly on nested attributes, and
+/// no attribute the policy does not type (NL_VALIDATE_STRICT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Liberal,
     Strict,
+    Full,
 }
 
 /// A validation failure: errno, extack text, offset of the attribute, and the policy it
@@ -103,7 +106,7 @@ pub fn parse<'a>(
     for attr in iter.by_ref() {
         let attr = match attr {
             Ok(a) => a,
-            Err(bad) if mode == Mode::Strict => {
+            Err(bad) if mode != Mode::Liberal => {
                 let _ = bad;
                 return Err(Invalid {
                     errno: libc::EINVAL,
@@ -116,7 +119,7 @@ pub fn parse<'a>(
             Err(_) => break,
         };
         if attr.kind > policy.max || attr.kind == 0 {
-            if mode == Mode::Strict && attr.kind > policy.max {
+            if mode != Mode::Liberal {
                 return Err(Invalid {
                     errno: libc::EINVAL,
                     msg: "Unknown attribute type",
@@ -126,10 +129,14 @@ pub fn parse<'a>(
             }
             continue;
         }
-        validate(&attr, policy.rule(attr.kind))?;
+        let rule = policy.rule(attr.kind);
+        if mode == Mode::Full {
+            validate_full(&attr, rule)?;
+        }
+        validate(&attr, rule)?;
         slots[attr.kind as usize] = Some(attr);
     }
-    if mode == Mode::Strict && iter.trailing() > 0 {
+    if mode != Mode::Liberal && iter.trailing() > 0 {
         return Err(Invalid {
             errno: libc::EINVAL,
             msg: "bytes leftover after parsing attributes",
@@ -138,6 +145,32 @@ pub fn parse<'a>(
         });
     }
     Ok(Attrs { slots })
+}
+
+/// The checks NL_VALIDATE_STRICT adds to `validate`, in validate_nla's order.
+fn validate_full(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
+    let invalid = |msg, policy| {
+        Err(Invalid {
+            errno: libc::EINVAL,
+            msg,
+            offset: Some(attr.offset),
+            policy,
+        })
+    };
+    if pol.exact_len().is_some_and(|n| n != attr.payload.len()) {
+        return invalid("invalid attribute length", Some(pol));
+    }
+    let unspec = matches!(pol, Pol::Unspec(_));
+    if pol == Pol::Nested && !attr.nested_flag {
+        return invalid("NLA_F_NESTED is missing", Some(pol));
+    }
+    if pol != Pol::Nested && !unspec && attr.nested_flag {
+        return invalid("NLA_F_NESTED not expected", Some(pol));
+    }
+    if unspec {
+        return invalid("Unsupported attribute", None);
+    }
+    Ok(())
 }
 
 fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {

@@ -626,6 +626,8 @@ impl Stack {
                 link.flags &= !IFF_UP;
                 link.operstate = IF_OPER_DOWN;
             }
+            // dev_shutdown detaches the qdisc before RTM_DELLINK is built.
+            link.qdisc_attached = false;
             events.push(Event::DelLink(Box::new(link)));
             self.reschedule(ns, idx);
         }

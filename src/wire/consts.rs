@@ -26,6 +26,9 @@ from_libc!(i32: NETLINK_ROUTE, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, 
 // rtnetlink message types.
 from_libc!(u16: RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, RTM_NEWADDR, RTM_DELADDR,
     RTM_GETADDR);
+/// Link properties (alternative names); not in `libc`.
+pub const RTM_NEWLINKPROP: u16 = 108;
+pub const RTM_DELLINKPROP: u16 = 109;
 
 // Multicast groups (enum rtnetlink_groups).
 from_libc!(u32: RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR);
