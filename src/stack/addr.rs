@@ -106,7 +106,36 @@ const IPV6ONLY_FLAGS: u32 = IFA_F_NODAD
     | IFA_F_MANAGETEMPADDR
     | IFA_F_STABLE_PRIVACY;
 
+/// Longest interface name or IPv4 label (IFNAMSIZ - 1).
+const LABEL_MAX: usize = 15;
+
 impl Link {
+    /// inetdev_changename: after a rename the first IPv4 address is labelled with the new
+    /// name, and every other one with the new name plus its old `:suffix` (or `:N`, its
+    /// position, if it had none), cut so that the suffix survives. Returns the addresses,
+    /// which Linux announces again.
+    pub fn relabel_ipv4(&mut self) -> Vec<Addr> {
+        let name = self.name.clone();
+        for (i, a) in self.addrs4.iter_mut().enumerate() {
+            let mut label = name.clone();
+            if i > 0 {
+                let old = a.label.as_deref().unwrap_or("");
+                let suffix = match old.find(':') {
+                    Some(colon) => old[colon..].to_string(),
+                    None => format!(":{}", i + 1),
+                };
+                let mut keep = label.len().min(LABEL_MAX.saturating_sub(suffix.len()));
+                while !label.is_char_boundary(keep) {
+                    keep -= 1;
+                }
+                label.truncate(keep);
+                label.push_str(&suffix);
+            }
+            a.label = Some(label);
+        }
+        self.addrs4.clone()
+    }
+
     pub fn addrs(&self, family: u8) -> &[Addr] {
         match family {
             AF_INET => &self.addrs4,

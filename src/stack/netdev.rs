@@ -253,10 +253,14 @@ impl Stack {
                 changed = true;
             }
         }
+        let mut relabeled = Vec::new();
         if let Some(name) = &ch.name {
             let same = self.ns(ns).link(ifindex).is_some_and(|l| &l.name == name);
             if !same {
                 self.ns_mut(ns).rename(ifindex, name.clone());
+                if let Some(link) = self.ns_mut(ns).link_mut(ifindex) {
+                    relabeled = link.relabel_ipv4();
+                }
                 changed = true;
             }
         }
@@ -358,6 +362,8 @@ impl Stack {
                 }
             }
             self.reschedule(ns, ifindex);
+            // NETDEV_CHANGENAME reaches devinet after rtnetlink announced the link.
+            events.extend(relabeled.into_iter().map(|a| Event::NewAddr(Box::new(a))));
         } else if quiet_change {
             self.changed(ns);
         }
