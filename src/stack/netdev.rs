@@ -577,8 +577,11 @@ impl Stack {
         }
     }
 
-    /// Unregisters a link: its addresses go first (RTM_DELADDR each), then the link
-    /// (RTM_DELLINK); ports of a deleted bridge are released; stacked devices on it go too.
+    /// Deletes a link (rtnl_dellink), with its veth peer and the devices stacked on it, in
+    /// Linux's three phases: the kinds' dellink (a veth forgets its peer, a bridge releases
+    /// its ports); dev_close_many (each up link announced down, RTM_NEWLINK, losing its
+    /// IPv6 addresses); then unregistration of each (its addresses, RTM_DELADDR in list
+    /// order, its bridge port released, then RTM_DELLINK).
     pub fn delete_link(&mut self, ns: NsId, ifindex: u32, events: &mut Vec<Event>) -> Result<()> {
         let link = self
             .ns(ns)
@@ -600,38 +603,28 @@ impl Stack {
             .map(|l| l.ifindex)
             .collect();
         doomed.extend(stacked);
+        for &idx in &doomed {
+            self.dellink(ns, idx, events);
+        }
+        for &idx in &doomed {
+            self.close_for_unregister(ns, idx, events);
+        }
         let mut touched = Vec::new();
-        for idx in doomed {
+        for &idx in &doomed {
+            if let Some(l) = self.ns_mut(ns).link_mut(idx) {
+                let addrs = std::mem::take(&mut l.addrs4)
+                    .into_iter()
+                    .chain(std::mem::take(&mut l.addrs6));
+                events.extend(addrs.map(|a| Event::DelAddr(Box::new(a))));
+            }
+            let master = self.ns(ns).link(idx).and_then(|l| l.master);
+            if let Some(br) = master {
+                self.release_dying_port(ns, idx, br, events);
+                touched.push(br);
+            }
             let Some(mut link) = self.ns_mut(ns).remove(idx) else {
                 continue;
             };
-            if let Kind::Veth = link.kind {
-                // veth_dellink clears both peer pointers before unregistering.
-                if let Some(peer) = link.link.take() {
-                    self.ns_mut(ns).set_lower(peer, None);
-                }
-            }
-            // Releasing bridge ports.
-            let ports: Vec<u32> = self.ns(ns).ports(idx).map(|p| p.ifindex).collect();
-            for p in ports {
-                self.ns_mut(ns).set_master(p, None);
-                if let Some(port) = self.ns_mut(ns).link_mut(p) {
-                    port.promiscuity = port.promiscuity.saturating_sub(1);
-                    port.allmulti = port.allmulti.saturating_sub(1);
-                    events.push(Event::NewLink(Box::new(port.clone()), 0));
-                }
-            }
-            touched.extend(link.master);
-            for a in std::mem::take(&mut link.addrs4).into_iter().rev() {
-                events.push(Event::DelAddr(Box::new(a)));
-            }
-            for a in std::mem::take(&mut link.addrs6).into_iter().rev() {
-                events.push(Event::DelAddr(Box::new(a)));
-            }
-            if link.is_up() {
-                link.flags &= !IFF_UP;
-                link.operstate = IF_OPER_DOWN;
-            }
             // dev_shutdown detaches the qdisc before RTM_DELLINK is built.
             link.qdisc_attached = false;
             events.push(Event::DelLink(Box::new(link)));
@@ -639,13 +632,81 @@ impl Stack {
         }
         self.changed(ns);
         touched.retain(|t| self.ns(ns).link(*t).is_some());
-        for &br in &touched {
-            if self.ns(ns).link(br).is_some_and(|l| l.kind.is_bridge()) {
-                self.update_gso_limit(ns, br);
-            }
-        }
         self.settle(ns, &touched, events);
         Ok(())
+    }
+
+    /// The kind's dellink: a veth clears both peer pointers (so neither end reports a peer
+    /// from now on), a bridge releases its ports.
+    fn dellink(&mut self, ns: NsId, idx: u32, events: &mut Vec<Event>) {
+        let Some(link) = self.ns(ns).link(idx) else {
+            return;
+        };
+        if let (Kind::Veth, Some(peer)) = (&link.kind, link.link) {
+            self.ns_mut(ns).set_lower(idx, None);
+            self.ns_mut(ns).set_lower(peer, None);
+        }
+        let ports: Vec<u32> = self.ns(ns).ports(idx).map(|p| p.ifindex).collect();
+        for p in ports {
+            self.ns_mut(ns).set_master(p, None);
+            if let Some(port) = self.ns_mut(ns).link_mut(p) {
+                port.promiscuity = port.promiscuity.saturating_sub(1);
+                port.allmulti = port.allmulti.saturating_sub(1);
+                events.push(Event::NewLink(Box::new(port.clone()), 0));
+            }
+        }
+    }
+
+    /// dev_close_many for a link being unregistered: announced down (ifi_change
+    /// IFF_UP|IFF_RUNNING), then NETDEV_DOWN takes its IPv6 addresses and disables its
+    /// bridge port. The consequences for other links are not announced: they are going too,
+    /// or hear of it when the port is released.
+    fn close_for_unregister(&mut self, ns: NsId, idx: u32, events: &mut Vec<Event>) {
+        let nsr = self.ns_mut(ns);
+        match nsr.link_mut(idx) {
+            Some(l) if l.is_up() => l.flags &= !IFF_UP,
+            _ => return,
+        }
+        refresh(nsr, idx);
+        let Some(link) = nsr.link_mut(idx) else {
+            return;
+        };
+        events.push(Event::NewLink(Box::new(link.clone()), IFF_UP | IFF_RUNNING));
+        let addrs6 = std::mem::take(&mut link.addrs6);
+        events.extend(addrs6.into_iter().map(|a| Event::DelAddr(Box::new(a))));
+        let (port, master) = (link.clone(), link.master);
+        if let Some(br) = master.and_then(|m| self.ns(ns).link(m)) {
+            events.push(Event::BridgePort(
+                Box::new(port),
+                Box::new(br.clone()),
+                false,
+            ));
+        }
+    }
+
+    /// br_del_if for a port being unregistered: its AF_BRIDGE view goes (RTM_NEWLINK, then
+    /// RTM_DELLINK), then the bridge settles and recomputes its features. The port's own
+    /// RTM_NEWLINKs are not sent: Linux announces nothing for a device being unregistered.
+    fn release_dying_port(&mut self, ns: NsId, idx: u32, br: u32, events: &mut Vec<Event>) {
+        let nsr = self.ns(ns);
+        if let (Some(p), Some(b)) = (nsr.link(idx), nsr.link(br)) {
+            let (p, b) = (Box::new(p.clone()), Box::new(b.clone()));
+            events.push(Event::BridgePort(p.clone(), b.clone(), false));
+            events.push(Event::BridgePort(p, b, true));
+        }
+        self.ns_mut(ns).set_master(idx, None);
+        if let Some(l) = self.ns_mut(ns).link_mut(idx) {
+            l.promiscuity = l.promiscuity.saturating_sub(1);
+            l.allmulti = l.allmulti.saturating_sub(1);
+            l.port_no = 0;
+        }
+        if self.ns(ns).link(br).is_some_and(|l| l.kind.is_bridge()) {
+            self.update_gso_limit(ns, br);
+        }
+        self.settle(ns, &[br], events);
+        if let Some(b) = self.ns(ns).link(br) {
+            events.push(Event::LinkFeatures(Box::new(b.clone())));
+        }
     }
 }
 
