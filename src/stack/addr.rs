@@ -372,7 +372,7 @@ impl Stack {
         if !up {
             if was_up {
                 // addrconf_ifdown: every IPv6 address goes (keep_addr_on_down = 0).
-                for a in std::mem::take(&mut link.addrs6).into_iter().rev() {
+                for a in std::mem::take(&mut link.addrs6) {
                     events.push(Event::DelAddr(Box::new(a)));
                     changed = true;
                 }

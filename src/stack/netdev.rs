@@ -356,7 +356,7 @@ impl Stack {
             if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                 l.mtu6 = None;
                 if l.mtu < 1280 {
-                    for a in std::mem::take(&mut l.addrs6).into_iter().rev() {
+                    for a in std::mem::take(&mut l.addrs6) {
                         events.push(Event::DelAddr(Box::new(a)));
                     }
                 }
