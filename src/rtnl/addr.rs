@@ -5,6 +5,7 @@ use super::dump::{Dump, DumpKind};
 use super::link::IfInfo;
 use super::policy::{self, Attrs, Mode, Pol, Policy};
 use super::{Caused, NlError, Reply, Request, attrs_offset};
+use crate::stack::addr::ipv6_src_scope;
 use crate::stack::{Addr, Del4, Link, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
@@ -166,6 +167,18 @@ fn ipv4_addr(
     flags &= !(IFA_F_SECONDARY | IFA_F_PERMANENT | IFA_F_DEPRECATED);
     let (preferred, valid) = lifetimes;
     apply_lifetime_flags(&mut flags, preferred, valid);
+    // A new address asking to join its group must be a multicast one (ip_mc_join_group);
+    // find_matching_ifa decides whether it is new.
+    let exists = link
+        .addrs4
+        .iter()
+        .any(|a| a.local == local && a.prefixlen == ifm.prefixlen);
+    if flags & IFA_F_MCAUTOJOIN != 0 && !exists && local[0] & 0xf0 != 0xe0 {
+        return Err(NlError::new(
+            libc::EINVAL,
+            "ipv4: Multicast auto join failed",
+        ));
+    }
     Ok(Some(Addr {
         ifindex: ifm.index,
         family: AF_INET,
@@ -212,17 +225,42 @@ fn apply_lifetime_flags(flags: &mut u32, preferred: u32, valid: u32) {
     }
 }
 
-/// ipv6_addr_scope mapped to rtnetlink scopes.
+/// ipv6_addr_scope mapped to rtnetlink scopes (rt_scope): interface-local and loopback are
+/// host, link-local link, site-local site; every other scope (a multicast address's too,
+/// organisation and global among them) is universe.
 fn ipv6_scope(a: &[u8; 16]) -> u8 {
-    if a[0] == 0xfe && a[1] & 0xc0 == 0x80 {
-        RT_SCOPE_LINK
-    } else if a[0] == 0xfe && a[1] & 0xc0 == 0xc0 {
-        RT_SCOPE_SITE
-    } else if *a == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1] {
-        RT_SCOPE_HOST
-    } else {
-        RT_SCOPE_UNIVERSE
+    match ipv6_src_scope(a) {
+        0x1 => RT_SCOPE_HOST,
+        0x2 => RT_SCOPE_LINK,
+        0x5 => RT_SCOPE_SITE,
+        _ => RT_SCOPE_UNIVERSE,
     }
+}
+
+/// The checks inet6_addr_add and ipv6_add_addr make on an address the link does not have
+/// yet, in their order.
+fn check_new_ipv6(local: &[u8; 16], flags: u32, link: &Link) -> Result<(), NlError> {
+    let multicast = local[0] == 0xff;
+    let unavailable = |msg| Err(NlError::new(libc::EADDRNOTAVAIL, msg));
+    if flags & IFA_F_MCAUTOJOIN != 0 && !multicast {
+        // ipv6_sock_mc_join takes multicast groups only.
+        return Err(NlError::new(
+            libc::EINVAL,
+            "ipv6: Multicast auto join failed",
+        ));
+    }
+    if *local == [0; 16] {
+        return unavailable("ipv6: Invalid address");
+    }
+    if multicast && flags & IFA_F_MCAUTOJOIN == 0 {
+        return unavailable(
+            "ipv6: Cannot assign multicast address without \"IFA_F_MCAUTOJOIN\" flag",
+        );
+    }
+    if ipv6_src_scope(local) == 0x1 && !multicast && link.flags & IFF_LOOPBACK == 0 {
+        return unavailable("ipv6: Cannot assign loopback address on this device");
+    }
+    Ok(())
 }
 
 fn ipv6_addr(
@@ -270,6 +308,10 @@ fn ipv6_addr(
     }
     if valid == 0 || preferred > valid {
         return Err(NlError::new(libc::EINVAL, "ipv6: address lifetime invalid"));
+    }
+    // ipv6_get_ifaddr: an address the link has is modified, not added.
+    if !link.addrs6.iter().any(|a| a.local == local) {
+        check_new_ipv6(&local, flags, link)?;
     }
     apply_lifetime_flags(&mut flags, preferred, valid);
     Ok(Addr {
@@ -518,7 +560,8 @@ pub fn fill(w: &mut Writer, h: AddrHeader, a: &Addr, now_cs: u32) {
         if let Some(b) = a.broadcast {
             w.attr(IFA_BROADCAST, &b);
         }
-        if let Some(label) = &a.label {
+        // inet_fill_ifaddr leaves out an empty label (ip addr add ... label '').
+        if let Some(label) = a.label.as_deref().filter(|l| !l.is_empty()) {
             w.attr_str(IFA_LABEL, label);
         }
         if a.proto != 0 {

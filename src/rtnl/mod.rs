@@ -216,8 +216,9 @@ fn dispatch(
     doit(stack, req, events)
 }
 
-/// Stamps the events a request caused as Linux does. Address notifications are built with
-/// the request (rtmsg_ifa: IPv4 carries the requester's port and sequence, IPv6 zeroes). For
+/// Stamps the events a request caused as Linux does. IPv4 address notifications are built
+/// with the request (rtmsg_ifa: the requester's port and sequence, and NLM_F_ECHO returns
+/// them); IPv6 ones are not (inet6_ifa_notify: zeroes, never echoed). For
 /// links only the device's registration (ifi_change ~0) and unregistration are, and they
 /// carry the requester's port and sequence only under NLM_F_ECHO; consequences carry 0.
 pub fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>) {
@@ -229,7 +230,7 @@ pub fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>)
             // Addresses a link change adds or removes (lo up, unregistration) are not.
             Event::NewAddr(_) | Event::DelAddr(_) if !addr_request => ((0, 0), false),
             Event::NewAddr(a) | Event::DelAddr(a) if a.family == AF_INET => (mine, true),
-            Event::NewAddr(_) | Event::DelAddr(_) => ((0, 0), true),
+            Event::NewAddr(_) | Event::DelAddr(_) => ((0, 0), false),
             Event::NewLink(_, u32::MAX) | Event::DelLink(_) if echo => (mine, true),
             Event::NewLink(_, u32::MAX) | Event::DelLink(_) => ((0, 0), true),
             Event::NewLink(..) | Event::LinkFeatures(_) | Event::BridgePort(..) => ((0, 0), false),

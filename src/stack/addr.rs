@@ -311,23 +311,7 @@ impl Stack {
         let Some(pos) = pos else {
             return Err(Error::new(libc::EADDRNOTAVAIL, "ipv4: Address not found"));
         };
-        let removed = list.remove(pos);
-        if !removed.is_secondary() {
-            let mut i = 0;
-            while i < list.len() {
-                let a = &list[i];
-                if a.is_secondary()
-                    && a.prefixlen == removed.prefixlen
-                    && ifa_match4(removed.address(), a)
-                {
-                    let sec = list.remove(i);
-                    events.push(Event::DelAddr(Box::new(sec)));
-                } else {
-                    i += 1;
-                }
-            }
-        }
-        events.push(Event::DelAddr(Box::new(removed)));
+        events.extend(remove4(list, pos).map(|a| Event::DelAddr(Box::new(a))));
         self.changed(ns);
         self.reschedule(ns, ifindex);
         Ok(())
@@ -392,9 +376,12 @@ impl Stack {
                 }
                 let mut lo6 = [0u8; 16];
                 lo6[15] = 1;
-                let a = kernel_addr(ifindex, AF_INET6, lo6.to_vec(), 128, RT_SCOPE_HOST, now);
-                insert6(&mut link.addrs6, a.clone());
-                events.push(Event::NewAddr(Box::new(a)));
+                // ipv6_add_addr refuses an address the device has under any prefix length.
+                if !link.addrs6.iter().any(|a| a.local == lo6) {
+                    let a = kernel_addr(ifindex, AF_INET6, lo6.to_vec(), 128, RT_SCOPE_HOST, now);
+                    insert6(&mut link.addrs6, a.clone());
+                    events.push(Event::NewAddr(Box::new(a)));
+                }
                 changed = true;
             }
         } else if link.carrier {
@@ -454,8 +441,17 @@ impl Stack {
                     let a = &mut list[i];
                     let (pref, valid) = a.remaining(now_cs);
                     if valid == 0 {
-                        let a = list.remove(i);
-                        out.push((ns_id, Event::DelAddr(Box::new(a))));
+                        // An expired IPv4 primary goes like a deleted one (check_lifetime
+                        // calls inet_del_ifa): with its secondaries, which come after it.
+                        let gone: Vec<Addr> = if family == AF_INET {
+                            remove4(list, i).collect()
+                        } else {
+                            vec![list.remove(i)]
+                        };
+                        out.extend(
+                            gone.into_iter()
+                                .map(|a| (ns_id, Event::DelAddr(Box::new(a)))),
+                        );
                         continue;
                     }
                     let mut changed = false;
@@ -544,18 +540,50 @@ fn insert4(list: &mut Vec<Addr>, addr: Addr) {
 }
 
 /// IPv6 list order (ipv6_link_dev_addr): by scope, global first, newest first within a scope.
+/// __inet_del_ifa with promote_secondaries = 0: removes the IPv4 address at `pos` and, if it
+/// is a primary, the secondaries of its subnet. Returns them in the order Linux announces
+/// them: the secondaries, then the address itself.
+fn remove4(list: &mut Vec<Addr>, pos: usize) -> impl Iterator<Item = Addr> {
+    let removed = list.remove(pos);
+    let mut gone = Vec::new();
+    if !removed.is_secondary() {
+        let mut i = 0;
+        while i < list.len() {
+            let a = &list[i];
+            if a.is_secondary()
+                && a.prefixlen == removed.prefixlen
+                && ifa_match4(removed.address(), a)
+            {
+                gone.push(list.remove(i));
+            } else {
+                i += 1;
+            }
+        }
+    }
+    gone.push(removed);
+    gone.into_iter()
+}
+
+/// ipv6_link_dev_addr: the list is sorted by source scope, widest first, and a new address
+/// goes before the others of its scope.
 fn insert6(list: &mut Vec<Addr>, addr: Addr) {
-    let rank = |a: &Addr| ipv6_scope_rank(a.scope);
-    let r = rank(&addr);
-    let at = list.iter().position(|a| rank(a) >= r).unwrap_or(list.len());
+    let scope = |a: &Addr| ipv6_src_scope(&a.local);
+    let s = scope(&addr);
+    let at = list
+        .iter()
+        .position(|a| s >= scope(a))
+        .unwrap_or(list.len());
     list.insert(at, addr);
 }
 
-fn ipv6_scope_rank(scope: u8) -> u8 {
-    match scope {
-        RT_SCOPE_UNIVERSE => 0,
-        RT_SCOPE_SITE => 1,
-        RT_SCOPE_LINK => 2,
-        _ => 3,
+/// ipv6_addr_src_scope: a multicast address's own scope field; for unicast, loopback 1,
+/// link-local 2, site-local 5, anything else global (14).
+pub fn ipv6_src_scope(a: &[u8]) -> u8 {
+    match a {
+        [0xff, flags_scope, ..] => flags_scope & 0x0f,
+        [0xfe, b, ..] if b & 0xc0 == 0x80 => 0x2,
+        [0xfe, b, ..] if b & 0xc0 == 0xc0 => 0x5,
+        _ if a.len() == 16 && a[..15].iter().all(|&b| b == 0) && a[15] == 1 => 0x1,
+        _ => 0xe,
     }
 }
