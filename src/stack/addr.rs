@@ -106,6 +106,14 @@ const IPV6ONLY_FLAGS: u32 = IFA_F_NODAD
     | IFA_F_MANAGETEMPADDR
     | IFA_F_STABLE_PRIVACY;
 
+/// The IPv6 flags an address modification replaces (the rest stay as they are).
+const MODIFIABLE6: u32 = IFA_F_DEPRECATED
+    | IFA_F_PERMANENT
+    | IFA_F_NODAD
+    | IFA_F_HOMEADDRESS
+    | IFA_F_MANAGETEMPADDR
+    | IFA_F_NOPREFIXROUTE;
+
 /// Longest interface name or IPv4 label (IFNAMSIZ - 1).
 const LABEL_MAX: usize = 15;
 
@@ -251,16 +259,25 @@ impl Stack {
             if nlflags & NLM_F_EXCL != 0 || nlflags & NLM_F_REPLACE == 0 {
                 return Err(Error::errno(libc::EEXIST));
             }
-            // Replace keeps position, creation time and primary/secondary status.
+            // inet6_addr_modify: flags the request can set are replaced, the others (DAD
+            // state among them) kept; lifetimes and protocol follow the request; the metric
+            // and the peer only when given; the prefix length never changes.
             let old = &mut link.addrs6[pos];
-            let keep = old.flags & (IFA_F_SECONDARY | IFA_F_TENTATIVE);
-            addr.cstamp = old.cstamp;
-            addr.tstamp = now;
-            addr.flags = (addr.flags & !(IFA_F_SECONDARY | IFA_F_TENTATIVE)) | keep;
-            addr.dad_until_ms = old.dad_until_ms;
-            addr.prefixlen = old.prefixlen.max(addr.prefixlen);
-            *old = addr.clone();
-            events.push(Event::NewAddr(Box::new(addr)));
+            old.flags = (old.flags & !MODIFIABLE6) | (addr.flags & !IFA_F_TENTATIVE);
+            old.tstamp = now;
+            old.valid_lft = addr.valid_lft;
+            old.preferred_lft = addr.preferred_lft;
+            old.proto = addr.proto;
+            if addr.rt_priority != 0 {
+                old.rt_priority = addr.rt_priority;
+            }
+            if addr.peer.is_some() {
+                old.peer = addr.peer;
+            }
+            // An address still in DAD is announced when DAD completes, not now.
+            if old.flags & IFA_F_TENTATIVE == 0 {
+                events.push(Event::NewAddr(Box::new(old.clone())));
+            }
             self.changed(ns);
             return Ok(());
         }
