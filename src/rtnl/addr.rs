@@ -5,13 +5,10 @@ use super::dump::{Dump, DumpKind};
 use super::link::IfInfo;
 use super::policy::{self, Attrs, Mode, Pol, Policy};
 use super::{Caused, NlError, Reply, Request, attrs_offset};
-use crate::stack::addr::ipv6_src_scope;
+use crate::stack::addr::{IPV6_MIN_MTU, ipv6_src_scope};
 use crate::stack::{Addr, Del4, Link, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
-
-/// IPV6_MIN_MTU (RFC 8200).
-pub const IPV6_MIN_MTU: u32 = 1280;
 
 static IPV4_POLICY: Policy = Policy {
     max: IFA_MAX,

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Error, Event, Link, NsId, Stack};
+use super::{Error, Event, Link, NsId, Rng, Stack};
 use crate::wire::consts::*;
 
 /// IFA_PROTO values (IFAPROT_*).
@@ -113,6 +113,9 @@ const MODIFIABLE6: u32 = IFA_F_DEPRECATED
     | IFA_F_HOMEADDRESS
     | IFA_F_MANAGETEMPADDR
     | IFA_F_NOPREFIXROUTE;
+
+/// Below this MTU a link has no IPv6 (ipv6_add_dev refuses it; a drop below removes it).
+pub const IPV6_MIN_MTU: u32 = 1280;
 
 /// Longest interface name or IPv4 label (IFNAMSIZ - 1).
 const LABEL_MAX: usize = 15;
@@ -286,7 +289,8 @@ impl Stack {
         addr.cstamp = now;
         addr.tstamp = now;
         let dad = addr.flags & IFA_F_NODAD == 0;
-        let link_ready = link.is_up() && link.carrier;
+        // addrconf_dad_begin runs DAD once IPv6 has seen the link ready (IF_READY).
+        let link_ready = link.inet6_ready;
         let needs_dad = dad && link.flags & (IFF_LOOPBACK | IFF_NOARP) == 0;
         if needs_dad {
             addr.flags |= IFA_F_TENTATIVE;
@@ -360,26 +364,28 @@ impl Stack {
         Ok(())
     }
 
-    /// Addresses the kernel manages itself when a link's state changed: lo's 127.0.0.1/8 and
-    /// ::1 at up, the IPv6 link-local once up with carrier, DAD start, IPv6 flush at down.
-    pub fn addrconf(&mut self, ns: NsId, ifindex: u32, was_up: bool, events: &mut Vec<Event>) {
+    /// addrconf_notify for what happened to a link: it went up (NETDEV_UP), down
+    /// (NETDEV_DOWN), or became ready while up (NETDEV_CHANGE with carrier).
+    pub fn addrconf(&mut self, ns: NsId, ifindex: u32, event: Inet6Event, events: &mut Vec<Event>) {
         let now = self.now_cs();
         let now_ms = self.now_ms();
-        let Some(link) = self.ns_mut(ns).link_mut(ifindex) else {
+        let Stack {
+            namespaces, rng, ..
+        } = self;
+        let Some(link) = namespaces.get_mut(ns).and_then(|n| n.link_mut(ifindex)) else {
             return;
         };
-        let up = link.is_up();
         let mut changed = false;
-        if !up {
-            if was_up {
+        match event {
+            Inet6Event::Down => {
                 // addrconf_ifdown: every IPv6 address goes (keep_addr_on_down = 0).
+                link.inet6_ready = false;
                 for a in std::mem::take(&mut link.addrs6) {
                     events.push(Event::DelAddr(Box::new(a)));
                     changed = true;
                 }
             }
-        } else if link.flags & IFF_LOOPBACK != 0 {
-            if !was_up {
+            Inet6Event::Up if link.flags & IFF_LOOPBACK != 0 => {
                 let lo4 = [127, 0, 0, 1];
                 if !link.addrs4.iter().any(|a| a.local == lo4) {
                     let a = kernel_addr(ifindex, AF_INET, lo4.to_vec(), 8, RT_SCOPE_HOST, now);
@@ -401,33 +407,27 @@ impl Stack {
                 }
                 changed = true;
             }
-        } else if link.carrier {
-            let dad = link.flags & IFF_NOARP == 0;
-            // Start DAD on addresses waiting for the link.
-            for a in link.addrs6.iter_mut() {
-                if a.flags & IFA_F_TENTATIVE != 0 && a.dad_until_ms.is_none() {
-                    a.dad_until_ms = Some(now_ms + DAD_MILLIS);
+            // A link already configured only resends its multicast reports; below the IPv6
+            // MTU it has no IPv6 device to configure.
+            Inet6Event::Up | Inet6Event::Ready
+                if link.inet6_ready || !link.carrier || link.mtu < IPV6_MIN_MTU => {}
+            Inet6Event::Up | Inet6Event::Ready => {
+                link.inet6_ready = true;
+                // addrconf_dad_run: addresses waiting for the link start DAD.
+                for a in link.addrs6.iter_mut() {
+                    if a.flags & IFA_F_TENTATIVE != 0 && a.dad_until_ms.is_none() {
+                        a.dad_until_ms = Some(now_ms + DAD_MILLIS);
+                    }
                 }
-            }
-            let ll = link_local(&link.address);
-            if link.address.len() == 6
-                && link.addr_gen_mode == 0
-                && !link.addrs6.iter().any(|a| a.local == ll)
-            {
-                let mut a = kernel_addr(ifindex, AF_INET6, ll.to_vec(), 64, RT_SCOPE_LINK, now);
-                a.proto = IFAPROT_KERNEL_LL;
-                if dad {
-                    a.flags |= IFA_F_TENTATIVE;
-                    a.dad_until_ms = Some(now_ms + DAD_MILLIS);
+                if let Some(a) = link_local_for(link, now, now_ms, rng) {
+                    // addrconf_add_linklocal starts DAD without a notification: listeners
+                    // first hear of the address when DAD completes, unless no DAD runs.
+                    if a.flags & IFA_F_TENTATIVE == 0 {
+                        events.push(Event::NewAddr(Box::new(a.clone())));
+                    }
+                    insert6(&mut link.addrs6, a);
+                    changed = true;
                 }
-                insert6(&mut link.addrs6, a.clone());
-                // addrconf_add_linklocal starts DAD without a notification: listeners first
-                // hear of the address when DAD completes (addrconf_dad_completed), unless no
-                // DAD runs at all.
-                if !dad {
-                    events.push(Event::NewAddr(Box::new(a)));
-                }
-                changed = true;
             }
         }
         if changed {
@@ -579,6 +579,56 @@ fn remove4(list: &mut Vec<Addr>, pos: usize) -> impl Iterator<Item = Addr> {
     }
     gone.push(removed);
     gone.into_iter()
+}
+
+/// What addrconf hears about a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inet6Event {
+    Up,
+    Down,
+    /// Carrier came on while the link was up.
+    Ready,
+}
+
+/// IN6_ADDR_GEN_MODE_* (IFLA_INET6_ADDR_GEN_MODE).
+const ADDR_GEN_EUI64: u8 = 0;
+const ADDR_GEN_RANDOM: u8 = 3;
+
+/// addrconf_addr_gen: the link-local address a ready link gets in its generation mode, if
+/// it does not have it: EUI-64 from the MAC, or a random interface id (flagged stable
+/// privacy, as Linux's random mode derives it from a per-device random secret). None for
+/// mode none, and for stable-privacy mode, which needs a secret nlroute has no way to set.
+fn link_local_for(link: &Link, now: u32, now_ms: u64, rng: &mut Rng) -> Option<Addr> {
+    let (local, flags) = match link.addr_gen_mode {
+        ADDR_GEN_EUI64 if link.address.len() == 6 => (link_local(&link.address), 0),
+        ADDR_GEN_RANDOM => {
+            let mut a = [0u8; 16];
+            a[0] = 0xfe;
+            a[1] = 0x80;
+            a[8..].copy_from_slice(&rng.next_u64().to_be_bytes());
+            (a, IFA_F_STABLE_PRIVACY)
+        }
+        _ => return None,
+    };
+    // ipv6_add_addr refuses an address the device already has.
+    if link.addrs6.iter().any(|a| a.local == local) {
+        return None;
+    }
+    let mut a = kernel_addr(
+        link.ifindex,
+        AF_INET6,
+        local.to_vec(),
+        64,
+        RT_SCOPE_LINK,
+        now,
+    );
+    a.proto = IFAPROT_KERNEL_LL;
+    a.flags |= flags;
+    if link.flags & IFF_NOARP == 0 {
+        a.flags |= IFA_F_TENTATIVE;
+        a.dad_until_ms = Some(now_ms + DAD_MILLIS);
+    }
+    Some(a)
 }
 
 /// ipv6_link_dev_addr: the list is sorted by source scope, widest first, and a new address

@@ -52,6 +52,10 @@ pub struct Link {
     /// Carrier set by the user through IFLA_CARRIER (dummy only).
     #[serde(default)]
     pub forced_carrier: Option<bool>,
+    /// IPv6 has seen the link ready (IF_READY): set when it is up with carrier, cleared
+    /// only when it goes down or below the IPv6 MTU, so DAD runs on after a carrier loss.
+    #[serde(default)]
+    pub inet6_ready: bool,
     /// IPv4 addresses in Linux's list order (primaries, then secondaries).
     pub addrs4: Vec<Addr>,
     /// IPv6 addresses in Linux's list order (by scope, newest first).
@@ -98,6 +102,7 @@ impl Link {
             port_no: 0,
             mtu6: None,
             forced_carrier: None,
+            inet6_ready: false,
             addrs4: Vec::new(),
             addrs6: Vec::new(),
             kind,

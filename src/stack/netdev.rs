@@ -1,6 +1,7 @@
 //! Creating, changing and deleting links (net/core/dev.c and rtnetlink.c's do_setlink
 //! order), with the carrier / operstate / address consequences for every link affected.
 
+use super::addr::{IPV6_MIN_MTU, Inet6Event};
 use super::kinds::Kind;
 use super::link::refresh;
 use super::{Error, Event, Link, NsId, Result, Stack};
@@ -221,12 +222,14 @@ impl Stack {
         let mut changed = false;
         let mut quiet_change = false;
         let was_up;
+        let had_ipv6_mtu;
         {
             let nsr = self.ns_mut(ns);
             let Some(link) = nsr.link_mut(ifindex) else {
                 return Err(Error::errno(libc::ENODEV));
             };
             was_up = link.is_up();
+            had_ipv6_mtu = link.mtu >= IPV6_MIN_MTU;
             if let Some(addr) = &ch.address {
                 let n = link.address.len();
                 if link.address[..] != addr[..n] {
@@ -355,7 +358,9 @@ impl Stack {
             // minimum MTU the device loses its IPv6 addresses (addrconf_ifdown).
             if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                 l.mtu6 = None;
-                if l.mtu < 1280 {
+                if l.mtu < IPV6_MIN_MTU {
+                    // The IPv6 device goes; one made again later starts not ready.
+                    l.inet6_ready = false;
                     for a in std::mem::take(&mut l.addrs6) {
                         events.push(Event::DelAddr(Box::new(a)));
                     }
@@ -386,7 +391,25 @@ impl Stack {
         if let Some(br) = released.and_then(|b| self.ns(ns).link(b)) {
             events.push(Event::LinkFeatures(Box::new(br.clone())));
         }
-        self.addrconf(ns, ifindex, was_up, events);
+        let (is_up, carrier, ipv6_mtu) = self
+            .ns(ns)
+            .link(ifindex)
+            .map_or((false, false, false), |l| {
+                (l.is_up(), l.carrier, l.mtu >= IPV6_MIN_MTU)
+            });
+        // A link back at the IPv6 MTU gets a new IPv6 device, ready at once if the link is
+        // (ipv6_add_dev), and so configured as at NETDEV_UP.
+        let inet6 = match (was_up, is_up) {
+            (false, true) => Some(Inet6Event::Up),
+            (true, false) => Some(Inet6Event::Down),
+            (true, true) if carrier && (!had_carrier || ipv6_mtu && !had_ipv6_mtu) => {
+                Some(Inet6Event::Ready)
+            }
+            _ => None,
+        };
+        if let Some(event) = inet6 {
+            self.addrconf(ns, ifindex, event, events);
+        }
         Ok(())
     }
 
@@ -530,8 +553,8 @@ impl Stack {
                 }
                 let is_up = self.ns(ns).link(idx).is_some_and(|l| l.is_up());
                 let carrier = self.ns(ns).link(idx).is_some_and(|l| l.carrier);
-                if carrier && !was_carrier {
-                    self.addrconf(ns, idx, is_up, events);
+                if carrier && !was_carrier && is_up {
+                    self.addrconf(ns, idx, Inet6Event::Ready, events);
                 }
                 queue.extend(self.dependents(ns, idx));
             }
