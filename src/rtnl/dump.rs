@@ -32,6 +32,8 @@ pub enum DumpKind {
     },
     /// AF_INET6 link dump (inet6_dump_ifinfo), from ifindex `next` on.
     Inet6Links { next: u32 },
+    /// AF_BRIDGE link dump (rtnl_bridge_getlink), from ifindex `next` on.
+    BridgeLinks { next: u32, ext_mask: u32 },
     /// Only NLMSG_DONE carrying an error (strict-mode validation failures).
     Failed(NlError),
 }
@@ -106,6 +108,28 @@ impl Dump {
                         event: None,
                     };
                     super::link::fill(w, h, link, nsr, stack, filter.ext_mask);
+                    if w.len() > budget && before > 0 {
+                        w.truncate(before);
+                        *next = idx;
+                        finished = false;
+                        break;
+                    }
+                }
+                finished
+            }
+            DumpKind::BridgeLinks { next, ext_mask } => {
+                let mut finished = true;
+                for (&idx, link) in nsr.links.range(*next..) {
+                    let before = w.len();
+                    let h = super::link::MsgHeader {
+                        kind: RTM_NEWLINK,
+                        flags,
+                        seq,
+                        portid,
+                        change: 0,
+                        event: None,
+                    };
+                    super::link::fill_bridge_dump(w, h, link, nsr, *ext_mask);
                     if w.len() > budget && before > 0 {
                         w.truncate(before);
                         *next = idx;
@@ -197,7 +221,10 @@ impl Dump {
     }
 
     fn finish_later(&mut self) {
-        if let DumpKind::Links { next, .. } | DumpKind::Inet6Links { next } = &mut self.kind {
+        if let DumpKind::Links { next, .. }
+        | DumpKind::Inet6Links { next }
+        | DumpKind::BridgeLinks { next, .. } = &mut self.kind
+        {
             *next = u32::MAX;
         }
         if let DumpKind::Addrs {

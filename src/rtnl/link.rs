@@ -528,7 +528,22 @@ pub const IFLA_EVENT_FEATURES: u32 = 2;
 /// The AF_BRIDGE message about a bridge port (br_fill_ifinfo): RTM_NEWLINK with the port's
 /// attributes in IFLA_PROTINFO, or RTM_DELLINK without them when the port leaves.
 pub fn fill_bridge_port(w: &mut Writer, kind: u16, port: &Link, bridge: &Link) {
-    let m = w.begin(kind, 0, 0, 0);
+    let h = MsgHeader {
+        kind,
+        flags: 0,
+        seq: 0,
+        portid: 0,
+        change: 0,
+        event: None,
+    };
+    fill_bridge_view(w, h, port, bridge);
+}
+
+/// br_fill_ifinfo for `port` on `bridge`; the bridge about itself (port == bridge) has no
+/// IFLA_PROTINFO.
+fn fill_bridge_view(w: &mut Writer, h: MsgHeader, port: &Link, bridge: &Link) {
+    let kind = h.kind;
+    let m = w.begin(kind, h.flags, h.seq, h.portid);
     w.put_raw(
         &IfInfo {
             family: AF_BRIDGE,
@@ -550,12 +565,84 @@ pub fn fill_bridge_port(w: &mut Writer, kind: u16, port: &Link, bridge: &Link) {
     if let Some(iflink) = port.iflink() {
         w.attr_u32(IFLA_LINK, iflink);
     }
-    if kind == RTM_NEWLINK {
+    if kind == RTM_NEWLINK && port.ifindex != bridge.ifindex {
         let info = w.nest(IFLA_PROTINFO);
         kinds::fill_port_data(port, bridge, w);
         w.nest_end(info);
     }
     w.end(m);
+}
+
+/// Extended-mask bits for which a bridge describes itself in an AF_BRIDGE dump (br_getlink:
+/// otherwise only ports are listed).
+const BRIDGE_SELF_FILTERS: u32 = RTEXT_FILTER_BRVLAN
+    | RTEXT_FILTER_BRVLAN_COMPRESSED
+    | RTEXT_FILTER_MRP
+    | RTEXT_FILTER_CFM_CONFIG
+    | RTEXT_FILTER_CFM_STATUS;
+
+/// The AF_BRIDGE messages an AF_BRIDGE link dump writes for `link` (rtnl_bridge_getlink):
+/// its view as a port of its bridge, then, for a bridge, its own view when `ext_mask` asks.
+pub fn fill_bridge_dump(w: &mut Writer, h: MsgHeader, link: &Link, ns: &Namespace, ext_mask: u32) {
+    if let Some(bridge) = link.master.and_then(|m| ns.link(m)) {
+        fill_bridge_view(w, h, link, bridge);
+    }
+    if link.kind.is_bridge() && ext_mask & BRIDGE_SELF_FILTERS != 0 {
+        fill_bridge_view(w, h, link, link);
+    }
+}
+
+/// RTM_GETLINK dump for AF_BRIDGE (rtnl_bridge_getlink and valid_bridge_getlink_req): the
+/// ports of every bridge, in ifindex order.
+pub fn dump_bridge(_: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
+    let fail = |msg| Ok(Dump::failed(req, NlError::new(libc::EINVAL, msg)));
+    let body = req.msg.payload();
+    let Some(ifm) = IfInfo::parse(body) else {
+        // Without strict checking a shorter request has no attributes to look at.
+        if req.strict {
+            return fail("Invalid header for bridge link dump");
+        }
+        return Ok(Dump::new(
+            req,
+            DumpKind::BridgeLinks {
+                next: 0,
+                ext_mask: 0,
+            },
+            false,
+        ));
+    };
+    if req.strict
+        && (ifm.pad != 0 || ifm.kind != 0 || ifm.flags != 0 || ifm.change != 0 || ifm.index != 0)
+    {
+        return fail("Invalid values in header for bridge link dump request");
+    }
+    let mode = if req.strict {
+        Mode::Strict
+    } else {
+        Mode::Liberal
+    };
+    let attrs = match policy::parse(
+        body.get(IFINFOMSG_LEN..).unwrap_or(&[]),
+        attrs_offset(IFINFOMSG_LEN),
+        &IFLA_POLICY,
+        mode,
+    ) {
+        Ok(a) => a,
+        Err(e) => return Ok(Dump::failed(req, e.into())),
+    };
+    let mut ext_mask = 0;
+    for a in attrs.present() {
+        match a.kind {
+            IFLA_EXT_MASK => ext_mask = a.u32_prefix().unwrap_or(0),
+            _ if req.strict => return fail("Unsupported attribute in bridge link dump request"),
+            _ => {}
+        }
+    }
+    Ok(Dump::new(
+        req,
+        DumpKind::BridgeLinks { next: 0, ext_mask },
+        false,
+    ))
 }
 
 /// IFLA_INFO_SLAVE_KIND and IFLA_INFO_SLAVE_DATA of a bridge port.

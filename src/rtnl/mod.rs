@@ -205,6 +205,9 @@ fn dispatch(
         if kind == RTM_GETLINK && req.body().first() == Some(&AF_INET6) {
             return addr::dump_inet6_ifinfo(stack, req).map(Reply::Dump);
         }
+        if kind == RTM_GETLINK && req.body().first() == Some(&AF_BRIDGE) {
+            return link::dump_bridge(stack, req).map(Reply::Dump);
+        }
         let dumpit = handler
             .and_then(|h| h.dumpit)
             .ok_or(NlError::errno(libc::EOPNOTSUPP))?;

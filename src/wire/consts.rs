@@ -80,6 +80,11 @@ from_libc!(u16: IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_INFO_XSTATS, IFLA_INFO_SLAV
 // IFLA_EXT_MASK bits (RTEXT_FILTER_*).
 pub const RTEXT_FILTER_VF: u32 = 1 << 0;
 pub const RTEXT_FILTER_SKIP_STATS: u32 = 1 << 3;
+pub const RTEXT_FILTER_BRVLAN: u32 = 1 << 1;
+pub const RTEXT_FILTER_BRVLAN_COMPRESSED: u32 = 1 << 2;
+pub const RTEXT_FILTER_MRP: u32 = 1 << 4;
+pub const RTEXT_FILTER_CFM_CONFIG: u32 = 1 << 5;
+pub const RTEXT_FILTER_CFM_STATUS: u32 = 1 << 6;
 
 // veth (include/uapi/linux/veth.h).
 pub const VETH_INFO_PEER: u16 = 1;
