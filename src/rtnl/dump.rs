@@ -4,7 +4,7 @@
 //! NLM_F_DUMP_FILTERED when a filter applied; the end is NLMSG_DONE with a 4-byte status.
 
 use super::{NlError, Request};
-use crate::stack::{NsId, Stack};
+use crate::stack::{Link, Namespace, NsId, Stack};
 use crate::wire::Writer;
 use crate::wire::consts::*;
 
@@ -36,6 +36,40 @@ pub enum DumpKind {
     BridgeLinks { next: u32, ext_mask: u32 },
     /// Only NLMSG_DONE carrying an error (strict-mode validation failures).
     Failed(NlError),
+}
+
+/// Writes the messages of one link at a time from ifindex `next` on, and stops before the
+/// link that would take the part past `budget` (a part holds at least one link), leaving
+/// `next` there. Returns whether every link was written.
+fn walk_links(
+    nsr: &Namespace,
+    next: &mut u32,
+    w: &mut Writer,
+    budget: usize,
+    mut write: impl FnMut(&mut Writer, &Link),
+) -> bool {
+    for (&idx, link) in nsr.links.range(*next..) {
+        let before = w.len();
+        write(w, link);
+        if w.len() > budget && before > 0 {
+            w.truncate(before);
+            *next = idx;
+            return false;
+        }
+    }
+    true
+}
+
+/// The header of an RTM_NEWLINK dump message.
+fn link_header(flags: u16, seq: u32, portid: u32) -> super::link::MsgHeader {
+    super::link::MsgHeader {
+        kind: RTM_NEWLINK,
+        flags,
+        seq,
+        portid,
+        change: 0,
+        event: None,
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -92,73 +126,27 @@ impl Dump {
         let (seq, portid) = (self.seq, self.portid);
         let finished = match &mut self.kind {
             DumpKind::Failed(_) => true,
-            DumpKind::Links { next, filter } => {
-                let mut finished = true;
-                for (&idx, link) in nsr.links.range(*next..) {
-                    if super::link::filtered_out(link, nsr, filter) {
-                        continue;
-                    }
-                    let before = w.len();
-                    let h = super::link::MsgHeader {
-                        kind: RTM_NEWLINK,
-                        flags,
-                        seq,
-                        portid,
-                        change: 0,
-                        event: None,
-                    };
+            DumpKind::Links { next, filter } => walk_links(nsr, next, w, budget, |w, link| {
+                if !super::link::filtered_out(link, nsr, filter) {
+                    let h = link_header(flags, seq, portid);
                     super::link::fill(w, h, link, nsr, stack, filter.ext_mask);
-                    if w.len() > budget && before > 0 {
-                        w.truncate(before);
-                        *next = idx;
-                        finished = false;
-                        break;
-                    }
                 }
-                finished
-            }
+            }),
             DumpKind::BridgeLinks { next, ext_mask } => {
-                let mut finished = true;
-                for (&idx, link) in nsr.links.range(*next..) {
-                    let before = w.len();
-                    let h = super::link::MsgHeader {
-                        kind: RTM_NEWLINK,
-                        flags,
-                        seq,
-                        portid,
-                        change: 0,
-                        event: None,
-                    };
+                walk_links(nsr, next, w, budget, |w, link| {
+                    let h = link_header(flags, seq, portid);
                     super::link::fill_bridge_dump(w, h, link, nsr, *ext_mask);
-                    if w.len() > budget && before > 0 {
-                        w.truncate(before);
-                        *next = idx;
-                        finished = false;
-                        break;
-                    }
-                }
-                finished
+                })
             }
-            DumpKind::Inet6Links { next } => {
-                let mut finished = true;
-                for (&idx, link) in nsr.links.range(*next..) {
-                    let before = w.len();
-                    let h = super::addr::AddrHeader {
-                        kind: RTM_NEWLINK,
-                        flags,
-                        seq,
-                        portid,
-                    };
-                    super::addr::fill_inet6_ifinfo(w, h, link, stack);
-                    if w.len() > budget && before > 0 {
-                        w.truncate(before);
-                        *next = idx;
-                        finished = false;
-                        break;
-                    }
-                }
-                finished
-            }
+            DumpKind::Inet6Links { next } => walk_links(nsr, next, w, budget, |w, link| {
+                let h = super::addr::AddrHeader {
+                    kind: RTM_NEWLINK,
+                    flags,
+                    seq,
+                    portid,
+                };
+                super::addr::fill_inet6_ifinfo(w, h, link, stack);
+            }),
             DumpKind::Addrs {
                 families,
                 family,
