@@ -874,8 +874,15 @@ fn create(
             .ns(nsid)
             .link(lower)
             .ok_or(NlError::errno(libc::ENODEV))?;
-        if matches!(new_kind, kinds::NewKind::Macvlan) && lower_link.flags & IFF_LOOPBACK != 0 {
-            return Err(NlError::errno(libc::EINVAL));
+        if matches!(new_kind, kinds::NewKind::Macvlan) {
+            // macvlan_port_create: an Ethernet device whose rx handler is free (a bridge
+            // port's is the bridge's).
+            if lower_link.flags & IFF_LOOPBACK != 0 {
+                return Err(NlError::errno(libc::EINVAL));
+            }
+            if lower_link.master.is_some() {
+                return Err(NlError::errno(libc::EBUSY));
+            }
         }
     }
     let data_iter = data_bytes(attrs).map(|(b, off)| AttrIter::new(b, off));

@@ -7,6 +7,9 @@ use super::link::refresh;
 use super::{Error, Event, Link, NsId, Result, Stack};
 use crate::wire::consts::*;
 
+/// The MTU of a bridge without ports (ETH_DATA_LEN).
+const ETH_DATA_LEN: u32 = 1500;
+
 /// Changes requested for a link, in the order do_setlink applies them.
 #[derive(Clone, Debug, Default)]
 pub struct LinkChanges {
@@ -207,9 +210,7 @@ impl Stack {
             {
                 self.change_master(ns, ifindex, Some(old), None, None, events);
                 self.settle(ns, &[ifindex, old], events);
-                if let Some(br) = self.ns(ns).link(old) {
-                    events.push(Event::LinkFeatures(Box::new(br.clone())));
-                }
+                self.announce_features(ns, old, ifindex, events);
                 return Err(e);
             }
         }
@@ -223,6 +224,7 @@ impl Stack {
         let mut quiet_change = false;
         let was_up;
         let had_ipv6_mtu;
+        let mtu_changed;
         {
             let nsr = self.ns_mut(ns);
             let Some(link) = nsr.link_mut(ifindex) else {
@@ -238,6 +240,7 @@ impl Stack {
                 }
                 link.address_set = true;
             }
+            mtu_changed = ch.mtu.is_some_and(|m| m != link.mtu);
             if let Some(mtu) = ch.mtu
                 && link.mtu != mtu
             {
@@ -247,6 +250,9 @@ impl Stack {
                 && link.mtu != mtu
             {
                 link.mtu = mtu;
+                if let Kind::Bridge(c) = &mut link.kind {
+                    c.mtu_set_by_user = true;
+                }
                 changed = true;
             }
             if let Some(group) = ch.group
@@ -372,24 +378,36 @@ impl Stack {
         } else if quiet_change {
             self.changed(ns);
         }
+        // NETDEV_CHANGEMTU of a port reaches its bridge after rtnetlink announced the port.
+        if mtu_changed && let Some(br) = old_master.filter(|_| new_master.is_none()) {
+            self.bridge_mtu_auto_adjust(ns, br, events);
+        }
         let mut released = None;
         if let Some(new) = new_master {
             released = self.change_master(ns, ifindex, old_master, new, port_no, events);
             touched.extend(old_master);
             touched.extend(new);
+            // br_del_if adjusts the MTU of the bridge left before its address and features.
+            if let Some(br) = released {
+                self.bridge_mtu_auto_adjust(ns, br, events);
+            }
         }
         // Links whose state depends on this one: the veth peer, stacked devices, bridges.
         touched.extend(self.dependents(ns, ifindex));
         self.settle(ns, &touched, events);
-        // The bridges recompute their GSO limits once the port set settled.
+        // The bridges recompute their GSO limits once the port set settled; the bridge
+        // joined adjusts its MTU last (br_add_if).
         if new_master.is_some() {
             for br in [old_master, new_master.flatten()].into_iter().flatten() {
                 self.update_gso_limit(ns, br);
             }
+            if let Some(br) = new_master.flatten() {
+                self.bridge_mtu_auto_adjust(ns, br, events);
+            }
         }
         // The bridge a port left recomputes its features last (br_del_if).
-        if let Some(br) = released.and_then(|b| self.ns(ns).link(b)) {
-            events.push(Event::LinkFeatures(Box::new(br.clone())));
+        if let Some(br) = released {
+            self.announce_features(ns, br, ifindex, events);
         }
         let (is_up, carrier, ipv6_mtu) = self
             .ns(ns)
@@ -411,6 +429,43 @@ impl Stack {
             self.addrconf(ns, ifindex, event, events);
         }
         Ok(())
+    }
+
+    /// br_mtu_auto_adjust: unless the user set it, a bridge's MTU is its smallest port MTU
+    /// (1500 without ports), announced like any MTU change, whose IPv6 side follows after.
+    fn bridge_mtu_auto_adjust(&mut self, ns: NsId, bridge: u32, events: &mut Vec<Event>) {
+        let nsr = self.ns(ns);
+        let Some(Link {
+            kind: Kind::Bridge(c),
+            mtu,
+            ..
+        }) = nsr.link(bridge)
+        else {
+            return;
+        };
+        let target = nsr
+            .ports(bridge)
+            .map(|p| p.mtu)
+            .min()
+            .unwrap_or(ETH_DATA_LEN);
+        if c.mtu_set_by_user || *mtu == target {
+            return;
+        }
+        let Some(br) = self.ns_mut(ns).link_mut(bridge) else {
+            return;
+        };
+        br.mtu6 = Some(br.mtu6.unwrap_or(br.mtu));
+        br.mtu = target;
+        events.push(Event::NewLink(Box::new(br.clone()), 0));
+        br.mtu6 = None;
+        let low = br.mtu < IPV6_MIN_MTU;
+        if low {
+            br.inet6_ready = false;
+            for a in std::mem::take(&mut br.addrs6) {
+                events.push(Event::DelAddr(Box::new(a)));
+            }
+        }
+        self.changed(ns);
     }
 
     fn update_gso_limit(&mut self, ns: NsId, bridge: u32) {
@@ -447,6 +502,16 @@ impl Stack {
                 libc::ELOOP,
                 "Can not enslave a bridge to a bridge",
             ));
+        }
+        // __netdev_upper_dev_link: a device stacked on the bridge (a macvlan on it) would
+        // make a loop.
+        let mut lower = link.link;
+        for _ in 0..nsr.links.len() {
+            match lower {
+                Some(l) if l == master => return Some(Error::errno(libc::EBUSY)),
+                Some(l) if l != ifindex => lower = nsr.link(l).and_then(|d| d.link),
+                _ => break,
+            }
         }
         None
     }
@@ -502,9 +567,7 @@ impl Stack {
             if let Some(l) = snapshot(self, ifindex) {
                 events.push(Event::NewLink(l, IFF_PROMISC));
             }
-            if let Some(b) = snapshot(self, br) {
-                events.push(Event::LinkFeatures(b));
-            }
+            self.announce_features(ns, br, ifindex, events);
             if let (Some(p), Some(b)) = (snapshot(self, ifindex), snapshot(self, br)) {
                 events.push(Event::BridgePort(p, b, false));
             }
@@ -723,12 +786,29 @@ impl Stack {
             l.allmulti = l.allmulti.saturating_sub(1);
             l.port_no = 0;
         }
+        self.bridge_mtu_auto_adjust(ns, br, events);
         if self.ns(ns).link(br).is_some_and(|l| l.kind.is_bridge()) {
             self.update_gso_limit(ns, br);
         }
         self.settle(ns, &[br], events);
-        if let Some(b) = self.ns(ns).link(br) {
-            events.push(Event::LinkFeatures(Box::new(b.clone())));
+        self.announce_features(ns, br, idx, events);
+    }
+
+    /// netdev_update_features after `port` joined or left `bridge`: the bridge's features
+    /// are those its ports have in common, so they change, and NETDEV_FEAT_CHANGE is
+    /// announced, only when no other port is of the same kind (each kind here has one set
+    /// of features).
+    fn announce_features(&self, ns: NsId, bridge: u32, port: u32, events: &mut Vec<Event>) {
+        let nsr = self.ns(ns);
+        let (Some(br), Some(port)) = (nsr.link(bridge), nsr.link(port)) else {
+            return;
+        };
+        let kind = port.kind.ops().kind_name();
+        let shared = nsr
+            .ports(bridge)
+            .any(|p| p.ifindex != port.ifindex && p.kind.ops().kind_name() == kind);
+        if !shared {
+            events.push(Event::LinkFeatures(Box::new(br.clone())));
         }
     }
 }

@@ -27,6 +27,10 @@ pub struct BridgeConf {
     /// The TSO limit br_set_gso_limits last computed (None: never, the legacy default).
     #[serde(default)]
     pub tso_max: Option<u32>,
+    /// The user changed the bridge's MTU (BROPT_MTU_SET_BY_USER): it no longer follows the
+    /// smallest port MTU.
+    #[serde(default)]
+    pub mtu_set_by_user: bool,
 }
 
 impl Default for BridgeConf {
@@ -43,6 +47,7 @@ impl Default for BridgeConf {
             mcast_snooping: 1,
             had_ports: false,
             tso_max: None,
+            mtu_set_by_user: false,
         }
     }
 }
