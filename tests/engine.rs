@@ -998,3 +998,43 @@ fn alternative_names_are_added_looked_up_and_removed() {
     assert_eq!(ack_errno(&c.send(prop(RTM_DELLINKPROP, "uplink"))), 0);
     assert_eq!(ack_errno(&c.send(get)), libc::ENODEV);
 }
+
+/// `bridge vlan del` sends RTM_DELLINK with family AF_BRIDGE (rtnl_bridge_dellink): it
+/// changes a port's VLANs and never deletes the device.
+#[test]
+fn bridge_family_dellink_keeps_the_port() {
+    const AF_BRIDGE: u8 = 7;
+    let mut c = Client::new();
+    c.add_veth("v0", "v1");
+    let br = Msg::new(
+        RTM_NEWLINK,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        1,
+        &ifinfo(0, 0, 0),
+    )
+    .str(3, "br0")
+    .attr(18, &nested(&[(1, cstr("bridge"))]))
+    .done();
+    assert_eq!(ack_errno(&c.send(br)), 0);
+    let enslave = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 2, &ifinfo(3, 0, 0))
+        .u32(10, 4)
+        .done();
+    assert_eq!(ack_errno(&c.send(enslave)), 0);
+    let mut hdr = ifinfo(3, 0, 0);
+    hdr[0] = AF_BRIDGE;
+    let del = Msg::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 3, &hdr).done();
+    assert_eq!(ack_errno(&c.send(del)), 0);
+    // Not a port: EOPNOTSUPP, and still nothing deleted.
+    hdr[4..8].copy_from_slice(&2i32.to_ne_bytes());
+    let del = Msg::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 4, &hdr).done();
+    assert_eq!(ack_errno(&c.send(del)), libc::EOPNOTSUPP);
+    assert_eq!(
+        c.links(),
+        vec![
+            (1, "lo".into()),
+            (2, "v1".into()),
+            (3, "v0".into()),
+            (4, "br0".into())
+        ]
+    );
+}

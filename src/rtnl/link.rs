@@ -86,6 +86,41 @@ static INFO_POLICY: Policy = Policy {
     ],
 };
 
+/// br_port_policy: a bridge port's settings (IFLA_INFO_SLAVE_DATA, or IFLA_PROTINFO of an
+/// AF_BRIDGE request).
+static BRPORT_POLICY: Policy = Policy {
+    max: IFLA_BRPORT_MAX,
+    rules: &[
+        (IFLA_BRPORT_STATE, Pol::U8),
+        (IFLA_BRPORT_COST, Pol::U32),
+        (IFLA_BRPORT_PRIORITY, Pol::U16),
+        (IFLA_BRPORT_MODE, Pol::U8),
+        (IFLA_BRPORT_GUARD, Pol::U8),
+        (IFLA_BRPORT_PROTECT, Pol::U8),
+        (IFLA_BRPORT_FAST_LEAVE, Pol::U8),
+        (IFLA_BRPORT_LEARNING, Pol::U8),
+        (IFLA_BRPORT_UNICAST_FLOOD, Pol::U8),
+        (IFLA_BRPORT_PROXYARP, Pol::U8),
+        (IFLA_BRPORT_PROXYARP_WIFI, Pol::U8),
+        (IFLA_BRPORT_MULTICAST_ROUTER, Pol::U8),
+        (IFLA_BRPORT_MCAST_TO_UCAST, Pol::U8),
+        (IFLA_BRPORT_MCAST_FLOOD, Pol::U8),
+        (IFLA_BRPORT_BCAST_FLOOD, Pol::U8),
+        (IFLA_BRPORT_VLAN_TUNNEL, Pol::U8),
+        (IFLA_BRPORT_GROUP_FWD_MASK, Pol::U16),
+        (IFLA_BRPORT_NEIGH_SUPPRESS, Pol::U8),
+        (IFLA_BRPORT_ISOLATED, Pol::U8),
+        (IFLA_BRPORT_BACKUP_PORT, Pol::U32),
+        (IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, Pol::U32),
+        (IFLA_BRPORT_LOCKED, Pol::U8),
+        (IFLA_BRPORT_MAB, Pol::U8),
+        (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, Pol::U8),
+        (IFLA_BRPORT_MCAST_N_GROUPS, Pol::Reject),
+        (IFLA_BRPORT_MCAST_MAX_GROUPS, Pol::U32),
+        (IFLA_BRPORT_BACKUP_NHID, Pol::U32),
+    ],
+};
+
 /// veth_policy: the peer is at least an ifinfomsg.
 static VETH_POLICY: Policy = Policy {
     max: VETH_INFO_PEER,
@@ -777,9 +812,22 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         {
             return Err(NlError::errno(libc::EOPNOTSUPP));
         }
+        let slave = info.as_ref().and_then(|i| i.get(IFLA_INFO_SLAVE_DATA));
         let mut ch = changes_from(&ifm, &attrs)?;
         if ifm.index <= 0 {
             ch.name = None; // the name selected the device, it does not rename it
+        }
+        // Changed kind or port data is announced (DO_SETLINK_NOTIFY).
+        ch.notify = data.is_some() || slave.is_some();
+        if let Some(slave) = slave {
+            // slave_changelink of the master's kind: only a bridge has one.
+            let port_data = policy::parse(
+                slave.payload,
+                slave.offset + 4,
+                &BRPORT_POLICY,
+                Mode::Liberal,
+            )?;
+            set_port(stack, req.ns, ifindex, &port_data)?;
         }
         return change(stack, req, ifindex, &ch, data.as_ref(), &loc, out);
     }
@@ -1132,6 +1180,145 @@ fn change(
     super::push_events(out, events, req);
     result.map_err(|e| stack_error(e, |r| loc.locate(r)))?;
     Ok(Reply::Ack)
+}
+
+/// br_setport on `ifindex`, which must be a bridge port (else EOPNOTSUPP, as a device
+/// without a master has no slave_changelink).
+fn set_port(stack: &mut Stack, ns: NsId, ifindex: u32, attrs: &Attrs<'_>) -> Result<(), NlError> {
+    let nsr = stack.ns_mut(ns);
+    let Some(link) = nsr.link(ifindex) else {
+        return Err(NlError::errno(libc::ENODEV));
+    };
+    let Some(bridge) = link.master.and_then(|m| nsr.link(m)) else {
+        return Err(NlError::errno(libc::EOPNOTSUPP));
+    };
+    let state = port_state(link, bridge);
+    let mut conf = link.brport.clone();
+    let result = conf.apply(|t| attrs.get(t), &state);
+    // What was applied before an error stays, as in br_setport.
+    if let Some(l) = nsr.link_mut(ifindex) {
+        l.brport = conf;
+    }
+    stack.changed(ns);
+    result.map_err(|e| NlError::new(e.errno, e.msg))
+}
+
+/// What br_set_port_state looks at: whether the port runs, its operational state, and
+/// whether the bridge runs kernel STP.
+fn port_state(port: &Link, bridge: &Link) -> kinds::PortState {
+    kinds::PortState {
+        running: port.is_up(),
+        oper_up: matches!(port.operstate, IF_OPER_UP | IF_OPER_UNKNOWN),
+        kernel_stp: matches!(&bridge.kind, Kind::Bridge(c) if c.stp_state != 0),
+    }
+}
+
+/// RTM_SETLINK for AF_BRIDGE (rtnl_bridge_setlink, then br_setlink on the port's bridge):
+/// what `bridge link set` sends. The port's settings come in IFLA_PROTINFO, nested, or as
+/// one byte with the port state (old RSTP daemons). Bridge VLANs (IFLA_AF_SPEC entries
+/// other than the flags and mode) are not emulated: EOPNOTSUPP.
+pub fn bridge_setlink(
+    stack: &mut Stack,
+    req: &Request<'_>,
+    out: &mut Vec<Caused>,
+) -> Result<Reply, NlError> {
+    let (ifindex, attrs, vlans) = bridge_request(stack, req)?;
+    if vlans {
+        return Err(NlError::errno(libc::EOPNOTSUPP));
+    }
+    let Some(protinfo) = attrs.get(IFLA_PROTINFO) else {
+        return Ok(Reply::Ack);
+    };
+    if protinfo.nested_flag {
+        let port_data = policy::parse(
+            protinfo.payload,
+            protinfo.offset + 4,
+            &BRPORT_POLICY,
+            Mode::Liberal,
+        )?;
+        set_port(stack, req.ns, ifindex, &port_data)?;
+    } else {
+        let state = protinfo
+            .payload
+            .first()
+            .copied()
+            .ok_or(NlError::errno(libc::EINVAL))?;
+        let nsr = stack.ns(req.ns);
+        let link = nsr.link(ifindex).ok_or(NlError::errno(libc::ENODEV))?;
+        let bridge = link
+            .master
+            .and_then(|m| nsr.link(m))
+            .ok_or(NlError::errno(libc::EOPNOTSUPP))?;
+        kinds::check_port_state(state, &port_state(link, bridge))
+            .map_err(|e| NlError::new(e.errno, e.msg))?;
+    }
+    // br_ifinfo_notify: the port's AF_BRIDGE view.
+    let nsr = stack.ns(req.ns);
+    if let Some(port) = nsr.link(ifindex)
+        && let Some(bridge) = port.master.and_then(|m| nsr.link(m))
+    {
+        let event = Event::BridgePort(Box::new(port.clone()), Box::new(bridge.clone()), false);
+        super::push_unreported(out, vec![event]);
+    }
+    Ok(Reply::Ack)
+}
+
+/// RTM_DELLINK for AF_BRIDGE (rtnl_bridge_dellink): removes bridge VLANs. nlroute has none
+/// (like a kernel without CONFIG_BRIDGE_VLAN_FILTERING), so there is nothing to remove and
+/// it succeeds, as that kernel does. It never deletes a link.
+pub fn bridge_dellink(
+    stack: &mut Stack,
+    req: &Request<'_>,
+    _: &mut Vec<Caused>,
+) -> Result<Reply, NlError> {
+    bridge_request(stack, req)?;
+    Ok(Reply::Ack)
+}
+
+/// The checks rtnl_bridge_setlink and rtnl_bridge_dellink share: the device and its bridge
+/// (the master is the default target). Also says whether IFLA_AF_SPEC holds VLAN entries
+/// (anything but the flags and the mode).
+fn bridge_request<'a>(stack: &Stack, req: &Request<'a>) -> Result<(u32, Attrs<'a>, bool), NlError> {
+    let body = req.msg.payload();
+    let ifm = IfInfo::parse(body).ok_or(NlError::errno(libc::EINVAL))?;
+    let attrs = policy::parse(
+        body.get(IFINFOMSG_LEN..).unwrap_or(&[]),
+        attrs_offset(IFINFOMSG_LEN),
+        &IFLA_POLICY,
+        Mode::Liberal,
+    )?;
+    let nsr = stack.ns(req.ns);
+    let link = nsr
+        .link(ifm.index.max(0) as u32)
+        .ok_or(NlError::errno(libc::ENODEV))?;
+    let mut flags = 0;
+    let mut vlans = false;
+    if let Some(spec) = attrs.get(IFLA_AF_SPEC) {
+        for a in spec.nested().flatten() {
+            match a.kind {
+                IFLA_BRIDGE_FLAGS => {
+                    flags = a.u16_prefix().ok_or(NlError::errno(libc::EINVAL))?;
+                }
+                IFLA_BRIDGE_MODE if a.payload.len() < 2 => {
+                    return Err(NlError::errno(libc::EINVAL));
+                }
+                IFLA_BRIDGE_MODE => {}
+                _ => vlans = true,
+            }
+        }
+    }
+    // BRIDGE_FLAGS_SELF asks the device itself; no emulated kind has ndo_bridge_setlink.
+    if flags & BRIDGE_FLAGS_SELF != 0 && flags & BRIDGE_FLAGS_MASTER == 0 && flags != 0 {
+        return Err(NlError::errno(libc::EOPNOTSUPP));
+    }
+    let is_port = link
+        .master
+        .and_then(|m| nsr.link(m))
+        .is_some_and(|b| b.kind.is_bridge());
+    if !is_port {
+        return Err(NlError::errno(libc::EOPNOTSUPP));
+    }
+    Ok((link.ifindex, attrs, vlans))
 }
 
 /// RTM_SETLINK (rtnl_setlink).

@@ -213,6 +213,14 @@ fn dispatch(
             .ok_or(NlError::errno(libc::EOPNOTSUPP))?;
         return dumpit(stack, req).map(Reply::Dump);
     }
+    // PF_BRIDGE has its own RTM_SETLINK and RTM_DELLINK (rtnl_bridge_setlink/dellink).
+    if req.body().first() == Some(&AF_BRIDGE) {
+        match kind {
+            RTM_SETLINK => return link::bridge_setlink(stack, req, events),
+            RTM_DELLINK => return link::bridge_dellink(stack, req, events),
+            _ => {}
+        }
+    }
     let handler = handler.ok_or(NlError::errno(libc::EOPNOTSUPP))?;
     debug_assert_eq!(handler.admin, !is_get);
     let doit = handler.doit.ok_or(NlError::errno(libc::EOPNOTSUPP))?;

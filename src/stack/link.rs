@@ -56,6 +56,9 @@ pub struct Link {
     /// only when it goes down or below the IPv6 MTU, so DAD runs on after a carrier loss.
     #[serde(default)]
     pub inet6_ready: bool,
+    /// Its settings as a bridge port (meaningful while it has a bridge master).
+    #[serde(default)]
+    pub brport: super::kinds::PortConf,
     /// IPv4 addresses in Linux's list order (primaries, then secondaries).
     pub addrs4: Vec<Addr>,
     /// IPv6 addresses in Linux's list order (by scope, newest first).
@@ -103,6 +106,7 @@ impl Link {
             mtu6: None,
             forced_carrier: None,
             inet6_ready: false,
+            brport: Default::default(),
             addrs4: Vec::new(),
             addrs6: Vec::new(),
             kind,

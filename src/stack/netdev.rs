@@ -35,6 +35,9 @@ pub struct LinkChanges {
     pub carrier: Option<bool>,
     /// IFLA_NET_NS_PID / IFLA_NET_NS_FD: moving to another namespace.
     pub netns: bool,
+    /// Kind or bridge port data changed with the request (DO_SETLINK_NOTIFY): an up link is
+    /// announced even if nothing else changed.
+    pub notify: bool,
 }
 
 /// The flags user space may change (dev_change_flags' mask).
@@ -277,6 +280,10 @@ impl Stack {
         let Some(link) = nsr.link_mut(ifindex) else {
             return Err(Error::errno(libc::ENODEV));
         };
+        // netdev_state_change announces only a running device.
+        if ch.notify && link.is_up() {
+            changed = true;
+        }
         if let Some(alias) = &ch.alias {
             let new = (!alias.is_empty()).then(|| alias.clone());
             // An alias change is stored but not announced (dev_set_alias has no notifier).
@@ -347,6 +354,18 @@ impl Stack {
         if changed {
             self.changed(ns);
             let nsr = self.ns(ns);
+            // netdev_state_change raises NETDEV_CHANGE before rtnetlink's announcement; the
+            // bridge answers it for a running port with the port's AF_BRIDGE view.
+            if ch.notify
+                && let Some(l) = nsr.link(ifindex).filter(|l| l.is_up())
+                && let Some(br) = l.master.and_then(|m| nsr.link(m))
+            {
+                events.push(Event::BridgePort(
+                    Box::new(l.clone()),
+                    Box::new(br.clone()),
+                    false,
+                ));
+            }
             if let Some(l) = nsr.link(ifindex) {
                 if flag_change & IFF_UP != 0 && l.is_up() && l.carrier && !had_carrier {
                     // The carrier came on while opening (a veth whose peer is up): link
@@ -557,6 +576,7 @@ impl Stack {
             if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                 l.allmulti += 1;
                 l.port_no = port_no.unwrap_or(0);
+                l.brport = Default::default();
             }
             if let Some(l) = snapshot(self, ifindex) {
                 events.push(Event::NewLink(l, 0));

@@ -46,6 +46,12 @@ impl<'a> Attr<'a> {
         let b: [u8; 4] = self.payload.get(..4)?.try_into().ok()?;
         Some(u32::from_ne_bytes(b))
     }
+    /// Linux's NLA_U16 policy accepts a longer payload in non-strict validation; this reads
+    /// the first two bytes.
+    pub fn u16_prefix(&self) -> Option<u16> {
+        let b: [u8; 2] = self.payload.get(..2)?.try_into().ok()?;
+        Some(u16::from_ne_bytes(b))
+    }
     /// A NUL-terminated or unterminated string payload, without its terminator and anything
     /// after it (as nla_strscpy reads it).
     pub fn str_bytes(&self) -> &'a [u8] {

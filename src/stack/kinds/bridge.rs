@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::*;
-use crate::stack::{AttrRef, Error};
+use crate::stack::{AttrRef, Error, Result};
+use crate::wire::attr::Attr;
 
 pub struct Bridge;
 
@@ -118,49 +119,170 @@ pub fn gso_limit(bridge: u32, ns: &Namespace) -> u32 {
         .min(GSO_MAX_SIZE)
 }
 
-// Bridge port attributes (IFLA_BRPORT_*).
-const IFLA_BRPORT_STATE: u16 = 1;
-const IFLA_BRPORT_PRIORITY: u16 = 2;
-const IFLA_BRPORT_COST: u16 = 3;
-const IFLA_BRPORT_MODE: u16 = 4;
-const IFLA_BRPORT_GUARD: u16 = 5;
-const IFLA_BRPORT_PROTECT: u16 = 6;
-const IFLA_BRPORT_FAST_LEAVE: u16 = 7;
-const IFLA_BRPORT_LEARNING: u16 = 8;
-const IFLA_BRPORT_UNICAST_FLOOD: u16 = 9;
-const IFLA_BRPORT_PROXYARP: u16 = 10;
-const IFLA_BRPORT_PROXYARP_WIFI: u16 = 12;
-const IFLA_BRPORT_ROOT_ID: u16 = 13;
-const IFLA_BRPORT_BRIDGE_ID: u16 = 14;
-const IFLA_BRPORT_DESIGNATED_PORT: u16 = 15;
-const IFLA_BRPORT_DESIGNATED_COST: u16 = 16;
-const IFLA_BRPORT_ID: u16 = 17;
-const IFLA_BRPORT_NO: u16 = 18;
-const IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: u16 = 19;
-const IFLA_BRPORT_CONFIG_PENDING: u16 = 20;
-const IFLA_BRPORT_MESSAGE_AGE_TIMER: u16 = 21;
-const IFLA_BRPORT_FORWARD_DELAY_TIMER: u16 = 22;
-const IFLA_BRPORT_HOLD_TIMER: u16 = 23;
-const IFLA_BRPORT_MULTICAST_ROUTER: u16 = 25;
-const IFLA_BRPORT_MCAST_FLOOD: u16 = 27;
-const IFLA_BRPORT_MCAST_TO_UCAST: u16 = 28;
-const IFLA_BRPORT_VLAN_TUNNEL: u16 = 29;
-const IFLA_BRPORT_BCAST_FLOOD: u16 = 30;
-const IFLA_BRPORT_GROUP_FWD_MASK: u16 = 31;
-const IFLA_BRPORT_NEIGH_SUPPRESS: u16 = 32;
-const IFLA_BRPORT_ISOLATED: u16 = 33;
-const IFLA_BRPORT_MRP_RING_OPEN: u16 = 35;
-const IFLA_BRPORT_MRP_IN_OPEN: u16 = 36;
-const IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT: u16 = 37;
-const IFLA_BRPORT_MCAST_EHT_HOSTS_CNT: u16 = 38;
-const IFLA_BRPORT_LOCKED: u16 = 39;
-const IFLA_BRPORT_MAB: u16 = 40;
-const IFLA_BRPORT_MCAST_N_GROUPS: u16 = 41;
-const IFLA_BRPORT_MCAST_MAX_GROUPS: u16 = 42;
-const IFLA_BRPORT_NEIGH_VLAN_SUPPRESS: u16 = 43;
-/// BR_STATE_DISABLED / BR_STATE_FORWARDING.
+/// BR_STATE_DISABLED … BR_STATE_BLOCKING.
 const BR_STATE_DISABLED: u8 = 0;
 const BR_STATE_FORWARDING: u8 = 3;
+const BR_STATE_BLOCKING: u8 = 4;
+/// Port priority and path cost bounds (BR_MAX_PORT_PRIORITY, BR_MIN/MAX_PATH_COST).
+const MAX_PORT_PRIORITY: u16 = 63;
+const PATH_COST: std::ops::RangeInclusive<u32> = 1..=65535;
+/// BR_GROUPFWD_MACPAUSE: 802.3x pause frames are never forwarded.
+const GROUPFWD_MACPAUSE: u16 = 1 << 1;
+/// Multicast router types (MDB_RTR_TYPE_DISABLED … MDB_RTR_TYPE_TEMP).
+const MAX_MCAST_ROUTER: u8 = 3;
+
+/// The on/off port settings br_setport takes (br_set_port_flag), in its order, and whether
+/// each is on for a new port.
+const PORT_FLAGS: &[(u16, bool)] = &[
+    (IFLA_BRPORT_MODE, false),
+    (IFLA_BRPORT_GUARD, false),
+    (IFLA_BRPORT_FAST_LEAVE, false),
+    (IFLA_BRPORT_PROTECT, false),
+    (IFLA_BRPORT_LEARNING, true),
+    (IFLA_BRPORT_UNICAST_FLOOD, true),
+    (IFLA_BRPORT_MCAST_FLOOD, true),
+    (IFLA_BRPORT_MCAST_TO_UCAST, false),
+    (IFLA_BRPORT_BCAST_FLOOD, true),
+    (IFLA_BRPORT_PROXYARP, false),
+    (IFLA_BRPORT_PROXYARP_WIFI, false),
+    (IFLA_BRPORT_VLAN_TUNNEL, false),
+    (IFLA_BRPORT_NEIGH_SUPPRESS, false),
+    (IFLA_BRPORT_ISOLATED, false),
+    (IFLA_BRPORT_LOCKED, false),
+    (IFLA_BRPORT_MAB, false),
+    (IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, false),
+];
+
+/// A bridge port's settings (struct net_bridge_port), changed by `ip link set DEV type
+/// bridge_slave …` and `bridge link set`. A port gets the defaults each time it joins.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct PortConf {
+    pub cost: u32,
+    pub priority: u16,
+    /// The on/off settings that are on, as bit `n` for attribute type `n` (PORT_FLAGS).
+    pub flags: u64,
+    pub group_fwd_mask: u16,
+    pub multicast_router: u8,
+    pub mcast_eht_hosts_limit: u32,
+    pub mcast_max_groups: u32,
+}
+
+impl Default for PortConf {
+    fn default() -> Self {
+        let flags = PORT_FLAGS
+            .iter()
+            .filter(|(_, on)| *on)
+            .fold(0, |bits, (t, _)| bits | 1 << t);
+        PortConf {
+            cost: 2,
+            priority: 32,
+            flags,
+            group_fwd_mask: 0,
+            multicast_router: 1,
+            mcast_eht_hosts_limit: 512,
+            mcast_max_groups: 0,
+        }
+    }
+}
+
+/// What br_set_port_state needs to know about the port.
+pub struct PortState {
+    pub running: bool,
+    pub oper_up: bool,
+    pub kernel_stp: bool,
+}
+
+impl PortConf {
+    fn flag(&self, attr: u16) -> bool {
+        self.flags & (1 << attr) != 0
+    }
+
+    /// br_setport: the on/off settings first, then cost, priority, state and the rest, each
+    /// checked as Linux checks it; an error leaves what came before it applied, as in
+    /// Linux. `get` gives the request's attributes, which passed the port policy.
+    pub fn apply<'a>(
+        &mut self,
+        get: impl Fn(u16) -> Option<Attr<'a>>,
+        state: &PortState,
+    ) -> Result<()> {
+        let old = self.flags;
+        for &(t, _) in PORT_FLAGS {
+            if let Some(on) = get(t).and_then(|a| a.payload.first().copied()) {
+                if on != 0 {
+                    self.flags |= 1 << t;
+                } else {
+                    self.flags &= !(1 << t);
+                }
+            }
+        }
+        let mab = self.flag(IFLA_BRPORT_MAB);
+        if mab && !(self.flag(IFLA_BRPORT_LOCKED) && self.flag(IFLA_BRPORT_LEARNING)) {
+            self.flags = old;
+            return Err(Error::new(
+                libc::EINVAL,
+                "Bridge port must be locked and have learning enabled when MAB is enabled",
+            ));
+        }
+        if let Some(cost) = get(IFLA_BRPORT_COST).and_then(|a| a.u32_prefix()) {
+            if !PATH_COST.contains(&cost) {
+                return Err(Error::errno(libc::ERANGE));
+            }
+            self.cost = cost;
+        }
+        if let Some(prio) = get(IFLA_BRPORT_PRIORITY).and_then(|a| a.u16_prefix()) {
+            if prio > MAX_PORT_PRIORITY {
+                return Err(Error::errno(libc::ERANGE));
+            }
+            self.priority = prio;
+        }
+        if let Some(s) = get(IFLA_BRPORT_STATE).and_then(|a| a.payload.first().copied()) {
+            check_port_state(s, state)?;
+        }
+        if let Some(r) = get(IFLA_BRPORT_MULTICAST_ROUTER).and_then(|a| a.payload.first().copied())
+        {
+            if r > MAX_MCAST_ROUTER {
+                return Err(Error::errno(libc::EINVAL));
+            }
+            self.multicast_router = r;
+        }
+        if let Some(limit) = get(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT).and_then(|a| a.u32_prefix()) {
+            if limit == 0 {
+                return Err(Error::errno(libc::EINVAL));
+            }
+            self.mcast_eht_hosts_limit = limit;
+        }
+        if let Some(max) = get(IFLA_BRPORT_MCAST_MAX_GROUPS).and_then(|a| a.u32_prefix()) {
+            self.mcast_max_groups = max;
+        }
+        if let Some(mask) = get(IFLA_BRPORT_GROUP_FWD_MASK).and_then(|a| a.u16_prefix()) {
+            if mask & GROUPFWD_MACPAUSE != 0 {
+                return Err(Error::errno(libc::EINVAL));
+            }
+            self.group_fwd_mask = mask;
+        }
+        // Backup ports and next hops are not emulated.
+        if get(IFLA_BRPORT_BACKUP_PORT).is_some() || get(IFLA_BRPORT_BACKUP_NHID).is_some() {
+            return Err(Error::errno(libc::EOPNOTSUPP));
+        }
+        Ok(())
+    }
+}
+
+/// br_set_port_state's checks. With STP off the port state settles by itself again
+/// (br_port_state_selection), so an accepted state changes nothing that lasts.
+pub fn check_port_state(s: u8, port: &PortState) -> Result<()> {
+    if s > BR_STATE_BLOCKING {
+        return Err(Error::errno(libc::EINVAL));
+    }
+    if port.kernel_stp {
+        return Err(Error::errno(libc::EBUSY));
+    }
+    if !port.running || (!port.oper_up && s != BR_STATE_DISABLED) {
+        return Err(Error::errno(libc::ENETDOWN));
+    }
+    Ok(())
+}
 
 /// IFLA_INFO_SLAVE_DATA of a bridge port (br_port_fill_attrs), in Linux's order. With STP
 /// off a port forwards as soon as it and its bridge run.
@@ -171,34 +293,33 @@ pub fn fill_port_data(port: &Link, bridge: &Link, w: &mut Writer) {
     } else {
         BR_STATE_DISABLED
     };
-    let port_id = 0x8000 | port.port_no;
+    let conf = &port.brport;
+    // br_make_port_id: the priority above the 10-bit port number.
+    let port_id = (conf.priority << 10) | (port.port_no & 0x3ff);
     let prio = match &bridge.kind {
         Kind::Bridge(c) => c.priority,
         _ => 0x8000,
     };
     let id = bridge_id(prio, &bridge.address);
+    let flag = |w: &mut Writer, t: u16| w.attr_u8(t, conf.flag(t) as u8);
     w.attr_u8(IFLA_BRPORT_STATE, state);
-    w.attr_u16(IFLA_BRPORT_PRIORITY, 32);
-    w.attr_u32(IFLA_BRPORT_COST, 2);
-    for flag in [
+    w.attr_u16(IFLA_BRPORT_PRIORITY, conf.priority);
+    w.attr_u32(IFLA_BRPORT_COST, conf.cost);
+    for t in [
         IFLA_BRPORT_MODE,
         IFLA_BRPORT_GUARD,
         IFLA_BRPORT_PROTECT,
         IFLA_BRPORT_FAST_LEAVE,
         IFLA_BRPORT_MCAST_TO_UCAST,
-    ] {
-        w.attr_u8(flag, 0);
-    }
-    for flag in [
         IFLA_BRPORT_LEARNING,
         IFLA_BRPORT_UNICAST_FLOOD,
         IFLA_BRPORT_MCAST_FLOOD,
         IFLA_BRPORT_BCAST_FLOOD,
+        IFLA_BRPORT_PROXYARP,
+        IFLA_BRPORT_PROXYARP_WIFI,
     ] {
-        w.attr_u8(flag, 1);
+        flag(w, t);
     }
-    w.attr_u8(IFLA_BRPORT_PROXYARP, 0);
-    w.attr_u8(IFLA_BRPORT_PROXYARP_WIFI, 0);
     w.attr(IFLA_BRPORT_ROOT_ID, &id);
     w.attr(IFLA_BRPORT_BRIDGE_ID, &id);
     w.attr_u16(IFLA_BRPORT_DESIGNATED_PORT, port_id);
@@ -207,9 +328,9 @@ pub fn fill_port_data(port: &Link, bridge: &Link, w: &mut Writer) {
     w.attr_u16(IFLA_BRPORT_NO, port.port_no);
     w.attr_u8(IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, 0);
     w.attr_u8(IFLA_BRPORT_CONFIG_PENDING, 0);
-    w.attr_u8(IFLA_BRPORT_VLAN_TUNNEL, 0);
-    w.attr_u16(IFLA_BRPORT_GROUP_FWD_MASK, 0);
-    for flag in [
+    flag(w, IFLA_BRPORT_VLAN_TUNNEL);
+    w.attr_u16(IFLA_BRPORT_GROUP_FWD_MASK, conf.group_fwd_mask);
+    for t in [
         IFLA_BRPORT_NEIGH_SUPPRESS,
         IFLA_BRPORT_MRP_RING_OPEN,
         IFLA_BRPORT_MRP_IN_OPEN,
@@ -218,7 +339,7 @@ pub fn fill_port_data(port: &Link, bridge: &Link, w: &mut Writer) {
         IFLA_BRPORT_MAB,
         IFLA_BRPORT_NEIGH_VLAN_SUPPRESS,
     ] {
-        w.attr_u8(flag, 0);
+        flag(w, t);
     }
     for timer in [
         IFLA_BRPORT_MESSAGE_AGE_TIMER,
@@ -227,11 +348,14 @@ pub fn fill_port_data(port: &Link, bridge: &Link, w: &mut Writer) {
     ] {
         w.attr_u64(timer, 0);
     }
-    w.attr_u8(IFLA_BRPORT_MULTICAST_ROUTER, 1);
-    w.attr_u32(IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, 512);
+    w.attr_u8(IFLA_BRPORT_MULTICAST_ROUTER, conf.multicast_router);
+    w.attr_u32(
+        IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT,
+        conf.mcast_eht_hosts_limit,
+    );
     w.attr_u32(IFLA_BRPORT_MCAST_EHT_HOSTS_CNT, 0);
     w.attr_u32(IFLA_BRPORT_MCAST_N_GROUPS, 0);
-    w.attr_u32(IFLA_BRPORT_MCAST_MAX_GROUPS, 0);
+    w.attr_u32(IFLA_BRPORT_MCAST_MAX_GROUPS, conf.mcast_max_groups);
 }
 
 fn has_ports(link: &Link, ns: &Namespace) -> bool {

@@ -15,7 +15,7 @@ use super::{Link, Namespace, Rng};
 use crate::wire::consts::*;
 use crate::wire::{AttrIter, Writer};
 
-pub use bridge::{BridgeConf, fill_port_data, gso_limit};
+pub use bridge::{BridgeConf, PortConf, PortState, check_port_state, fill_port_data, gso_limit};
 pub use macvlan::MacvlanConf;
 pub use vlan::VlanConf;
 
