@@ -32,7 +32,75 @@ pub struct BridgeConf {
     /// smallest port MTU.
     #[serde(default)]
     pub mtu_set_by_user: bool,
+    /// IFLA_BR_GROUP_ADDR when set (None: 01:80:c2:00:00:00).
+    #[serde(default)]
+    pub group_addr: Option<[u8; 6]>,
+    /// The multicast and netfilter options of `PLAIN_OPTIONS` set by the user, by attribute.
+    #[serde(default)]
+    pub options: std::collections::BTreeMap<u16, u64>,
 }
+
+/// How an option of `PLAIN_OPTIONS` is checked and stored.
+#[derive(Clone, Copy)]
+enum Check {
+    /// Any value.
+    Any,
+    /// On or off, stored as 1 or 0.
+    Bool,
+    /// A value in the range, else EINVAL.
+    Range(u64, u64),
+    /// A time in hundredths of a second, stored in jiffies (HZ = 250) and read back.
+    Clock,
+    /// Accepted and ignored: the value reported stays the default.
+    Fixed,
+}
+
+/// The bridge options br_changelink stores without further effect here, in the order
+/// br_fill_info reports them: (attribute, width in bytes, Linux's default, check).
+const PLAIN_OPTIONS: &[(u16, u8, u64, Check)] = &[
+    (IFLA_BR_MCAST_ROUTER, 1, 1, Check::Range(0, 2)),
+    (IFLA_BR_MCAST_SNOOPING, 1, 1, Check::Bool),
+    (IFLA_BR_MCAST_QUERY_USE_IFADDR, 1, 0, Check::Bool),
+    (IFLA_BR_MCAST_QUERIER, 1, 0, Check::Bool),
+    (IFLA_BR_MCAST_STATS_ENABLED, 1, 0, Check::Bool),
+    (IFLA_BR_MCAST_HASH_ELASTICITY, 4, 16, Check::Fixed),
+    (IFLA_BR_MCAST_HASH_MAX, 4, 4096, Check::Any),
+    (IFLA_BR_MCAST_LAST_MEMBER_CNT, 4, 2, Check::Any),
+    (IFLA_BR_MCAST_STARTUP_QUERY_CNT, 4, 2, Check::Any),
+    (IFLA_BR_MCAST_IGMP_VERSION, 1, 2, Check::Range(2, 3)),
+    (IFLA_BR_MCAST_MLD_VERSION, 1, 1, Check::Range(1, 2)),
+    (IFLA_BR_MCAST_LAST_MEMBER_INTVL, 8, 100, Check::Clock),
+    (IFLA_BR_MCAST_MEMBERSHIP_INTVL, 8, 26000, Check::Clock),
+    (IFLA_BR_MCAST_QUERIER_INTVL, 8, 25500, Check::Clock),
+    (IFLA_BR_MCAST_QUERY_INTVL, 8, 12500, Check::Clock),
+    (IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, 8, 1000, Check::Clock),
+    (IFLA_BR_MCAST_STARTUP_QUERY_INTVL, 8, 3124, Check::Clock),
+    (IFLA_BR_NF_CALL_IPTABLES, 1, 0, Check::Bool),
+    (IFLA_BR_NF_CALL_IP6TABLES, 1, 0, Check::Bool),
+    (IFLA_BR_NF_CALL_ARPTABLES, 1, 0, Check::Bool),
+];
+
+/// The kernel tick rate assumed for times (CONFIG_HZ; 250 in common distribution kernels).
+const HZ: u64 = 250;
+
+/// clock_t_to_jiffies: hundredths of a second to ticks.
+fn to_jiffies(cs: u64) -> u64 {
+    cs.saturating_mul(HZ) / 100
+}
+
+/// A time the user gave in hundredths of a second as Linux stores it: converted to jiffies
+/// and reported back (jiffies_to_clock_t).
+fn through_jiffies(cs: u64) -> u64 {
+    to_jiffies(cs) * 100 / HZ
+}
+
+/// STP time limits in hundredths of a second (BR_MIN/MAX_HELLO_TIME, _MAX_AGE,
+/// _FORWARD_DELAY).
+const HELLO_TIME: std::ops::RangeInclusive<u32> = 100..=1000;
+const MAX_AGE: std::ops::RangeInclusive<u32> = 600..=4000;
+const FORWARD_DELAY: std::ops::RangeInclusive<u32> = 200..=3000;
+/// BR_GROUPFWD_RESTRICTED: STP, MAC pause and slow protocols are never forwarded.
+const GROUPFWD_RESTRICTED: u16 = 0x0007;
 
 impl Default for BridgeConf {
     fn default() -> Self {
@@ -49,6 +117,8 @@ impl Default for BridgeConf {
             had_ports: false,
             tso_max: None,
             mtu_set_by_user: false,
+            group_addr: None,
+            options: Default::default(),
         }
     }
 }
@@ -60,24 +130,110 @@ impl BridgeConf {
         Ok(conf)
     }
 
-    /// Applies IFLA_INFO_DATA on create or change (br_changelink).
+    /// Applies IFLA_INFO_DATA on create or change (br_changelink): the options in its
+    /// order, each checked as Linux checks it; an error leaves the options before it
+    /// applied, as in Linux.
     pub fn apply(&mut self, data: Option<AttrIter<'_>>) -> crate::stack::Result<()> {
-        for attr in data.into_iter().flatten().flatten() {
-            let bad = || Error::at(libc::EINVAL, "", AttrRef::InfoData(attr.kind));
-            match attr.kind {
-                IFLA_BR_FORWARD_DELAY => self.forward_delay = attr.u32().ok_or_else(bad)?,
-                IFLA_BR_HELLO_TIME => self.hello_time = attr.u32().ok_or_else(bad)?,
-                IFLA_BR_MAX_AGE => self.max_age = attr.u32().ok_or_else(bad)?,
-                IFLA_BR_AGEING_TIME => self.ageing_time = attr.u32().ok_or_else(bad)?,
-                IFLA_BR_STP_STATE => self.stp_state = attr.u32().ok_or_else(bad)?,
-                IFLA_BR_PRIORITY => self.priority = attr.u16().ok_or_else(bad)?,
-                IFLA_BR_VLAN_FILTERING => self.vlan_filtering = attr.u8().ok_or_else(bad)?,
-                IFLA_BR_GROUP_FWD_MASK => self.group_fwd_mask = attr.u16().ok_or_else(bad)?,
-                IFLA_BR_MCAST_SNOOPING => self.mcast_snooping = attr.u8().ok_or_else(bad)?,
-                _ => {}
+        let attrs: Vec<Attr<'_>> = data.into_iter().flatten().flatten().collect();
+        // nla_parse: the last of a type wins.
+        let get = |t: u16| attrs.iter().rev().find(|a| a.kind == t).copied();
+        let bad = |t: u16| Error::at(libc::EINVAL, "", AttrRef::InfoData(t));
+        let num = |t: u16| -> crate::stack::Result<Option<u64>> {
+            let Some(a) = get(t) else { return Ok(None) };
+            let v = match a.payload.len() {
+                1 => a.payload[0] as u64,
+                2 => a.u16().map(u64::from).ok_or_else(|| bad(t))?,
+                4 => a.u32().map(u64::from).ok_or_else(|| bad(t))?,
+                8 => u64::from_ne_bytes(a.payload.try_into().map_err(|_| bad(t))?),
+                _ => return Err(bad(t)),
+            };
+            Ok(Some(v))
+        };
+        // The STP limits apply to the time in ticks, before it is rounded back.
+        let timer = |t: u16, v: u64, r: std::ops::RangeInclusive<u32>| {
+            let ticks = to_jiffies(v);
+            let (lo, hi) = (to_jiffies(*r.start() as u64), to_jiffies(*r.end() as u64));
+            if (lo..=hi).contains(&ticks) {
+                Ok(through_jiffies(v) as u32)
+            } else {
+                Err(Error::at(libc::ERANGE, "", AttrRef::InfoData(t)))
+            }
+        };
+        if let Some(v) = num(IFLA_BR_FORWARD_DELAY)? {
+            // br_set_forward_delay holds to the STP limits only while STP runs.
+            self.forward_delay = if self.stp_state != 0 {
+                timer(IFLA_BR_FORWARD_DELAY, v, FORWARD_DELAY)?
+            } else {
+                through_jiffies(v) as u32
+            };
+        }
+        if let Some(v) = num(IFLA_BR_HELLO_TIME)? {
+            self.hello_time = timer(IFLA_BR_HELLO_TIME, v, HELLO_TIME)?;
+        }
+        if let Some(v) = num(IFLA_BR_MAX_AGE)? {
+            self.max_age = timer(IFLA_BR_MAX_AGE, v, MAX_AGE)?;
+        }
+        if let Some(v) = num(IFLA_BR_AGEING_TIME)? {
+            self.ageing_time = through_jiffies(v) as u32;
+        }
+        if let Some(v) = num(IFLA_BR_STP_STATE)? {
+            // Without a user-space STP helper (none runs for an emulated namespace) any
+            // STP is the kernel's (br_stp_start).
+            let start = v != 0 && self.stp_state == 0;
+            self.stp_state = (v != 0) as u32;
+            // br_stp_start brings the forward delay within the STP limits.
+            if start {
+                self.forward_delay = self
+                    .forward_delay
+                    .clamp(*FORWARD_DELAY.start(), *FORWARD_DELAY.end());
+            }
+        }
+        if let Some(v) = num(IFLA_BR_PRIORITY)? {
+            self.priority = v as u16;
+        }
+        if let Some(v) = num(IFLA_BR_VLAN_FILTERING)? {
+            self.vlan_filtering = v as u8;
+        }
+        if let Some(v) = num(IFLA_BR_GROUP_FWD_MASK)? {
+            if v as u16 & GROUPFWD_RESTRICTED != 0 {
+                return Err(bad(IFLA_BR_GROUP_FWD_MASK));
+            }
+            self.group_fwd_mask = v as u16;
+        }
+        if let Some(a) = get(IFLA_BR_GROUP_ADDR) {
+            // A link-local group 01:80:c2:00:00:0X other than pause, slow protocols, PAE.
+            let addr: [u8; 6] = a.payload.try_into().map_err(|_| bad(IFLA_BR_GROUP_ADDR))?;
+            let link_local = addr[..5] == [0x01, 0x80, 0xc2, 0, 0] && addr[5] & 0xf0 == 0;
+            if !link_local || matches!(addr[5], 1..=3) {
+                return Err(bad(IFLA_BR_GROUP_ADDR));
+            }
+            self.group_addr = Some(addr);
+        }
+        for &(t, _, _, check) in PLAIN_OPTIONS {
+            let Some(v) = num(t)? else { continue };
+            let stored = match check {
+                Check::Any => v,
+                Check::Bool => (v != 0) as u64,
+                Check::Range(lo, hi) if (lo..=hi).contains(&v) => v,
+                Check::Range(..) => return Err(bad(t)),
+                Check::Clock => through_jiffies(v),
+                Check::Fixed => continue,
+            };
+            if t == IFLA_BR_MCAST_SNOOPING {
+                self.mcast_snooping = stored as u8;
+            } else {
+                self.options.insert(t, stored);
             }
         }
         Ok(())
+    }
+
+    /// The value of a `PLAIN_OPTIONS` option: the user's, else the default.
+    fn option(&self, t: u16, default: u64) -> u64 {
+        if t == IFLA_BR_MCAST_SNOOPING {
+            return self.mcast_snooping as u64;
+        }
+        self.options.get(&t).copied().unwrap_or(default)
     }
 }
 
@@ -432,32 +588,23 @@ impl LinkOps for Bridge {
         w.attr_u32(IFLA_BR_ROOT_PATH_COST, 0);
         w.attr_u8(IFLA_BR_TOPOLOGY_CHANGE, 0);
         w.attr_u8(IFLA_BR_TOPOLOGY_CHANGE_DETECTED, 0);
-        w.attr(IFLA_BR_GROUP_ADDR, &[0x01, 0x80, 0xc2, 0, 0, 0]);
+        w.attr(
+            IFLA_BR_GROUP_ADDR,
+            &c.group_addr.unwrap_or([0x01, 0x80, 0xc2, 0, 0, 0]),
+        );
         let mut boolopt = [0u8; 8];
         boolopt[4..].copy_from_slice(&BR_BOOLOPT_MASK.to_ne_bytes());
         w.attr(IFLA_BR_MULTI_BOOLOPT, &boolopt);
         w.attr_u32(IFLA_BR_FDB_N_LEARNED, 0);
         w.attr_u32(IFLA_BR_FDB_MAX_LEARNED, 0);
-        w.attr_u8(IFLA_BR_MCAST_ROUTER, 1);
-        w.attr_u8(IFLA_BR_MCAST_SNOOPING, c.mcast_snooping);
-        w.attr_u8(IFLA_BR_MCAST_QUERY_USE_IFADDR, 0);
-        w.attr_u8(IFLA_BR_MCAST_QUERIER, 0);
-        w.attr_u8(IFLA_BR_MCAST_STATS_ENABLED, 0);
-        w.attr_u32(IFLA_BR_MCAST_HASH_ELASTICITY, 16);
-        w.attr_u32(IFLA_BR_MCAST_HASH_MAX, 4096);
-        w.attr_u32(IFLA_BR_MCAST_LAST_MEMBER_CNT, 2);
-        w.attr_u32(IFLA_BR_MCAST_STARTUP_QUERY_CNT, 2);
-        w.attr_u8(IFLA_BR_MCAST_IGMP_VERSION, 2);
-        w.attr_u8(IFLA_BR_MCAST_MLD_VERSION, 1);
-        w.attr_u64(IFLA_BR_MCAST_LAST_MEMBER_INTVL, 100);
-        w.attr_u64(IFLA_BR_MCAST_MEMBERSHIP_INTVL, 26000);
-        w.attr_u64(IFLA_BR_MCAST_QUERIER_INTVL, 25500);
-        w.attr_u64(IFLA_BR_MCAST_QUERY_INTVL, 12500);
-        w.attr_u64(IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, 1000);
-        w.attr_u64(IFLA_BR_MCAST_STARTUP_QUERY_INTVL, 3124);
-        w.attr_u8(IFLA_BR_NF_CALL_IPTABLES, 0);
-        w.attr_u8(IFLA_BR_NF_CALL_IP6TABLES, 0);
-        w.attr_u8(IFLA_BR_NF_CALL_ARPTABLES, 0);
+        for &(t, width, default, _) in PLAIN_OPTIONS {
+            let v = c.option(t, default);
+            match width {
+                1 => w.attr_u8(t, v as u8),
+                4 => w.attr_u32(t, v as u32),
+                _ => w.attr_u64(t, v),
+            }
+        }
         true
     }
 }
