@@ -411,7 +411,7 @@ mod tests {
         let br = stack.register(
             0,
             "br0".into(),
-            Kind::Bridge(Default::default()),
+            Kind::Bridge(Box::default()),
             None,
             0,
             &mut ev,

@@ -25,7 +25,8 @@ pub enum Kind {
     Loopback,
     Dummy,
     Veth,
-    Bridge(BridgeConf),
+    /// Boxed: the bridge options would make every link larger.
+    Bridge(Box<BridgeConf>),
     Macvlan(MacvlanConf),
     Vlan(VlanConf),
 }
@@ -139,7 +140,7 @@ impl NewKind {
         Ok(match self {
             NewKind::Dummy => Kind::Dummy,
             NewKind::Veth => Kind::Veth,
-            NewKind::Bridge => Kind::Bridge(BridgeConf::parse(data)?),
+            NewKind::Bridge => Kind::Bridge(Box::new(BridgeConf::parse(data)?)),
             NewKind::Macvlan => Kind::Macvlan(MacvlanConf::parse(data)?),
             NewKind::Vlan => Kind::Vlan(VlanConf::parse(data)?),
         })
