@@ -547,8 +547,15 @@ impl LinkOps for Bridge {
     }
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
         let mut ports = ns.ports(link.ifindex).peekable();
-        let had_ports = matches!(&link.kind, Kind::Bridge(c) if c.had_ports);
-        (ports.peek().is_none() && !had_ports) || ports.any(|p| p.is_up() && p.carrier)
+        // br_port_state_selection turns the carrier off without a forwarding port. Without
+        // STP it first runs when a port joins; kernel STP runs it at once (br_stp_start).
+        let selected = matches!(&link.kind, Kind::Bridge(c) if c.had_ports || c.stp_state != 0);
+        // A bridge that is down has its ports disabled, and nothing turns its carrier back
+        // on until it comes up (br_port_carrier_check ignores a bridge that is not running).
+        if selected && !link.is_up() {
+            return false;
+        }
+        (ports.peek().is_none() && !selected) || ports.any(|p| p.is_up() && p.carrier)
     }
     fn reports_operstate(&self, link: &Link, ns: &Namespace) -> bool {
         matches!(&link.kind, Kind::Bridge(c) if c.had_ports) || has_ports(link, ns)
