@@ -74,3 +74,59 @@ s.send(struct.pack("IHHII", 16 + len(body), 16, 1 | 0x600, 1, 0) + body)
     let r = run_limited(&mut c, Duration::from_secs(30)).expect_ok("list");
     assert_eq!(r.stdout.trim(), "['lo', 'fire0']");
 }
+
+/// A snapshot written before nlroute kept IPv6's per-link readiness (IF_READY) has no
+/// `inet6_ready`: a link that was up with carrier counts as ready on load, so DAD still
+/// completes for addresses added after the upgrade.
+#[test]
+fn an_older_snapshot_without_ipv6_readiness_still_runs_dad() {
+    if !have("ip") {
+        skip("iproute2's `ip` is not installed");
+        return;
+    }
+    let dir = tmpdir("exec-state-upgrade");
+    let state = dir.join("net.json");
+    let st = state.to_str().expect("utf-8");
+    let run = |args: &[&str]| {
+        let mut c = std::process::Command::new(nlroute());
+        c.args(["exec", "--state", st, "--"]).args(args);
+        run_limited(&mut c, Duration::from_secs(30))
+    };
+    run(&[
+        "sh",
+        "-c",
+        "ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up",
+    ])
+    .expect_ok("setup");
+    // The next start replays the journal into a fresh snapshot that holds the links.
+    run(&["true"]).expect_ok("compact");
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state).expect("read")).expect("json");
+    fn strip(v: &mut serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::Object(m) => {
+                let here = m.remove("inet6_ready").is_some() as usize;
+                here + m.values_mut().map(strip).sum::<usize>()
+            }
+            serde_json::Value::Array(a) => a.iter_mut().map(strip).sum(),
+            _ => 0,
+        }
+    }
+    assert!(
+        strip(&mut doc) >= 2,
+        "the snapshot should hold the veth pair"
+    );
+    std::fs::write(&state, serde_json::to_vec(&doc).expect("json")).expect("write");
+    let r = run(&[
+        "sh",
+        "-c",
+        "ip addr add 2001:db8::1/64 dev v0 && sleep 1.5 && ip -6 -o addr show dev v0 scope global",
+    ])
+    .expect_ok("add");
+    assert!(r.stdout.contains("2001:db8::1/64"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("tentative"),
+        "DAD never ran: {}",
+        r.stdout
+    );
+}

@@ -201,7 +201,10 @@ impl Stack {
             let links: Vec<Link> = std::mem::take(&mut ns.links).into_values().collect();
             ns.names.clear();
             ns.uppers.clear();
-            for link in links {
+            for mut link in links {
+                // State saved before IF_READY was kept: a link up with carrier at the IPv6
+                // MTU had been seen ready (IF_READY is only cleared with those).
+                link.inet6_ready |= link.is_up() && link.carrier && link.mtu >= addr::IPV6_MIN_MTU;
                 ns.insert(link);
             }
             ns.seq = 1;
