@@ -5,20 +5,29 @@ mod common;
 use common::*;
 use std::time::Duration;
 
-#[test]
-fn a_private_stack_carries_over_to_the_next_run() {
+/// A state file in a fresh directory, and `nlroute exec --state FILE -- ARGS`; None (and
+/// SKIPPED) without `ip`.
+fn with_state(name: &str) -> Option<(std::path::PathBuf, impl Fn(&[&str]) -> Run)> {
     if !have("ip") {
         skip("iproute2's `ip` is not installed");
-        return;
+        return None;
     }
-    let dir = tmpdir("exec-state");
-    let state = dir.join("net.json");
-    let st = state.to_str().expect("utf-8");
-    let run = |args: &[&str]| {
+    let state = tmpdir(name).join("net.json");
+    let st = state.to_str().expect("utf-8").to_string();
+    let run = move |args: &[&str]| {
         let mut c = std::process::Command::new(nlroute());
-        c.args(["exec", "--state", st, "--"]).args(args);
+        c.args(["exec", "--state", &st, "--"]).args(args);
         run_limited(&mut c, Duration::from_secs(30))
     };
+    Some((state, run))
+}
+
+#[test]
+fn a_private_stack_carries_over_to_the_next_run() {
+    let Some((state, run)) = with_state("exec-state") else {
+        return;
+    };
+    let st = state.to_str().expect("utf-8");
     let first = run(&[
         "sh",
         "-c",
@@ -80,17 +89,8 @@ s.send(struct.pack("IHHII", 16 + len(body), 16, 1 | 0x600, 1, 0) + body)
 /// completes for addresses added after the upgrade.
 #[test]
 fn an_older_snapshot_without_ipv6_readiness_still_runs_dad() {
-    if !have("ip") {
-        skip("iproute2's `ip` is not installed");
+    let Some((state, run)) = with_state("exec-state-upgrade") else {
         return;
-    }
-    let dir = tmpdir("exec-state-upgrade");
-    let state = dir.join("net.json");
-    let st = state.to_str().expect("utf-8");
-    let run = |args: &[&str]| {
-        let mut c = std::process::Command::new(nlroute());
-        c.args(["exec", "--state", st, "--"]).args(args);
-        run_limited(&mut c, Duration::from_secs(30))
     };
     run(&[
         "sh",
