@@ -130,3 +130,30 @@ fn an_older_snapshot_without_ipv6_readiness_still_runs_dad() {
         r.stdout
     );
 }
+
+/// Every kind of change reaches the state file: alternative names, bridge options (also
+/// those applied before a later one failed, as br_changelink leaves them) and port settings.
+#[test]
+fn names_and_bridge_settings_carry_over() {
+    let Some((_, run)) = with_state("exec-state-bridge") else {
+        return;
+    };
+    run(&[
+        "sh",
+        "-c",
+        "ip link add br0 type bridge && ip link property add dev br0 altname lan \
+         && ip link add v0 type veth peer name v1 && ip link set v0 master br0 \
+         && bridge link set dev v0 cost 7 \
+         && ! ip link set br0 type bridge forward_delay 300 hello_time 50",
+    ])
+    .expect_ok("setup");
+    let r = run(&[
+        "sh",
+        "-c",
+        "ip link show lan && ip -d link show br0 && bridge link show",
+    ])
+    .expect_ok("show");
+    assert!(r.stdout.contains("altname lan"), "{}", r.stdout);
+    assert!(r.stdout.contains("forward_delay 300"), "{}", r.stdout);
+    assert!(r.stdout.contains("cost 7"), "{}", r.stdout);
+}

@@ -12,3 +12,7 @@ d = json.load(sys.stdin)[0]["linkinfo"]["info_data"]
 print(sorted((k, v) for k, v in d.items() if not k.endswith("_timer")))'
 }
 run show_options
+# br_changelink applies options in its order: the forward delay stays set although the
+# hello time after it fails.
+run ip link set br0 type bridge forward_delay 300 hello_time 50
+run sh -c "ip -d link show br0 | grep -o 'forward_delay [0-9]*'"

@@ -829,7 +829,7 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             )?;
             set_port(stack, req.ns, ifindex, &port_data)?;
         }
-        return change(stack, req, ifindex, &ch, data.as_ref(), &loc, out);
+        return change(stack, req, ifindex, &ch, &loc, out);
     }
     if flags & NLM_F_CREATE == 0 {
         let link_specified = ifm.index > 0 || named(&attrs);
@@ -850,7 +850,7 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         let mut ch = changes_from(&ifm, &attrs)?;
         ch.name = None;
         for idx in members {
-            change(stack, req, idx, &ch, data.as_ref(), &loc, out)?;
+            change(stack, req, idx, &ch, &loc, out)?;
         }
         return Ok(Reply::Ack);
     }
@@ -1151,27 +1151,28 @@ fn data_bytes<'a>(attrs: &Attrs<'a>) -> Option<(&'a [u8], usize)> {
         .find_map(|a| (a.kind == IFLA_INFO_DATA).then_some((a.payload, a.offset + 4)))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn change(
     stack: &mut Stack,
     req: &Request<'_>,
     ifindex: u32,
     ch: &LinkChanges,
-    data: Option<&Attrs<'_>>,
     loc: &Locator<'_>,
     out: &mut Vec<Caused>,
 ) -> Result<Reply, NlError> {
     let nsid = req.ns;
-    let _ = data;
     if let Some((bytes, off)) = data_bytes(loc.attrs) {
         // Kind-specific changes (changelink): only the bridge keeps changeable options.
-        if let Some(link) = stack.ns_mut(nsid).link_mut(ifindex)
-            && let Kind::Bridge(conf) = &mut link.kind
-        {
-            let mut new = conf.clone();
-            new.apply(Some(AttrIter::new(bytes, off)))
-                .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
-            *conf = new;
+        // br_changelink applies them one by one: those before an error stay.
+        let applied = match stack.ns_mut(nsid).link_mut(ifindex) {
+            Some(Link {
+                kind: Kind::Bridge(conf),
+                ..
+            }) => Some(conf.apply(Some(AttrIter::new(bytes, off)))),
+            _ => None,
+        };
+        if let Some(applied) = applied {
+            stack.changed(nsid);
+            applied.map_err(|e| stack_error(e, |r| loc.locate(r)))?;
         }
     }
     let mut events = Vec::new();
@@ -1216,69 +1217,100 @@ fn port_state(port: &Link, bridge: &Link) -> kinds::PortState {
 /// RTM_SETLINK for AF_BRIDGE (rtnl_bridge_setlink, then br_setlink on the port's bridge):
 /// what `bridge link set` sends. The port's settings come in IFLA_PROTINFO, nested, or as
 /// one byte with the port state (old RSTP daemons). Bridge VLANs (IFLA_AF_SPEC entries
-/// other than the flags and mode) are not emulated: EOPNOTSUPP.
+/// other than the flags and mode) are not emulated: EOPNOTSUPP, after the port's settings,
+/// as br_afspec fails after br_setport.
 pub fn bridge_setlink(
     stack: &mut Stack,
     req: &Request<'_>,
     out: &mut Vec<Caused>,
 ) -> Result<Reply, NlError> {
-    let (ifindex, attrs, vlans) = bridge_request(stack, req)?;
-    if vlans {
-        return Err(NlError::errno(libc::EOPNOTSUPP));
+    let r = bridge_request(stack, req)?;
+    if r.to_master {
+        let bridge_of = |stack: &Stack| -> Result<(Link, Link), NlError> {
+            let nsr = stack.ns(req.ns);
+            let port = nsr.link(r.ifindex).ok_or(NlError::errno(libc::ENODEV))?;
+            let bridge = port.master.and_then(|m| nsr.link(m));
+            let bridge = bridge.ok_or(NlError::errno(libc::EOPNOTSUPP))?;
+            Ok((port.clone(), bridge.clone()))
+        };
+        let (port, bridge) = bridge_of(stack)?;
+        if let Some(protinfo) = r.attrs.get(IFLA_PROTINFO) {
+            if protinfo.nested_flag {
+                let port_data = policy::parse(
+                    protinfo.payload,
+                    protinfo.offset + 4,
+                    &BRPORT_POLICY,
+                    Mode::Liberal,
+                )?;
+                set_port(stack, req.ns, r.ifindex, &port_data)?;
+            } else {
+                let state = protinfo
+                    .payload
+                    .first()
+                    .copied()
+                    .ok_or(NlError::errno(libc::EINVAL))?;
+                kinds::check_port_state(state, &port_state(&port, &bridge))
+                    .map_err(|e| NlError::new(e.errno, e.msg))?;
+            }
+            // br_ifinfo_notify: the port's AF_BRIDGE view.
+            let (port, bridge) = bridge_of(stack)?;
+            let event = Event::BridgePort(Box::new(port), Box::new(bridge), false);
+            super::push_unreported(out, vec![event]);
+        }
+        if r.vlans {
+            return Err(NlError::errno(libc::EOPNOTSUPP));
+        }
     }
-    let Some(protinfo) = attrs.get(IFLA_PROTINFO) else {
-        return Ok(Reply::Ack);
-    };
-    if protinfo.nested_flag {
-        let port_data = policy::parse(
-            protinfo.payload,
-            protinfo.offset + 4,
-            &BRPORT_POLICY,
-            Mode::Liberal,
-        )?;
-        set_port(stack, req.ns, ifindex, &port_data)?;
-    } else {
-        let state = protinfo
-            .payload
-            .first()
-            .copied()
-            .ok_or(NlError::errno(libc::EINVAL))?;
-        let nsr = stack.ns(req.ns);
-        let link = nsr.link(ifindex).ok_or(NlError::errno(libc::ENODEV))?;
-        let bridge = link
-            .master
-            .and_then(|m| nsr.link(m))
-            .ok_or(NlError::errno(libc::EOPNOTSUPP))?;
-        kinds::check_port_state(state, &port_state(link, bridge))
-            .map_err(|e| NlError::new(e.errno, e.msg))?;
-    }
-    // br_ifinfo_notify: the port's AF_BRIDGE view.
-    let nsr = stack.ns(req.ns);
-    if let Some(port) = nsr.link(ifindex)
-        && let Some(bridge) = port.master.and_then(|m| nsr.link(m))
-    {
-        let event = Event::BridgePort(Box::new(port.clone()), Box::new(bridge.clone()), false);
-        super::push_unreported(out, vec![event]);
-    }
-    Ok(Reply::Ack)
+    r.finish()
 }
 
 /// RTM_DELLINK for AF_BRIDGE (rtnl_bridge_dellink): removes bridge VLANs. nlroute has none
 /// (like a kernel without CONFIG_BRIDGE_VLAN_FILTERING), so there is nothing to remove and
-/// it succeeds, as that kernel does. It never deletes a link.
+/// it succeeds on a port, as that kernel does. It never deletes a link.
 pub fn bridge_dellink(
     stack: &mut Stack,
     req: &Request<'_>,
     _: &mut Vec<Caused>,
 ) -> Result<Reply, NlError> {
-    bridge_request(stack, req)?;
-    Ok(Reply::Ack)
+    let r = bridge_request(stack, req)?;
+    let nsr = stack.ns(req.ns);
+    let is_port = nsr
+        .link(r.ifindex)
+        .and_then(|l| l.master)
+        .and_then(|m| nsr.link(m))
+        .is_some();
+    if r.to_master && !is_port {
+        return Err(NlError::errno(libc::EOPNOTSUPP));
+    }
+    r.finish()
 }
 
-/// The checks rtnl_bridge_setlink and rtnl_bridge_dellink share: the device and its bridge
-/// (the master is the default target). Also says whether IFLA_AF_SPEC holds VLAN entries
-/// (anything but the flags and the mode).
-fn bridge_request<'a>(stack: &Stack, req: &Request<'a>) -> Result<(u32, Attrs<'a>, bool), NlError> {
+/// An AF_BRIDGE SETLINK or DELLINK as rtnl_bridge_setlink/dellink read it.
+struct BridgeRequest<'a> {
+    ifindex: u32,
+    attrs: Attrs<'a>,
+    /// IFLA_BRIDGE_FLAGS: 0 or BRIDGE_FLAGS_MASTER asks the device's bridge (the port's
+    /// settings), BRIDGE_FLAGS_SELF the device itself.
+    flags: u16,
+    to_master: bool,
+    /// IFLA_AF_SPEC holds VLAN entries (anything but the flags and the mode).
+    vlans: bool,
+}
+
+impl BridgeRequest<'_> {
+    /// After the master's part: the device's own part (BRIDGE_FLAGS_SELF), which no
+    /// emulated kind has (ndo_bridge_setlink), or EOPNOTSUPP when no part was asked for.
+    fn finish(&self) -> Result<Reply, NlError> {
+        if self.flags & BRIDGE_FLAGS_SELF != 0 || !self.to_master {
+            return Err(NlError::errno(libc::EOPNOTSUPP));
+        }
+        Ok(Reply::Ack)
+    }
+}
+
+/// The checks rtnl_bridge_setlink and rtnl_bridge_dellink share: the header, the device,
+/// and the flags and mode in IFLA_AF_SPEC.
+fn bridge_request<'a>(stack: &Stack, req: &Request<'a>) -> Result<BridgeRequest<'a>, NlError> {
     let body = req.msg.payload();
     let ifm = IfInfo::parse(body).ok_or(NlError::errno(libc::EINVAL))?;
     let attrs = policy::parse(
@@ -1287,18 +1319,20 @@ fn bridge_request<'a>(stack: &Stack, req: &Request<'a>) -> Result<(u32, Attrs<'a
         &IFLA_POLICY,
         Mode::Liberal,
     )?;
-    let nsr = stack.ns(req.ns);
-    let link = nsr
+    let link = stack
+        .ns(req.ns)
         .link(ifm.index.max(0) as u32)
         .ok_or(NlError::errno(libc::ENODEV))?;
-    let mut flags = 0;
+    let mut flags = None;
     let mut vlans = false;
     if let Some(spec) = attrs.get(IFLA_AF_SPEC) {
         for a in spec.nested().flatten() {
             match a.kind {
-                IFLA_BRIDGE_FLAGS => {
-                    flags = a.u16_prefix().ok_or(NlError::errno(libc::EINVAL))?;
+                // The first IFLA_BRIDGE_FLAGS counts.
+                IFLA_BRIDGE_FLAGS if flags.is_none() => {
+                    flags = Some(a.u16_prefix().ok_or(NlError::errno(libc::EINVAL))?);
                 }
+                IFLA_BRIDGE_FLAGS => {}
                 IFLA_BRIDGE_MODE if a.payload.len() < 2 => {
                     return Err(NlError::errno(libc::EINVAL));
                 }
@@ -1307,18 +1341,14 @@ fn bridge_request<'a>(stack: &Stack, req: &Request<'a>) -> Result<(u32, Attrs<'a
             }
         }
     }
-    // BRIDGE_FLAGS_SELF asks the device itself; no emulated kind has ndo_bridge_setlink.
-    if flags & BRIDGE_FLAGS_SELF != 0 && flags & BRIDGE_FLAGS_MASTER == 0 && flags != 0 {
-        return Err(NlError::errno(libc::EOPNOTSUPP));
-    }
-    let is_port = link
-        .master
-        .and_then(|m| nsr.link(m))
-        .is_some_and(|b| b.kind.is_bridge());
-    if !is_port {
-        return Err(NlError::errno(libc::EOPNOTSUPP));
-    }
-    Ok((link.ifindex, attrs, vlans))
+    let flags = flags.unwrap_or(0);
+    Ok(BridgeRequest {
+        ifindex: link.ifindex,
+        attrs,
+        flags,
+        to_master: flags == 0 || flags & BRIDGE_FLAGS_MASTER != 0,
+        vlans,
+    })
 }
 
 /// RTM_SETLINK (rtnl_setlink).
@@ -1333,7 +1363,7 @@ pub fn set(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         attrs: &attrs,
         info_data: None,
     };
-    change(stack, req, ifindex, &ch, None, &loc, out)
+    change(stack, req, ifindex, &ch, &loc, out)
 }
 
 /// RTM_DELLINK (rtnl_dellink).
@@ -1425,6 +1455,7 @@ fn link_prop(
                 return Err(NlError::errno(libc::EEXIST));
             }
             ns.add_altname(ifindex, name);
+            stack.changed(req.ns);
         } else {
             // netdev_name_node_alt_destroy: the primary name or another link's name is
             // not this link's alternative name to remove.
@@ -1435,6 +1466,7 @@ fn link_prop(
                 }
                 Some(_) => ns.del_altname(ifindex, &name),
             }
+            stack.changed(req.ns);
         }
         changed = true;
     }

@@ -556,7 +556,6 @@ fn insert4(list: &mut Vec<Addr>, addr: Addr) {
     list.insert(at, addr);
 }
 
-/// IPv6 list order (ipv6_link_dev_addr): by scope, global first, newest first within a scope.
 /// __inet_del_ifa with promote_secondaries = 0: removes the IPv4 address at `pos` and, if it
 /// is a primary, the secondaries of its subnet. Returns them in the order Linux announces
 /// them: the secondaries, then the address itself.
@@ -585,6 +584,7 @@ fn remove4(list: &mut Vec<Addr>, pos: usize) -> impl Iterator<Item = Addr> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Inet6Event {
     Up,
+    /// It went down, or below the IPv6 MTU: addrconf_ifdown.
     Down,
     /// Carrier came on while the link was up.
     Ready,

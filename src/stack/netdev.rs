@@ -381,15 +381,13 @@ impl Stack {
             }
             // NETDEV_CHANGEMTU reaches addrconf after the announcement; below the IPv6
             // minimum MTU the device loses its IPv6 addresses (addrconf_ifdown).
+            let mut low_mtu = false;
             if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                 l.mtu6 = None;
-                if l.mtu < IPV6_MIN_MTU {
-                    // The IPv6 device goes; one made again later starts not ready.
-                    l.inet6_ready = false;
-                    for a in std::mem::take(&mut l.addrs6) {
-                        events.push(Event::DelAddr(Box::new(a)));
-                    }
-                }
+                low_mtu = l.mtu < IPV6_MIN_MTU;
+            }
+            if low_mtu {
+                self.addrconf(ns, ifindex, Inet6Event::Down, events);
             }
             self.reschedule(ns, ifindex);
             // NETDEV_CHANGENAME reaches devinet after rtnetlink announced the link.
@@ -477,14 +475,10 @@ impl Stack {
         br.mtu = target;
         events.push(Event::NewLink(Box::new(br.clone()), 0));
         br.mtu6 = None;
-        let low = br.mtu < IPV6_MIN_MTU;
-        if low {
-            br.inet6_ready = false;
-            for a in std::mem::take(&mut br.addrs6) {
-                events.push(Event::DelAddr(Box::new(a)));
-            }
-        }
         self.changed(ns);
+        if target < IPV6_MIN_MTU {
+            self.addrconf(ns, bridge, Inet6Event::Down, events);
+        }
     }
 
     fn update_gso_limit(&mut self, ns: NsId, bridge: u32) {
@@ -754,12 +748,21 @@ impl Stack {
         }
         let ports: Vec<u32> = self.ns(ns).ports(idx).map(|p| p.ifindex).collect();
         for p in ports {
-            self.ns_mut(ns).set_master(p, None);
-            if let Some(port) = self.ns_mut(ns).link_mut(p) {
-                port.promiscuity = port.promiscuity.saturating_sub(1);
-                port.allmulti = port.allmulti.saturating_sub(1);
+            self.detach_port(ns, p);
+            if let Some(port) = self.ns(ns).link(p) {
                 events.push(Event::NewLink(Box::new(port.clone()), 0));
             }
+        }
+    }
+
+    /// What br_del_if undoes on the port itself: its master, and the promiscuity and
+    /// allmulti references the bridge held.
+    fn detach_port(&mut self, ns: NsId, port: u32) {
+        self.ns_mut(ns).set_master(port, None);
+        if let Some(l) = self.ns_mut(ns).link_mut(port) {
+            l.promiscuity = l.promiscuity.saturating_sub(1);
+            l.allmulti = l.allmulti.saturating_sub(1);
+            l.port_no = 0;
         }
     }
 
@@ -800,16 +803,9 @@ impl Stack {
             events.push(Event::BridgePort(p.clone(), b.clone(), false));
             events.push(Event::BridgePort(p, b, true));
         }
-        self.ns_mut(ns).set_master(idx, None);
-        if let Some(l) = self.ns_mut(ns).link_mut(idx) {
-            l.promiscuity = l.promiscuity.saturating_sub(1);
-            l.allmulti = l.allmulti.saturating_sub(1);
-            l.port_no = 0;
-        }
+        self.detach_port(ns, idx);
         self.bridge_mtu_auto_adjust(ns, br, events);
-        if self.ns(ns).link(br).is_some_and(|l| l.kind.is_bridge()) {
-            self.update_gso_limit(ns, br);
-        }
+        self.update_gso_limit(ns, br);
         self.settle(ns, &[br], events);
         self.announce_features(ns, br, idx, events);
     }

@@ -1,5 +1,6 @@
-//! `bridge` (net/bridge/br_device.c, br_netlink.c): carrier while any port is up with
-//! carrier (STP off, so ports forward at once); takes the lowest port MAC until one is set.
+//! `bridge` (net/bridge/br_device.c, br_netlink.c): carrier while a port forwards (ports
+//! forward as soon as they run: STP states are not modelled); takes the lowest port MAC
+//! until one is set; keeps its options and its ports' settings.
 
 use serde::{Deserialize, Serialize};
 
