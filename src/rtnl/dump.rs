@@ -124,6 +124,7 @@ impl Dump {
             flags |= NLM_F_DUMP_FILTERED;
         }
         let (seq, portid) = (self.seq, self.portid);
+        let now_ms = stack.now_ms();
         let finished = match &mut self.kind {
             DumpKind::Failed(_) => true,
             DumpKind::Links { next, filter } => walk_links(nsr, next, w, budget, |w, link| {
@@ -135,7 +136,7 @@ impl Dump {
             DumpKind::BridgeLinks { next, ext_mask } => {
                 walk_links(nsr, next, w, budget, |w, link| {
                     let h = link_header(flags, seq, portid);
-                    super::link::fill_bridge_dump(w, h, link, nsr, *ext_mask);
+                    super::link::fill_bridge_dump(w, h, link, nsr, *ext_mask, now_ms);
                 })
             }
             DumpKind::Inet6Links { next } => walk_links(nsr, next, w, budget, |w, link| {

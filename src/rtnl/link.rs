@@ -466,16 +466,16 @@ pub fn fill(
         let info = w.nest_noflag(IFLA_LINKINFO);
         w.attr_str(IFLA_INFO_KIND, kind_name);
         let data = w.nest_noflag(IFLA_INFO_DATA);
-        if ops.fill_info_data(link, ns, w) {
+        if ops.fill_info_data(link, ns, stack.now_ms(), w) {
             w.nest_end(data);
         } else {
             w.abort_nest(data);
         }
-        fill_port_info(w, link, ns);
+        fill_port_info(w, link, ns, stack.now_ms());
         w.nest_end(info);
     } else if link.master.is_some() {
         let info = w.nest_noflag(IFLA_LINKINFO);
-        fill_port_info(w, link, ns);
+        fill_port_info(w, link, ns, stack.now_ms());
         w.nest_end(info);
     }
     if let Some(iflink) = link.iflink() {
@@ -562,7 +562,7 @@ pub const IFLA_EVENT_FEATURES: u32 = 2;
 
 /// The AF_BRIDGE message about a bridge port (br_fill_ifinfo): RTM_NEWLINK with the port's
 /// attributes in IFLA_PROTINFO, or RTM_DELLINK without them when the port leaves.
-pub fn fill_bridge_port(w: &mut Writer, kind: u16, port: &Link, bridge: &Link) {
+pub fn fill_bridge_port(w: &mut Writer, kind: u16, port: &Link, bridge: &Link, now_ms: u64) {
     let h = MsgHeader {
         kind,
         flags: 0,
@@ -571,12 +571,12 @@ pub fn fill_bridge_port(w: &mut Writer, kind: u16, port: &Link, bridge: &Link) {
         change: 0,
         event: None,
     };
-    fill_bridge_view(w, h, port, bridge);
+    fill_bridge_view(w, h, port, bridge, now_ms);
 }
 
 /// br_fill_ifinfo for `port` on `bridge`; the bridge about itself (port == bridge) has no
 /// IFLA_PROTINFO.
-fn fill_bridge_view(w: &mut Writer, h: MsgHeader, port: &Link, bridge: &Link) {
+fn fill_bridge_view(w: &mut Writer, h: MsgHeader, port: &Link, bridge: &Link, now_ms: u64) {
     let kind = h.kind;
     let m = w.begin(kind, h.flags, h.seq, h.portid);
     w.put_raw(
@@ -602,7 +602,7 @@ fn fill_bridge_view(w: &mut Writer, h: MsgHeader, port: &Link, bridge: &Link) {
     }
     if kind == RTM_NEWLINK && port.ifindex != bridge.ifindex {
         let info = w.nest(IFLA_PROTINFO);
-        kinds::fill_port_data(port, bridge, w);
+        kinds::fill_port_data(port, bridge, now_ms, w);
         w.nest_end(info);
     }
     w.end(m);
@@ -618,12 +618,19 @@ const BRIDGE_SELF_FILTERS: u32 = RTEXT_FILTER_BRVLAN
 
 /// The AF_BRIDGE messages an AF_BRIDGE link dump writes for `link` (rtnl_bridge_getlink):
 /// its view as a port of its bridge, then, for a bridge, its own view when `ext_mask` asks.
-pub fn fill_bridge_dump(w: &mut Writer, h: MsgHeader, link: &Link, ns: &Namespace, ext_mask: u32) {
+pub fn fill_bridge_dump(
+    w: &mut Writer,
+    h: MsgHeader,
+    link: &Link,
+    ns: &Namespace,
+    ext_mask: u32,
+    now_ms: u64,
+) {
     if let Some(bridge) = link.master.and_then(|m| ns.link(m)) {
-        fill_bridge_view(w, h, link, bridge);
+        fill_bridge_view(w, h, link, bridge, now_ms);
     }
     if link.kind.is_bridge() && ext_mask & BRIDGE_SELF_FILTERS != 0 {
-        fill_bridge_view(w, h, link, link);
+        fill_bridge_view(w, h, link, link, now_ms);
     }
 }
 
@@ -681,13 +688,13 @@ pub fn dump_bridge(_: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
 }
 
 /// IFLA_INFO_SLAVE_KIND and IFLA_INFO_SLAVE_DATA of a bridge port.
-fn fill_port_info(w: &mut Writer, link: &Link, ns: &Namespace) {
+fn fill_port_info(w: &mut Writer, link: &Link, ns: &Namespace, now_ms: u64) {
     let Some(bridge) = link.master.and_then(|m| ns.link(m)) else {
         return;
     };
     w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
     let data = w.nest_noflag(IFLA_INFO_SLAVE_DATA);
-    kinds::fill_port_data(link, bridge, w);
+    kinds::fill_port_data(link, bridge, now_ms, w);
     w.nest_end(data);
 }
 
@@ -827,7 +834,7 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
                 &BRPORT_POLICY,
                 Mode::Liberal,
             )?;
-            set_port(stack, req.ns, ifindex, &port_data)?;
+            set_port(stack, req.ns, ifindex, &port_data, out)?;
         }
         return change(stack, req, ifindex, &ch, &loc, out);
     }
@@ -1167,11 +1174,20 @@ fn change(
             Some(Link {
                 kind: Kind::Bridge(conf),
                 ..
-            }) => Some(conf.apply(Some(AttrIter::new(bytes, off)))),
+            }) => {
+                let stp_was_on = conf.stp_state != 0;
+                let result = conf.apply(Some(AttrIter::new(bytes, off)));
+                Some((result, stp_was_on, conf.stp_state != 0))
+            }
             _ => None,
         };
-        if let Some(applied) = applied {
+        if let Some((applied, stp_was_on, stp_on)) = applied {
             stack.changed(nsid);
+            match (stp_was_on, stp_on) {
+                (false, true) => stack.stp_started(nsid, ifindex),
+                (true, false) => stack.stp_stopped(nsid, ifindex),
+                _ => {}
+            }
             applied.map_err(|e| stack_error(e, |r| loc.locate(r)))?;
         }
     }
@@ -1185,7 +1201,15 @@ fn change(
 
 /// br_setport on `ifindex`, which must be a bridge port (else EOPNOTSUPP, as a device
 /// without a master has no slave_changelink).
-fn set_port(stack: &mut Stack, ns: NsId, ifindex: u32, attrs: &Attrs<'_>) -> Result<(), NlError> {
+/// A port state it sets moves on by br_port_state_selection, whose consequences (the
+/// bridge's carrier) go to `out`.
+fn set_port(
+    stack: &mut Stack,
+    ns: NsId,
+    ifindex: u32,
+    attrs: &Attrs<'_>,
+    out: &mut Vec<Caused>,
+) -> Result<(), NlError> {
     let nsr = stack.ns_mut(ns);
     let Some(link) = nsr.link(ifindex) else {
         return Err(NlError::errno(libc::ENODEV));
@@ -1195,12 +1219,21 @@ fn set_port(stack: &mut Stack, ns: NsId, ifindex: u32, attrs: &Attrs<'_>) -> Res
     };
     let state = port_state(link, bridge);
     let mut conf = link.brport.clone();
+    let old_state = conf.state;
+    // The marker stays unless apply reached and accepted a state.
+    conf.state = kinds::BR_STATE_UNKNOWN;
     let result = conf.apply(|t| attrs.get(t), &state);
+    let new_state = std::mem::replace(&mut conf.state, old_state);
     // What was applied before an error stays, as in br_setport.
     if let Some(l) = nsr.link_mut(ifindex) {
         l.brport = conf;
     }
     stack.changed(ns);
+    if new_state != kinds::BR_STATE_UNKNOWN {
+        let mut events = Vec::new();
+        stack.bridge_port_state_set(ns, ifindex, new_state, &mut events);
+        super::push_unreported(out, events);
+    }
     result.map_err(|e| NlError::new(e.errno, e.msg))
 }
 
@@ -1242,7 +1275,7 @@ pub fn bridge_setlink(
                     &BRPORT_POLICY,
                     Mode::Liberal,
                 )?;
-                set_port(stack, req.ns, r.ifindex, &port_data)?;
+                set_port(stack, req.ns, r.ifindex, &port_data, out)?;
             } else {
                 let state = protinfo
                     .payload
@@ -1251,11 +1284,16 @@ pub fn bridge_setlink(
                     .ok_or(NlError::errno(libc::EINVAL))?;
                 kinds::check_port_state(state, &port_state(&port, &bridge))
                     .map_err(|e| NlError::new(e.errno, e.msg))?;
+                let mut events = Vec::new();
+                stack.bridge_port_state_set(req.ns, r.ifindex, state, &mut events);
+                super::push_unreported(out, events);
             }
-            // br_ifinfo_notify: the port's AF_BRIDGE view.
+            // br_ifinfo_notify: the port's AF_BRIDGE view; the bridge's carrier follows.
             let (port, bridge) = bridge_of(stack)?;
-            let event = Event::BridgePort(Box::new(port), Box::new(bridge), false);
-            super::push_unreported(out, vec![event]);
+            let bridge_index = bridge.ifindex;
+            let mut events = vec![Event::BridgePort(Box::new(port), Box::new(bridge), false)];
+            stack.settle_bridge(req.ns, bridge_index, &mut events);
+            super::push_unreported(out, events);
         }
         if r.vlans {
             return Err(NlError::errno(libc::EOPNOTSUPP));

@@ -559,7 +559,7 @@ impl Host {
                 0,
             ),
             Event::BridgePort(port, bridge, _) => {
-                rtnl::link::fill_bridge_port(&mut w, msg_kind, port, bridge)
+                rtnl::link::fill_bridge_port(&mut w, msg_kind, port, bridge, self.stack.now_ms())
             }
             Event::NewAddr(a) | Event::DelAddr(a) => {
                 let h = rtnl::addr::AddrHeader {

@@ -437,7 +437,7 @@ impl Stack {
     }
 
     /// Timers: DAD completion, preferred lifetime expiry (deprecated), valid lifetime expiry
-    /// (removal). Returns the events per namespace.
+    /// (removal), then the link's STP timers. Returns the events per namespace.
     pub fn run_timers(&mut self) -> Vec<(NsId, Event)> {
         let now_ms = self.now_ms();
         let now_cs = self.now_cs();
@@ -487,6 +487,9 @@ impl Stack {
                     i += 1;
                 }
             }
+            let mut stp = Vec::new();
+            self.run_stp_timers(ns_id, ifindex, now_ms, &mut stp);
+            out.extend(stp.into_iter().map(|e| (ns_id, e)));
             self.reschedule(ns_id, ifindex);
         }
         if !out.is_empty() {

@@ -9,6 +9,7 @@ pub mod addr;
 pub mod kinds;
 pub mod link;
 pub mod netdev;
+pub mod stp;
 pub mod timers;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -188,15 +189,6 @@ impl Stack {
     /// Rebuilds the indexes that are not serialized.
     pub fn after_load(&mut self) {
         self.timers.clear();
-        let links: Vec<(NsId, u32)> = self
-            .namespaces
-            .iter()
-            .enumerate()
-            .flat_map(|(n, ns)| ns.links.keys().map(move |&i| (n, i)))
-            .collect();
-        for (n, i) in links {
-            self.reschedule(n, i);
-        }
         for ns in &mut self.namespaces {
             let links: Vec<Link> = std::mem::take(&mut ns.links).into_values().collect();
             ns.names.clear();
@@ -208,6 +200,18 @@ impl Stack {
                 ns.insert(link);
             }
             ns.seq = 1;
+        }
+        for n in 0..self.namespaces.len() {
+            self.settle_loaded_port_states(n);
+        }
+        let links: Vec<(NsId, u32)> = self
+            .namespaces
+            .iter()
+            .enumerate()
+            .flat_map(|(n, ns)| ns.links.keys().map(move |&i| (n, i)))
+            .collect();
+        for (n, i) in links {
+            self.reschedule(n, i);
         }
     }
 }

@@ -4,6 +4,7 @@
 use super::addr::{IPV6_MIN_MTU, Inet6Event};
 use super::kinds::Kind;
 use super::link::refresh;
+use super::stp::{self, PortEvent};
 use super::{Error, Event, Link, NsId, Result, Stack};
 use crate::wire::consts::*;
 
@@ -346,27 +347,41 @@ impl Stack {
         }
         let old_master = link.master;
         let had_carrier = link.carrier;
+        let is_bridge = link.kind.is_bridge();
+        let now_up = link.is_up();
         let new_master = ch
             .master
             .map(|m| (m != 0).then_some(m))
             .filter(|&new| new != old_master);
-        refresh(nsr, ifindex);
+        // A bridge enables its running ports as it opens and disables them as it stops
+        // (ndo_open / ndo_stop), before the change is announced.
+        if is_bridge && flag_change & IFF_UP != 0 {
+            if now_up {
+                self.stp_enable_bridge(ns, ifindex, events);
+            } else {
+                self.stp_disable_bridge(ns, ifindex, events);
+            }
+        }
+        refresh(self.ns_mut(ns), ifindex);
         if changed {
             self.changed(ns);
-            let nsr = self.ns(ns);
             // netdev_state_change raises NETDEV_CHANGE before rtnetlink's announcement; the
-            // bridge answers it for a running port with the port's AF_BRIDGE view.
-            if ch.notify
-                && let Some(l) = nsr.link(ifindex).filter(|l| l.is_up())
-                && let Some(br) = l.master.and_then(|m| nsr.link(m))
-            {
-                events.push(Event::BridgePort(
-                    Box::new(l.clone()),
-                    Box::new(br.clone()),
-                    false,
-                ));
+            // bridge answers it for a running port.
+            if ch.notify && self.ns(ns).link(ifindex).is_some_and(Link::is_up) {
+                self.bridge_port_event(ns, ifindex, PortEvent::Change, events);
             }
+            let nsr = self.ns(ns);
+            // What the port's bridge hears after the announcement (NETDEV_UP/DOWN), and
+            // whether link watch runs after that (NETDEV_CHANGE, then its announcement).
+            let mut port_event = None;
+            let mut link_watch = false;
             if let Some(l) = nsr.link(ifindex) {
+                let up_down = match l.is_up() {
+                    true => PortEvent::Up {
+                        oper_up: stp::runs(l),
+                    },
+                    false => PortEvent::Down,
+                };
                 if flag_change & IFF_UP != 0 && l.is_up() && l.carrier && !had_carrier {
                     // The carrier came on while opening (a veth whose peer is up): link
                     // watch, which moves the operational state, runs only after the
@@ -374,9 +389,33 @@ impl Stack {
                     let mut before_link_watch = l.clone();
                     before_link_watch.operstate = l.operstate_with(false, nsr);
                     events.push(Event::NewLink(Box::new(before_link_watch), flag_change));
-                    events.push(Event::NewLink(Box::new(l.clone()), 0));
+                    link_watch = true;
                 } else {
                     events.push(Event::NewLink(Box::new(l.clone()), flag_change));
+                    port_event = (flag_change & IFF_UP != 0).then_some(up_down);
+                }
+            }
+            if link_watch {
+                // Until link watch runs, the port's bridge sees the old operational state.
+                let settled = self.ns(ns).link(ifindex).map(|l| l.operstate);
+                let before = self
+                    .ns(ns)
+                    .link(ifindex)
+                    .map(|l| l.operstate_with(false, self.ns(ns)));
+                if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                    l.operstate = before.unwrap_or(l.operstate);
+                }
+                self.bridge_port_event(ns, ifindex, PortEvent::Up { oper_up: false }, events);
+                if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                    l.operstate = settled.unwrap_or(l.operstate);
+                }
+            } else if let Some(event) = port_event {
+                self.bridge_port_event(ns, ifindex, event, events);
+            }
+            if link_watch {
+                self.bridge_port_event(ns, ifindex, PortEvent::Change, events);
+                if let Some(l) = self.ns(ns).link(ifindex) {
+                    events.push(Event::NewLink(Box::new(l.clone()), 0));
                 }
             }
             // NETDEV_CHANGEMTU reaches addrconf after the announcement; below the IPv6
@@ -551,8 +590,9 @@ impl Stack {
             if let Some(l) = snapshot(self, ifindex) {
                 events.push(Event::NewLink(l, IFF_PROMISC));
             }
+            // del_nbp: the port is disabled (announced), then its view goes.
+            self.stp_disable_port(ns, ifindex, events);
             if let (Some(p), Some(b)) = (snapshot(self, ifindex), snapshot(self, br)) {
-                events.push(Event::BridgePort(p.clone(), b.clone(), false));
                 events.push(Event::BridgePort(p, b, true));
             }
             self.ns_mut(ns).set_master(ifindex, None);
@@ -582,6 +622,8 @@ impl Stack {
                 events.push(Event::NewLink(l, IFF_PROMISC));
             }
             self.announce_features(ns, br, ifindex, events);
+            // br_add_if enables a running port of a running bridge, then announces it.
+            self.bridge_port_joined(ns, ifindex, events);
             if let (Some(p), Some(b)) = (snapshot(self, ifindex), snapshot(self, br)) {
                 events.push(Event::BridgePort(p, b, false));
             }
@@ -612,7 +654,7 @@ impl Stack {
 
     /// Recomputes derived state of `links` (and what depends on them), announcing each link
     /// whose carrier or operstate moved, and running address configuration for it.
-    fn settle(&mut self, ns: NsId, links: &[u32], events: &mut Vec<Event>) {
+    pub(super) fn settle(&mut self, ns: NsId, links: &[u32], events: &mut Vec<Event>) {
         let mut queue: Vec<u32> = links.to_vec();
         let mut seen = 0;
         while let Some(idx) = queue.pop() {
@@ -624,7 +666,11 @@ impl Stack {
             if refresh(self.ns_mut(ns), idx) {
                 self.changed(ns);
                 // Link watch announces a carrier change only for a running device
-                // (linkwatch_do_dev); a down one changes silently.
+                // (linkwatch_do_dev); a down one changes silently. NETDEV_CHANGE reaches
+                // the bridge of a port first.
+                if self.ns(ns).link(idx).is_some_and(Link::is_up) {
+                    self.bridge_port_event(ns, idx, PortEvent::Change, events);
+                }
                 if let Some(l) = self.ns(ns).link(idx).filter(|l| l.is_up()) {
                     events.push(Event::NewLink(Box::new(l.clone()), 0));
                 }
@@ -763,6 +809,8 @@ impl Stack {
             l.promiscuity = l.promiscuity.saturating_sub(1);
             l.allmulti = l.allmulti.saturating_sub(1);
             l.port_no = 0;
+            l.brport.state = super::kinds::BR_STATE_DISABLED;
+            l.brport.forward_delay_timer_ms = None;
         }
     }
 
@@ -783,25 +831,21 @@ impl Stack {
         events.push(Event::NewLink(Box::new(link.clone()), IFF_UP | IFF_RUNNING));
         let addrs6 = std::mem::take(&mut link.addrs6);
         events.extend(addrs6.into_iter().map(|a| Event::DelAddr(Box::new(a))));
-        let (port, master) = (link.clone(), link.master);
-        if let Some(br) = master.and_then(|m| self.ns(ns).link(m)) {
-            events.push(Event::BridgePort(
-                Box::new(port),
-                Box::new(br.clone()),
-                false,
-            ));
-        }
+        self.bridge_port_event(ns, idx, PortEvent::Down, events);
     }
 
     /// br_del_if for a port being unregistered: its AF_BRIDGE view goes (RTM_NEWLINK, then
     /// RTM_DELLINK), then the bridge settles and recomputes its features. The port's own
     /// RTM_NEWLINKs are not sent: Linux announces nothing for a device being unregistered.
     fn release_dying_port(&mut self, ns: NsId, idx: u32, br: u32, events: &mut Vec<Event>) {
+        self.stp_disable_port(ns, idx, events);
         let nsr = self.ns(ns);
         if let (Some(p), Some(b)) = (nsr.link(idx), nsr.link(br)) {
-            let (p, b) = (Box::new(p.clone()), Box::new(b.clone()));
-            events.push(Event::BridgePort(p.clone(), b.clone(), false));
-            events.push(Event::BridgePort(p, b, true));
+            events.push(Event::BridgePort(
+                Box::new(p.clone()),
+                Box::new(b.clone()),
+                true,
+            ));
         }
         self.detach_port(ns, idx);
         self.bridge_mtu_auto_adjust(ns, br, events);

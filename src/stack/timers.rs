@@ -1,10 +1,10 @@
 //! The timer wheel of the stack: links ordered by the next deadline among their addresses
-//! (DAD completion, preferred and valid lifetime expiry), so finding the next timer and
+//! (DAD completion, preferred and valid lifetime expiry) and their STP timers, so finding the next timer and
 //! running due ones costs O(log n), not a walk over every address.
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Addr, Link, NsId};
+use super::{Addr, Kind, Link, NsId};
 use crate::wire::consts::*;
 
 #[derive(Debug, Default)]
@@ -63,11 +63,20 @@ impl Addr {
 }
 
 impl Link {
+    /// The earliest of its addresses' deadlines and its STP timers (a port's forward
+    /// delay, a bridge's topology change).
     pub fn next_deadline_ms(&self) -> Option<u64> {
+        let port = self.master.and(self.brport.forward_delay_timer_ms);
+        let bridge = match &self.kind {
+            Kind::Bridge(c) => c.topology_change_timer_ms,
+            _ => None,
+        };
         self.addrs4
             .iter()
             .chain(self.addrs6.iter())
             .filter_map(Addr::next_deadline_ms)
+            .chain(port)
+            .chain(bridge)
             .min()
     }
 }

@@ -1,11 +1,11 @@
-//! `bridge` (net/bridge/br_device.c, br_netlink.c): carrier while a port forwards (ports
-//! forward as soon as they run: STP states are not modelled); takes the lowest port MAC
-//! until one is set; keeps its options and its ports' settings.
+//! `bridge` (net/bridge/br_device.c, br_netlink.c): carrier while a port forwards (the port
+//! states and their timers are in `stack/stp.rs`); takes the lowest port MAC until one is
+//! set; keeps its options and its ports' settings.
 
 use serde::{Deserialize, Serialize};
 
 use super::*;
-use crate::stack::{AttrRef, Error, Result};
+use crate::stack::{AttrRef, Error, Result, stp};
 use crate::wire::attr::Attr;
 
 pub struct Bridge;
@@ -39,6 +39,19 @@ pub struct BridgeConf {
     /// The multicast and netfilter options of `PLAIN_OPTIONS` set by the user, by attribute.
     #[serde(default)]
     pub options: std::collections::BTreeMap<u16, u64>,
+    /// Spanning tree state while kernel STP runs (a root bridge: see `stack/stp.rs`).
+    #[serde(default)]
+    pub topology_change: bool,
+    #[serde(default)]
+    pub topology_change_detected: bool,
+    /// When the topology change timer and the hello timer fire, in stack milliseconds.
+    #[serde(default)]
+    pub topology_change_timer_ms: Option<u64>,
+    #[serde(default)]
+    pub hello_timer_ms: Option<u64>,
+    /// The ageing time while a topology change shortened it (twice the forward delay).
+    #[serde(default)]
+    pub short_ageing_time: Option<u32>,
 }
 
 /// How an option of `PLAIN_OPTIONS` is checked and stored.
@@ -120,6 +133,11 @@ impl Default for BridgeConf {
             mtu_set_by_user: false,
             group_addr: None,
             options: Default::default(),
+            topology_change: false,
+            topology_change_detected: false,
+            topology_change_timer_ms: None,
+            hello_timer_ms: None,
+            short_ageing_time: None,
         }
     }
 }
@@ -175,7 +193,9 @@ impl BridgeConf {
             self.max_age = timer(IFLA_BR_MAX_AGE, v, MAX_AGE)?;
         }
         if let Some(v) = num(IFLA_BR_AGEING_TIME)? {
+            // br_set_ageing_time sets the running value too.
             self.ageing_time = through_jiffies(v) as u32;
+            self.short_ageing_time = None;
         }
         if let Some(v) = num(IFLA_BR_STP_STATE)? {
             // Without a user-space STP helper (none runs for an emulated namespace) any
@@ -277,9 +297,14 @@ pub fn gso_limit(bridge: u32, ns: &Namespace) -> u32 {
 }
 
 /// BR_STATE_DISABLED … BR_STATE_BLOCKING.
-const BR_STATE_DISABLED: u8 = 0;
-const BR_STATE_FORWARDING: u8 = 3;
-const BR_STATE_BLOCKING: u8 = 4;
+pub const BR_STATE_DISABLED: u8 = 0;
+pub const BR_STATE_LISTENING: u8 = 1;
+pub const BR_STATE_LEARNING: u8 = 2;
+pub const BR_STATE_FORWARDING: u8 = 3;
+pub const BR_STATE_BLOCKING: u8 = 4;
+/// The state of a port read from a state file written before port states were kept;
+/// `Stack::after_load` settles it.
+pub const BR_STATE_UNKNOWN: u8 = 0xff;
 /// Port priority and path cost bounds (BR_MAX_PORT_PRIORITY, BR_MIN/MAX_PATH_COST).
 const MAX_PORT_PRIORITY: u16 = 63;
 const PATH_COST: std::ops::RangeInclusive<u32> = 1..=65535;
@@ -323,6 +348,15 @@ pub struct PortConf {
     pub multicast_router: u8,
     pub mcast_eht_hosts_limit: u32,
     pub mcast_max_groups: u32,
+    /// The STP port state (BR_STATE_*); a new port starts disabled.
+    #[serde(default = "unknown_state")]
+    pub state: u8,
+    /// When the forward delay timer fires, in stack milliseconds.
+    pub forward_delay_timer_ms: Option<u64>,
+}
+
+fn unknown_state() -> u8 {
+    BR_STATE_UNKNOWN
 }
 
 impl Default for PortConf {
@@ -339,6 +373,8 @@ impl Default for PortConf {
             multicast_router: 1,
             mcast_eht_hosts_limit: 512,
             mcast_max_groups: 0,
+            state: BR_STATE_DISABLED,
+            forward_delay_timer_ms: None,
         }
     }
 }
@@ -395,6 +431,7 @@ impl PortConf {
         }
         if let Some(s) = get(IFLA_BRPORT_STATE).and_then(|a| a.payload.first().copied()) {
             check_port_state(s, state)?;
+            self.state = s;
         }
         if let Some(r) = get(IFLA_BRPORT_MULTICAST_ROUTER).and_then(|a| a.payload.first().copied())
         {
@@ -426,8 +463,8 @@ impl PortConf {
     }
 }
 
-/// br_set_port_state's checks. With STP off the port state settles by itself again
-/// (br_port_state_selection), so an accepted state changes nothing that lasts.
+/// br_set_port_state's checks. The caller then runs the state selection, which moves a
+/// blocking port on; other states stay until the next event moves them.
 pub fn check_port_state(s: u8, port: &PortState) -> Result<()> {
     if s > BR_STATE_BLOCKING {
         return Err(Error::errno(libc::EINVAL));
@@ -441,16 +478,11 @@ pub fn check_port_state(s: u8, port: &PortState) -> Result<()> {
     Ok(())
 }
 
-/// IFLA_INFO_SLAVE_DATA of a bridge port (br_port_fill_attrs), in Linux's order. With STP
-/// off a port forwards as soon as it and its bridge run.
-pub fn fill_port_data(port: &Link, bridge: &Link, w: &mut Writer) {
-    let running = port.is_up() && port.carrier && bridge.is_up();
-    let state = if running {
-        BR_STATE_FORWARDING
-    } else {
-        BR_STATE_DISABLED
-    };
+/// IFLA_INFO_SLAVE_DATA of a bridge port (br_port_fill_attrs), in Linux's order, its timers
+/// as they stand at `now_ms`.
+pub fn fill_port_data(port: &Link, bridge: &Link, now_ms: u64, w: &mut Writer) {
     let conf = &port.brport;
+    let state = conf.state;
     // br_make_port_id: the priority above the 10-bit port number.
     let port_id = (conf.priority << 10) | (port.port_no & 0x3ff);
     let prio = match &bridge.kind {
@@ -498,13 +530,13 @@ pub fn fill_port_data(port: &Link, bridge: &Link, w: &mut Writer) {
     ] {
         flag(w, t);
     }
-    for timer in [
-        IFLA_BRPORT_MESSAGE_AGE_TIMER,
+    // A designated port has no message age; hold timers follow BPDUs, which are not sent.
+    w.attr_u64(IFLA_BRPORT_MESSAGE_AGE_TIMER, 0);
+    w.attr_u64(
         IFLA_BRPORT_FORWARD_DELAY_TIMER,
-        IFLA_BRPORT_HOLD_TIMER,
-    ] {
-        w.attr_u64(timer, 0);
-    }
+        stp::timer_cs(conf.forward_delay_timer_ms, now_ms),
+    );
+    w.attr_u64(IFLA_BRPORT_HOLD_TIMER, 0);
     w.attr_u8(IFLA_BRPORT_MULTICAST_ROUTER, conf.multicast_router);
     w.attr_u32(
         IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT,
@@ -548,6 +580,8 @@ impl LinkOps for Bridge {
     }
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
         let mut ports = ns.ports(link.ifindex).peekable();
+        // br_port_state_selection and the forward delay timer: carrier while a port
+        // forwards (see stack/stp.rs).
         // br_port_state_selection turns the carrier off without a forwarding port. Without
         // STP it first runs when a port joins; kernel STP runs it at once (br_stp_start).
         let selected = matches!(&link.kind, Kind::Bridge(c) if c.had_ports || c.stp_state != 0);
@@ -556,7 +590,8 @@ impl LinkOps for Bridge {
         if selected && !link.is_up() {
             return false;
         }
-        (ports.peek().is_none() && !selected) || ports.any(|p| p.is_up() && p.carrier)
+        (ports.peek().is_none() && !selected)
+            || ports.any(|p| p.brport.state == BR_STATE_FORWARDING)
     }
     fn reports_operstate(&self, link: &Link, ns: &Namespace) -> bool {
         matches!(&link.kind, Kind::Bridge(c) if c.had_ports) || has_ports(link, ns)
@@ -564,22 +599,29 @@ impl LinkOps for Bridge {
     fn netns_immutable(&self) -> bool {
         true
     }
-    fn fill_info_data(&self, link: &Link, _ns: &Namespace, w: &mut Writer) -> bool {
+    fn fill_info_data(&self, link: &Link, _ns: &Namespace, now_ms: u64, w: &mut Writer) -> bool {
         let Kind::Bridge(c) = &link.kind else {
             return false;
         };
-        for timer in [
+        w.attr_u64(
             IFLA_BR_HELLO_TIMER,
-            IFLA_BR_TCN_TIMER,
+            stp::hello_timer_cs(c, link.is_up(), now_ms),
+        );
+        // The root bridge sends no topology change notification; FDB garbage collection
+        // is not modelled.
+        w.attr_u64(IFLA_BR_TCN_TIMER, 0);
+        w.attr_u64(
             IFLA_BR_TOPOLOGY_CHANGE_TIMER,
-            IFLA_BR_GC_TIMER,
-        ] {
-            w.attr_u64(timer, 0);
-        }
+            stp::timer_cs(c.topology_change_timer_ms, now_ms),
+        );
+        w.attr_u64(IFLA_BR_GC_TIMER, 0);
         w.attr_u32(IFLA_BR_FORWARD_DELAY, c.forward_delay);
         w.attr_u32(IFLA_BR_HELLO_TIME, c.hello_time);
         w.attr_u32(IFLA_BR_MAX_AGE, c.max_age);
-        w.attr_u32(IFLA_BR_AGEING_TIME, c.ageing_time);
+        w.attr_u32(
+            IFLA_BR_AGEING_TIME,
+            c.short_ageing_time.unwrap_or(c.ageing_time),
+        );
         w.attr_u32(IFLA_BR_STP_STATE, c.stp_state);
         w.attr_u16(IFLA_BR_PRIORITY, c.priority);
         w.attr_u8(IFLA_BR_VLAN_FILTERING, c.vlan_filtering);
@@ -594,8 +636,11 @@ impl LinkOps for Bridge {
         w.attr(IFLA_BR_ROOT_ID, &id);
         w.attr_u16(IFLA_BR_ROOT_PORT, 0);
         w.attr_u32(IFLA_BR_ROOT_PATH_COST, 0);
-        w.attr_u8(IFLA_BR_TOPOLOGY_CHANGE, 0);
-        w.attr_u8(IFLA_BR_TOPOLOGY_CHANGE_DETECTED, 0);
+        w.attr_u8(IFLA_BR_TOPOLOGY_CHANGE, c.topology_change as u8);
+        w.attr_u8(
+            IFLA_BR_TOPOLOGY_CHANGE_DETECTED,
+            c.topology_change_detected as u8,
+        );
         w.attr(
             IFLA_BR_GROUP_ADDR,
             &c.group_addr.unwrap_or([0x01, 0x80, 0xc2, 0, 0, 0]),

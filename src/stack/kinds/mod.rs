@@ -15,7 +15,11 @@ use super::{Link, Namespace, Rng};
 use crate::wire::consts::*;
 use crate::wire::{AttrIter, Writer};
 
-pub use bridge::{BridgeConf, PortConf, PortState, check_port_state, fill_port_data, gso_limit};
+pub use bridge::{
+    BR_STATE_BLOCKING, BR_STATE_DISABLED, BR_STATE_FORWARDING, BR_STATE_LEARNING,
+    BR_STATE_LISTENING, BR_STATE_UNKNOWN, BridgeConf, PortConf, PortState, check_port_state,
+    fill_port_data, gso_limit,
+};
 pub use macvlan::MacvlanConf;
 pub use vlan::VlanConf;
 
@@ -92,7 +96,8 @@ pub trait LinkOps: Sync {
         false
     }
     /// Writes IFLA_INFO_DATA's content; returns false when the kind has no INFO_DATA.
-    fn fill_info_data(&self, _link: &Link, _ns: &Namespace, _w: &mut Writer) -> bool {
+    /// `now_ms` (stack milliseconds) dates the timers it reports.
+    fn fill_info_data(&self, _link: &Link, _ns: &Namespace, _now_ms: u64, _w: &mut Writer) -> bool {
         false
     }
 }
