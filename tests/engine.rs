@@ -1005,21 +1005,7 @@ fn alternative_names_are_added_looked_up_and_removed() {
 fn bridge_family_dellink_keeps_the_port() {
     const AF_BRIDGE: u8 = 7;
     let mut c = Client::new();
-    c.add_veth("v0", "v1");
-    let br = Msg::new(
-        RTM_NEWLINK,
-        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
-        1,
-        &ifinfo(0, 0, 0),
-    )
-    .str(3, "br0")
-    .attr(18, &nested(&[(1, cstr("bridge"))]))
-    .done();
-    assert_eq!(ack_errno(&c.send(br)), 0);
-    let enslave = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 2, &ifinfo(3, 0, 0))
-        .u32(10, 4)
-        .done();
-    assert_eq!(ack_errno(&c.send(enslave)), 0);
+    bridge_with_port(&mut c, &[]);
     let mut hdr = ifinfo(3, 0, 0);
     hdr[0] = AF_BRIDGE;
     let del = Msg::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 3, &hdr).done();
@@ -1036,5 +1022,211 @@ fn bridge_family_dellink_keeps_the_port() {
             (3, "v0".into()),
             (4, "br0".into())
         ]
+    );
+}
+
+/// The payload of the attribute reached by `path` (top-level type, then nested types) in a
+/// link message.
+fn link_attr(r: &Reply, path: &[u16]) -> Option<Vec<u8>> {
+    let mut data = r.bytes.get(32..)?.to_vec();
+    for &want in path {
+        let mut rest = &data[..];
+        let mut found = None;
+        while rest.len() >= 4 {
+            let len = u16::from_ne_bytes([rest[0], rest[1]]) as usize;
+            let kind = u16::from_ne_bytes([rest[2], rest[3]]) & 0x3fff;
+            if len < 4 || len > rest.len() {
+                return None;
+            }
+            if kind == want {
+                found = Some(rest[4..len].to_vec());
+                break;
+            }
+            rest = &rest[((len + 3) & !3).min(rest.len())..];
+        }
+        data = found?;
+    }
+    Some(data)
+}
+
+const IFLA_CARRIER: u16 = 33;
+const IFLA_OPERSTATE: u16 = 16;
+const IFLA_LINKINFO: u16 = 18;
+const IFLA_INFO_DATA: u16 = 2;
+const IFLA_INFO_SLAVE_DATA: u16 = 5;
+const IFLA_BRPORT_STATE: u16 = 1;
+const IFLA_BR_AGEING_TIME: u16 = 4;
+const IFLA_BR_TOPOLOGY_CHANGE: u16 = 14;
+
+/// veth v1 (2) / v0 (3), bridge br0 (4) with `data` as IFLA_INFO_DATA, v0 its port, all up.
+fn bridge_with_running_port(c: &mut Client, data: &[(u16, Vec<u8>)]) {
+    bridge_with_port(c, data);
+    for index in [2, 3, 4] {
+        let up = Msg::new(
+            RTM_SETLINK,
+            NLM_F_REQUEST | NLM_F_ACK,
+            3,
+            &ifinfo(index, 1, 1),
+        );
+        assert_eq!(ack_errno(&c.send(up.done())), 0);
+    }
+}
+
+/// veth v1 (2) / v0 (3), bridge br0 (4) with `data` as IFLA_INFO_DATA, v0 its port.
+fn bridge_with_port(c: &mut Client, data: &[(u16, Vec<u8>)]) {
+    c.add_veth("v0", "v1");
+    let br = Msg::new(
+        RTM_NEWLINK,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        1,
+        &ifinfo(0, 0, 0),
+    )
+    .str(3, "br0")
+    .attr(18, &nested(&[(1, cstr("bridge")), (2, nested(data))]))
+    .done();
+    assert_eq!(ack_errno(&c.send(br)), 0);
+    let enslave = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 2, &ifinfo(3, 0, 0))
+        .u32(10, 4)
+        .done();
+    assert_eq!(ack_errno(&c.send(enslave)), 0);
+}
+
+/// Moves the stack's clock on by `ms` and runs what fell due.
+fn advance(c: &mut Client, ms: u64) {
+    let stack = c.host.stack_mut();
+    stack.epoch = stack
+        .epoch
+        .checked_sub(std::time::Duration::from_millis(ms))
+        .expect("a clock far enough from boot");
+    c.host.tick(std::time::Instant::now());
+}
+
+/// The link `index` as RTM_GETLINK answers it.
+fn getlink(c: &mut Client, index: i32) -> Reply {
+    let replies = c.send(Msg::new(RTM_GETLINK, NLM_F_REQUEST, 5, &ifinfo(index, 0, 0)).done());
+    replies
+        .into_iter()
+        .find(|r| r.kind == RTM_NEWLINK)
+        .expect("the link")
+}
+
+fn port_state(r: &Reply) -> u8 {
+    link_attr(r, &[IFLA_LINKINFO, IFLA_INFO_SLAVE_DATA, IFLA_BRPORT_STATE]).expect("a port")[0]
+}
+
+#[test]
+fn kernel_stp_port_listens_learns_then_forwards_and_only_then_the_bridge_has_carrier() {
+    const AF_BRIDGE: u8 = 7;
+    let mut c = Client::new();
+    // stp_state 1, forward delay 2 s (200 hundredths).
+    bridge_with_running_port(
+        &mut c,
+        &[
+            (5, 1u32.to_ne_bytes().to_vec()),
+            (1, 200u32.to_ne_bytes().to_vec()),
+        ],
+    );
+    let listener = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(listener, 0, 1).unwrap(); // RTMGRP_LINK
+    let carrier = |c: &mut Client| link_attr(&getlink(c, 4), &[IFLA_CARRIER]).unwrap()[0];
+    assert_eq!(port_state(&getlink(&mut c, 3)), 1, "listening");
+    assert_eq!(carrier(&mut c), 0);
+    // One forward delay later: learning, announced with the port's AF_BRIDGE view.
+    advance(&mut c, 2000);
+    let seen = c.drain(listener);
+    let bridge_views: Vec<&Reply> = seen.iter().filter(|r| r.bytes[16] == AF_BRIDGE).collect();
+    assert_eq!(bridge_views.len(), 1, "{seen:?}");
+    assert_eq!(
+        link_attr(bridge_views[0], &[12, IFLA_BRPORT_STATE]).unwrap()[0],
+        2,
+        "learning"
+    );
+    assert_eq!(carrier(&mut c), 0);
+    // Another: forwarding, the bridge gets carrier and a topology change starts, during
+    // which addresses age in twice the forward delay.
+    advance(&mut c, 2000);
+    assert_eq!(port_state(&getlink(&mut c, 3)), 3, "forwarding");
+    assert_eq!(carrier(&mut c), 1);
+    let br = getlink(&mut c, 4);
+    let data = |t| link_attr(&br, &[IFLA_LINKINFO, IFLA_INFO_DATA, t]).unwrap();
+    assert_eq!(data(IFLA_BR_TOPOLOGY_CHANGE), vec![1]);
+    assert_eq!(data(IFLA_BR_AGEING_TIME), 400u32.to_ne_bytes().to_vec());
+}
+
+#[test]
+fn a_bridge_losing_carrier_just_after_other_link_events_waits_for_link_watch() {
+    let mut c = Client::new();
+    bridge_with_running_port(&mut c, &[(1, 0u32.to_ne_bytes().to_vec())]);
+    // Let link watch's once-a-second full run pass.
+    advance(&mut c, 3000);
+    let listener = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(listener, 0, 1).unwrap();
+    let announced = |c: &mut Client| -> Vec<(i32, u8)> {
+        c.drain(listener)
+            .iter()
+            .filter(|r| r.kind == RTM_NEWLINK && r.bytes[16] == 0)
+            .map(|r| {
+                let index = i32::from_ne_bytes(r.bytes[20..24].try_into().unwrap());
+                (index, link_attr(r, &[IFLA_OPERSTATE]).unwrap()[0])
+            })
+            .collect()
+    };
+    let v1 = |up: u32| Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 6, &ifinfo(2, up, 1));
+    // v1 down: its peer (the port) loses carrier and is handled at once (a veth event is
+    // urgent, and it makes this a full run); the bridge's carrier loss waits.
+    assert_eq!(ack_errno(&c.send(v1(0).done())), 0);
+    assert_eq!(announced(&mut c), vec![(2, 2), (3, 3)]);
+    // Meanwhile a dump shows the bridge without carrier but still operationally up.
+    let dump =
+        c.send(Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 8, &ifinfo(0, 0, 0)).done());
+    let br = dump
+        .iter()
+        .find(|r| r.kind == RTM_NEWLINK && r.bytes[20] == 4)
+        .unwrap();
+    assert_eq!(link_attr(br, &[IFLA_CARRIER]).unwrap(), vec![0]);
+    assert_eq!(link_attr(br, &[IFLA_OPERSTATE]).unwrap(), vec![6]);
+    // A second later link watch runs again: the bridge is announced down.
+    advance(&mut c, 1000);
+    assert_eq!(announced(&mut c), vec![(4, 2)]);
+    // v1 up and down again within the second: RTM_GETLINK of the bridge hands its pending
+    // event to link watch first (linkwatch_sync_dev), so listeners hear of it then.
+    advance(&mut c, 1000);
+    assert_eq!(ack_errno(&c.send(v1(1).done())), 0);
+    announced(&mut c);
+    assert_eq!(ack_errno(&c.send(v1(0).done())), 0);
+    assert!(!announced(&mut c).iter().any(|&(i, _)| i == 4));
+    assert_eq!(
+        link_attr(&getlink(&mut c, 4), &[IFLA_OPERSTATE]).unwrap(),
+        vec![2]
+    );
+    assert_eq!(announced(&mut c), vec![(4, 2)]);
+}
+
+#[test]
+fn port_states_missing_from_an_older_state_file_are_derived_on_load() {
+    let mut c = Client::new();
+    bridge_with_running_port(&mut c, &[(1, 0u32.to_ne_bytes().to_vec())]);
+    assert_eq!(port_state(&getlink(&mut c, 3)), 3);
+    let mut saved = c.host.save_state();
+    // State files written before port states were kept have no `state` in `brport`.
+    let mut stripped = 0;
+    for link in saved["stack"]["namespaces"][0]["links"]
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+    {
+        if let Some(port) = link.get_mut("brport").and_then(|p| p.as_object_mut()) {
+            stripped += port.remove("state").is_some() as usize;
+        }
+    }
+    assert!(stripped > 0);
+    let host = Host::load_state(saved).unwrap();
+    let mut c = Client { s: 0, host };
+    c.s = c.host.open(100, libc::SOCK_RAW, 0).unwrap();
+    // The running port of a running bridge forwarded then; the bridge keeps its carrier.
+    assert_eq!(port_state(&getlink(&mut c, 3)), 3);
+    assert_eq!(
+        link_attr(&getlink(&mut c, 4), &[IFLA_CARRIER]).unwrap(),
+        vec![1]
     );
 }

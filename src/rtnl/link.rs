@@ -211,7 +211,7 @@ fn target<'n>(ns: &'n Namespace, ifm: &IfInfo, attrs: &Attrs<'_>) -> Result<&'n 
 }
 
 /// RTM_GETLINK without NLM_F_DUMP (rtnl_getlink).
-pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<Reply, NlError> {
+pub fn get(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let body = req.msg.payload();
     // rtnl_valid_getlink_req checks the header before looking at strict mode.
     let ifm =
@@ -258,7 +258,14 @@ pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<
     } else {
         return Err(NlError::errno(libc::EINVAL));
     };
-    let link = link.ok_or(NlError::errno(libc::ENODEV))?;
+    let ifindex = link.ok_or(NlError::errno(libc::ENODEV))?.ifindex;
+    // linkwatch_sync_dev: a carrier change still waiting for link watch is handled (and
+    // announced) first, so the answer shows a state that holds.
+    let mut events = Vec::new();
+    stack.link_watch_sync(req.ns, ifindex, &mut events);
+    super::push_unreported(out, events);
+    let ns = stack.ns(req.ns);
+    let link = ns.link(ifindex).ok_or(NlError::errno(libc::ENODEV))?;
     let ext_mask = attrs.get(IFLA_EXT_MASK).and_then(|a| a.u32()).unwrap_or(0);
     let mut w = Writer::with_capacity(2048);
     let header = MsgHeader {

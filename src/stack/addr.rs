@@ -409,8 +409,13 @@ impl Stack {
             }
             // A link already configured only resends its multicast reports; below the IPv6
             // MTU it has no IPv6 device to configure.
+            // addrconf_link_ready: the operational state is up (link watch ran) and the
+            // queue runs (carrier).
             Inet6Event::Up | Inet6Event::Ready
-                if link.inet6_ready || !link.carrier || link.mtu < IPV6_MIN_MTU => {}
+                if link.inet6_ready
+                    || !link.carrier
+                    || !matches!(link.operstate, IF_OPER_UP | IF_OPER_UNKNOWN)
+                    || link.mtu < IPV6_MIN_MTU => {}
             Inet6Event::Up | Inet6Event::Ready => {
                 link.inet6_ready = true;
                 // addrconf_dad_run: addresses waiting for the link start DAD.
@@ -492,6 +497,7 @@ impl Stack {
             out.extend(stp.into_iter().map(|e| (ns_id, e)));
             self.reschedule(ns_id, ifindex);
         }
+        self.run_link_watch(now_ms, &mut out);
         if !out.is_empty() {
             self.generation += 1;
             for (ns, _) in &out {
@@ -503,7 +509,10 @@ impl Stack {
 
     /// The next time a timer fires, in stack milliseconds.
     pub fn next_timer_ms(&self) -> Option<u64> {
-        self.timers.first()
+        [self.timers.first(), self.linkwatch.due_ms()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod addr;
 pub mod kinds;
 pub mod link;
+pub mod linkwatch;
 pub mod netdev;
 pub mod stp;
 pub mod timers;
@@ -111,6 +112,8 @@ pub struct Stack {
     pub epoch: std::time::Instant,
     #[serde(skip)]
     timers: timers::Timers,
+    #[serde(skip)]
+    linkwatch: linkwatch::LinkWatch,
 }
 
 impl Default for Stack {
@@ -128,6 +131,7 @@ impl Stack {
             rng: Rng::from_entropy(),
             epoch: std::time::Instant::now(),
             timers: timers::Timers::default(),
+            linkwatch: Default::default(),
         };
         stack.add_namespace();
         stack

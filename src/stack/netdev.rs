@@ -395,29 +395,39 @@ impl Stack {
                     port_event = (flag_change & IFF_UP != 0).then_some(up_down);
                 }
             }
+            // dev_open ends with dev_activate and dev_close with dev_deactivate, before the
+            // link watch work can run: it judges urgency by the queue they leave. A device
+            // that lost carrier as it closed (a bridge) still has its link watch run.
+            if flag_change & IFF_UP != 0 {
+                if now_up {
+                    self.link_watch_opened(ns, ifindex);
+                } else {
+                    self.link_watch_closed(ns, ifindex);
+                    let lost = self.ns(ns).link(ifindex).is_some_and(|l| !l.carrier);
+                    if had_carrier && lost {
+                        self.link_watch_fire(ns, ifindex, IF_OPER_DOWN, events);
+                    }
+                }
+            }
             if link_watch {
                 // Until link watch runs, the port's bridge sees the old operational state.
                 let settled = self.ns(ns).link(ifindex).map(|l| l.operstate);
                 let before = self
                     .ns(ns)
                     .link(ifindex)
-                    .map(|l| l.operstate_with(false, self.ns(ns)));
+                    .map_or(IF_OPER_DOWN, |l| l.operstate_with(false, self.ns(ns)));
                 if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
-                    l.operstate = before.unwrap_or(l.operstate);
+                    l.operstate = before;
                 }
                 self.bridge_port_event(ns, ifindex, PortEvent::Up { oper_up: false }, events);
                 if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                     l.operstate = settled.unwrap_or(l.operstate);
                 }
+                self.link_watch_fire(ns, ifindex, before, events);
             } else if let Some(event) = port_event {
                 self.bridge_port_event(ns, ifindex, event, events);
             }
-            if link_watch {
-                self.bridge_port_event(ns, ifindex, PortEvent::Change, events);
-                if let Some(l) = self.ns(ns).link(ifindex) {
-                    events.push(Event::NewLink(Box::new(l.clone()), 0));
-                }
-            }
+
             // NETDEV_CHANGEMTU reaches addrconf after the announcement; below the IPv6
             // minimum MTU the device loses its IPv6 addresses (addrconf_ifdown).
             let mut low_mtu = false;
@@ -643,7 +653,7 @@ impl Stack {
     }
 
     /// Links whose carrier depends on `ifindex`.
-    fn dependents(&self, ns: NsId, ifindex: u32) -> Vec<u32> {
+    pub(super) fn dependents(&self, ns: NsId, ifindex: u32) -> Vec<u32> {
         let nsr = self.ns(ns);
         let mut out: Vec<u32> = nsr.stacked_on(ifindex).map(|l| l.ifindex).collect();
         if let Some(m) = nsr.link(ifindex).and_then(|l| l.master) {
@@ -662,23 +672,13 @@ impl Stack {
             if seen > 4096 {
                 break;
             }
-            let was_carrier = self.ns(ns).link(idx).is_some_and(|l| l.carrier);
+            let old_operstate = self.ns(ns).link(idx).map(|l| l.operstate);
             if refresh(self.ns_mut(ns), idx) {
                 self.changed(ns);
                 // Link watch announces a carrier change only for a running device
-                // (linkwatch_do_dev); a down one changes silently. NETDEV_CHANGE reaches
-                // the bridge of a port first.
-                if self.ns(ns).link(idx).is_some_and(Link::is_up) {
-                    self.bridge_port_event(ns, idx, PortEvent::Change, events);
-                }
-                if let Some(l) = self.ns(ns).link(idx).filter(|l| l.is_up()) {
-                    events.push(Event::NewLink(Box::new(l.clone()), 0));
-                }
-                let is_up = self.ns(ns).link(idx).is_some_and(|l| l.is_up());
-                let carrier = self.ns(ns).link(idx).is_some_and(|l| l.carrier);
-                if carrier && !was_carrier && is_up {
-                    self.addrconf(ns, idx, Inet6Event::Ready, events);
-                }
+                // (linkwatch_do_dev); a down one changes silently.
+                let old = old_operstate.unwrap_or(IF_OPER_DOWN);
+                self.link_watch_fire(ns, idx, old, events);
                 queue.extend(self.dependents(ns, idx));
             }
             // The bridge id (and MAC) is recomputed after the port's carrier check.
@@ -771,6 +771,7 @@ impl Stack {
             let Some(mut link) = self.ns_mut(ns).remove(idx) else {
                 continue;
             };
+            self.link_watch_forget(ns, idx);
             // dev_shutdown detaches the qdisc before RTM_DELLINK is built.
             link.qdisc_attached = false;
             events.push(Event::DelLink(Box::new(link)));

@@ -1,6 +1,6 @@
 //! The timer wheel of the stack: links ordered by the next deadline among their addresses
-//! (DAD completion, preferred and valid lifetime expiry) and their STP timers, so finding the next timer and
-//! running due ones costs O(log n), not a walk over every address.
+//! (DAD completion, preferred and valid lifetime expiry) and their STP timers, so finding
+//! the next timer and running due ones costs O(log n), not a walk over every address.
 
 use std::collections::{BTreeSet, HashMap};
 
