@@ -52,15 +52,15 @@ impl Stack {
 
     /// linkwatch_fire_event for a link whose carrier or operational state `refresh` just
     /// changed from `old_operstate` (up or down: a run for a link that is down announces
-    /// nothing, but it is a run). Handles it now when a run happens now; otherwise the link
-    /// keeps its old operational state until then.
+    /// nothing, but it is a run). Handles it now when a run happens now, and returns true;
+    /// otherwise the link keeps its old operational state until then.
     pub(super) fn link_watch_fire(
         &mut self,
         ns: NsId,
         idx: u32,
         old_operstate: u8,
         events: &mut Vec<Event>,
-    ) {
+    ) -> bool {
         let urgent = self.link_watch_urgent(ns, idx);
         let lw = &mut self.linkwatch;
         let fresh = !lw.pending.contains(&(ns, idx));
@@ -72,8 +72,8 @@ impl Stack {
         if runs_now {
             // The callers settle what depends on the link.
             let urgent_only = self.link_watch_start_run(now);
-            self.link_watch_run(ns, urgent_only, now, events);
-            return;
+            let handled = self.link_watch_run(ns, urgent_only, now, events);
+            return handled.contains(&idx);
         }
         if fresh || !urgent {
             // Until the worker runs, a running device keeps its operational state (one that
@@ -85,6 +85,7 @@ impl Stack {
         if self.linkwatch.work_ms.is_none() {
             self.linkwatch.work_ms = Some(now.max(self.linkwatch.next_ms));
         }
+        false
     }
 
     /// The start of __linkwatch_run_queue: a full run when the second since the last one is

@@ -114,6 +114,9 @@ pub struct Stack {
     timers: timers::Timers,
     #[serde(skip)]
     linkwatch: linkwatch::LinkWatch,
+    /// Bridge port joins so far (see `PortConf::joined`).
+    #[serde(skip)]
+    port_joins: u64,
 }
 
 impl Default for Stack {
@@ -132,6 +135,7 @@ impl Stack {
             epoch: std::time::Instant::now(),
             timers: timers::Timers::default(),
             linkwatch: Default::default(),
+            port_joins: 0,
         };
         stack.add_namespace();
         stack
@@ -208,6 +212,13 @@ impl Stack {
         for n in 0..self.namespaces.len() {
             self.settle_loaded_port_states(n);
         }
+        self.port_joins = self
+            .namespaces
+            .iter()
+            .flat_map(|ns| ns.links.values())
+            .map(|l| l.brport.joined)
+            .max()
+            .unwrap_or(0);
         let links: Vec<(NsId, u32)> = self
             .namespaces
             .iter()
@@ -312,6 +323,16 @@ impl Namespace {
             .into_iter()
             .flatten()
             .filter_map(|i| self.links.get(i))
+    }
+
+    /// The ports of a bridge in the order Linux walks them: newest first.
+    pub fn ports_newest_first(&self, bridge: u32) -> Vec<u32> {
+        let mut ports: Vec<(u64, u32)> = self
+            .ports(bridge)
+            .map(|p| (p.brport.joined, p.ifindex))
+            .collect();
+        ports.sort_unstable_by(|a, b| b.cmp(a));
+        ports.into_iter().map(|(_, i)| i).collect()
     }
 
     /// The ports of a bridge.

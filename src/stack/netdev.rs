@@ -622,6 +622,11 @@ impl Stack {
                 l.port_no = port_no.unwrap_or(0);
                 l.brport = Default::default();
             }
+            self.port_joins += 1;
+            let joined = self.port_joins;
+            if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                l.brport.joined = joined;
+            }
             if let Some(l) = snapshot(self, ifindex) {
                 events.push(Event::NewLink(l, 0));
             }
@@ -678,8 +683,13 @@ impl Stack {
                 // Link watch announces a carrier change only for a running device
                 // (linkwatch_do_dev); a down one changes silently.
                 let old = old_operstate.unwrap_or(IF_OPER_DOWN);
-                self.link_watch_fire(ns, idx, old, events);
-                queue.extend(self.dependents(ns, idx));
+                if self.link_watch_fire(ns, idx, old, events) {
+                    queue.extend(self.dependents(ns, idx));
+                } else {
+                    // Devices stacked on it follow when link watch handles it
+                    // (NETDEV_CHANGE); its bridge looks at its port state, unchanged yet.
+                    queue.extend(self.ns(ns).link(idx).and_then(|l| l.master));
+                }
             }
             // The bridge id (and MAC) is recomputed after the port's carrier check.
             self.bridge_follow_ports(ns, idx, events);
@@ -793,12 +803,9 @@ impl Stack {
             self.ns_mut(ns).set_lower(idx, None);
             self.ns_mut(ns).set_lower(peer, None);
         }
-        let ports: Vec<u32> = self.ns(ns).ports(idx).map(|p| p.ifindex).collect();
-        for p in ports {
-            self.detach_port(ns, p);
-            if let Some(port) = self.ns(ns).link(p) {
-                events.push(Event::NewLink(Box::new(port.clone()), 0));
-            }
+        // br_dev_delete: each port goes as from br_del_if (del_nbp), newest first.
+        for p in self.ns(ns).ports_newest_first(idx) {
+            self.change_master(ns, p, Some(idx), None, None, events);
         }
     }
 

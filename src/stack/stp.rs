@@ -167,11 +167,14 @@ impl Stack {
     /// br_port_state_selection: every designated port (all of them here) that is blocking
     /// goes towards forwarding. The carrier it then sets is derived from the states.
     fn port_state_selection(&mut self, ns: NsId, bridge: u32, events: &mut Vec<Event>) {
-        let blocking: Vec<u32> = self
-            .ns(ns)
-            .ports(bridge)
-            .filter(|p| p.brport.state == BR_STATE_BLOCKING)
-            .map(|p| p.ifindex)
+        let nsr = self.ns(ns);
+        let blocking: Vec<u32> = nsr
+            .ports_newest_first(bridge)
+            .into_iter()
+            .filter(|&p| {
+                nsr.link(p)
+                    .is_some_and(|l| l.brport.state == BR_STATE_BLOCKING)
+            })
             .collect();
         for port in blocking {
             self.make_forwarding(ns, bridge, port, events);
@@ -202,11 +205,11 @@ impl Stack {
         {
             c.hello_timer_ms = Some(now + c.hello_time as u64 * 10);
         }
-        let running: Vec<u32> = self
-            .ns(ns)
-            .ports(bridge)
-            .filter(|p| runs(p))
-            .map(|p| p.ifindex)
+        let nsr = self.ns(ns);
+        let running: Vec<u32> = nsr
+            .ports_newest_first(bridge)
+            .into_iter()
+            .filter(|&p| nsr.link(p).is_some_and(runs))
             .collect();
         for port in running {
             self.stp_enable_port(ns, port, events);
@@ -216,11 +219,14 @@ impl Stack {
     /// br_stp_disable_bridge (the bridge stops): each port not yet disabled is, and the
     /// topology change and the bridge timers end.
     pub(super) fn stp_disable_bridge(&mut self, ns: NsId, bridge: u32, events: &mut Vec<Event>) {
-        let enabled: Vec<u32> = self
-            .ns(ns)
-            .ports(bridge)
-            .filter(|p| p.brport.state != BR_STATE_DISABLED)
-            .map(|p| p.ifindex)
+        let nsr = self.ns(ns);
+        let enabled: Vec<u32> = nsr
+            .ports_newest_first(bridge)
+            .into_iter()
+            .filter(|&p| {
+                nsr.link(p)
+                    .is_some_and(|l| l.brport.state != BR_STATE_DISABLED)
+            })
             .collect();
         for port in enabled {
             self.stp_disable_port(ns, port, events);

@@ -353,6 +353,9 @@ pub struct PortConf {
     pub state: u8,
     /// When the forward delay timer fires, in stack milliseconds.
     pub forward_delay_timer_ms: Option<u64>,
+    /// When it joined, as a count of joins (0 in older state files): a bridge walks its
+    /// ports newest first (br_add_if puts a port at the head of the list).
+    pub joined: u64,
 }
 
 fn unknown_state() -> u8 {
@@ -375,6 +378,7 @@ impl Default for PortConf {
             mcast_max_groups: 0,
             state: BR_STATE_DISABLED,
             forward_delay_timer_ms: None,
+            joined: 0,
         }
     }
 }
