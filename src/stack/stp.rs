@@ -75,6 +75,15 @@ impl Stack {
         self.reschedule(ns, port);
     }
 
+    /// The ports of `bridge` for which `pick` holds, newest first (the port list's order).
+    fn ports_where(&self, ns: NsId, bridge: u32, pick: impl Fn(&Link) -> bool) -> Vec<u32> {
+        let nsr = self.ns(ns);
+        nsr.ports_newest_first(bridge)
+            .into_iter()
+            .filter(|&p| nsr.link(p).is_some_and(&pick))
+            .collect()
+    }
+
     /// br_ifinfo_notify: the port's AF_BRIDGE view as it is now.
     fn notify_port(&self, ns: NsId, port: u32, events: &mut Vec<Event>) {
         let nsr = self.ns(ns);
@@ -167,15 +176,7 @@ impl Stack {
     /// br_port_state_selection: every designated port (all of them here) that is blocking
     /// goes towards forwarding. The carrier it then sets is derived from the states.
     fn port_state_selection(&mut self, ns: NsId, bridge: u32, events: &mut Vec<Event>) {
-        let nsr = self.ns(ns);
-        let blocking: Vec<u32> = nsr
-            .ports_newest_first(bridge)
-            .into_iter()
-            .filter(|&p| {
-                nsr.link(p)
-                    .is_some_and(|l| l.brport.state == BR_STATE_BLOCKING)
-            })
-            .collect();
+        let blocking = self.ports_where(ns, bridge, |p| p.brport.state == BR_STATE_BLOCKING);
         for port in blocking {
             self.make_forwarding(ns, bridge, port, events);
         }
@@ -205,13 +206,7 @@ impl Stack {
         {
             c.hello_timer_ms = Some(now + c.hello_time as u64 * 10);
         }
-        let nsr = self.ns(ns);
-        let running: Vec<u32> = nsr
-            .ports_newest_first(bridge)
-            .into_iter()
-            .filter(|&p| nsr.link(p).is_some_and(runs))
-            .collect();
-        for port in running {
+        for port in self.ports_where(ns, bridge, runs) {
             self.stp_enable_port(ns, port, events);
         }
     }
@@ -219,15 +214,7 @@ impl Stack {
     /// br_stp_disable_bridge (the bridge stops): each port not yet disabled is, and the
     /// topology change and the bridge timers end.
     pub(super) fn stp_disable_bridge(&mut self, ns: NsId, bridge: u32, events: &mut Vec<Event>) {
-        let nsr = self.ns(ns);
-        let enabled: Vec<u32> = nsr
-            .ports_newest_first(bridge)
-            .into_iter()
-            .filter(|&p| {
-                nsr.link(p)
-                    .is_some_and(|l| l.brport.state != BR_STATE_DISABLED)
-            })
-            .collect();
+        let enabled = self.ports_where(ns, bridge, |p| p.brport.state != BR_STATE_DISABLED);
         for port in enabled {
             self.stp_disable_port(ns, port, events);
         }
