@@ -157,7 +157,13 @@ struct Client {
 
 impl Client {
     fn new() -> Client {
-        let mut host = Host::new();
+        Client::with_host(Host::new())
+    }
+    /// A client of a host loaded from a saved state.
+    fn from_state(saved: serde_json::Value) -> Client {
+        Client::with_host(Host::load_state(saved).unwrap())
+    }
+    fn with_host(mut host: Host) -> Client {
         let s = host.open(100, libc::SOCK_RAW, 0).unwrap();
         Client { host, s }
     }
@@ -1091,6 +1097,19 @@ fn bridge_with_port(c: &mut Client, data: &[(u16, Vec<u8>)]) {
     assert_eq!(ack_errno(&c.send(enslave)), 0);
 }
 
+/// (IFLA_CARRIER, IFLA_OPERSTATE) of br0 (index 4) in a link dump, which never hands a
+/// pending change to link watch.
+fn bridge_in_dump(c: &mut Client) -> (u8, u8) {
+    let dump =
+        c.send(Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 8, &ifinfo(0, 0, 0)).done());
+    let br = dump
+        .iter()
+        .find(|r| r.kind == RTM_NEWLINK && r.bytes[20] == 4)
+        .expect("br0 in the dump");
+    let one = |t| link_attr(br, &[t]).expect("the attribute")[0];
+    (one(IFLA_CARRIER), one(IFLA_OPERSTATE))
+}
+
 /// Moves the stack's clock on by `ms` and runs what fell due.
 fn advance(c: &mut Client, ms: u64) {
     let stack = c.host.stack_mut();
@@ -1177,14 +1196,7 @@ fn a_bridge_losing_carrier_just_after_other_link_events_waits_for_link_watch() {
     assert_eq!(ack_errno(&c.send(v1(0).done())), 0);
     assert_eq!(announced(&mut c), vec![(2, 2), (3, 3)]);
     // Meanwhile a dump shows the bridge without carrier but still operationally up.
-    let dump =
-        c.send(Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 8, &ifinfo(0, 0, 0)).done());
-    let br = dump
-        .iter()
-        .find(|r| r.kind == RTM_NEWLINK && r.bytes[20] == 4)
-        .unwrap();
-    assert_eq!(link_attr(br, &[IFLA_CARRIER]).unwrap(), vec![0]);
-    assert_eq!(link_attr(br, &[IFLA_OPERSTATE]).unwrap(), vec![6]);
+    assert_eq!(bridge_in_dump(&mut c), (0, 6));
     // A second later link watch runs again: the bridge is announced down.
     advance(&mut c, 1000);
     assert_eq!(announced(&mut c), vec![(4, 2)]);
@@ -1220,13 +1232,23 @@ fn port_states_missing_from_an_older_state_file_are_derived_on_load() {
         }
     }
     assert!(stripped > 0);
-    let host = Host::load_state(saved).unwrap();
-    let mut c = Client { s: 0, host };
-    c.s = c.host.open(100, libc::SOCK_RAW, 0).unwrap();
+    let mut c = Client::from_state(saved);
     // The running port of a running bridge forwarded then; the bridge keeps its carrier.
     assert_eq!(port_state(&getlink(&mut c, 3)), 3);
     assert_eq!(
         link_attr(&getlink(&mut c, 4), &[IFLA_CARRIER]).unwrap(),
         vec![1]
     );
+}
+
+#[test]
+fn a_state_saved_while_link_watch_held_a_change_loads_settled() {
+    let mut c = Client::new();
+    bridge_with_running_port(&mut c, &[(1, 0u32.to_ne_bytes().to_vec())]);
+    advance(&mut c, 3000);
+    // v1 down: the bridge's carrier loss waits for link watch (operstate still UP).
+    let down = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 6, &ifinfo(2, 0, 1));
+    assert_eq!(ack_errno(&c.send(down.done())), 0);
+    let mut c = Client::from_state(c.host.save_state());
+    assert_eq!(bridge_in_dump(&mut c), (0, 2));
 }

@@ -211,6 +211,11 @@ impl Stack {
         }
         for n in 0..self.namespaces.len() {
             self.settle_loaded_port_states(n);
+            // A change link watch still held when the state was saved is applied now.
+            let links: Vec<u32> = self.namespaces[n].links.keys().copied().collect();
+            for idx in links {
+                link::refresh(&mut self.namespaces[n], idx);
+            }
         }
         self.port_joins = self
             .namespaces
