@@ -6,6 +6,11 @@
 run ip link add br0 type bridge forward_delay 200
 run ip link add v0 address 02:00:00:00:00:10 type veth peer name v1 address 02:00:00:00:00:11
 run ip link set v0 master br0
+# A second pair, up before listening starts: both ends opening is a race in Linux itself
+# (which end link watch announces first).
+run ip link add v2 address 02:00:00:00:00:20 type veth peer name v3 address 02:00:00:00:00:21
+run ip link set v2 up
+run ip link set v3 up
 bridge monitor link >"$SCRATCH/bm" 2>&1 &
 BM=$!
 sleep 0.3
@@ -22,9 +27,6 @@ run ip link set br0 down
 run bridge link show
 run ip link set br0 up
 sleep 0.1  # link watch runs apart from the commands: let it
-run ip link add v2 address 02:00:00:00:00:20 type veth peer name v3 address 02:00:00:00:00:21
-run ip link set v2 up
-run ip link set v3 up
 run ip link set v2 master br0
 run bridge link show
 run ip link set v2 nomaster

@@ -70,9 +70,12 @@ impl Stack {
         let now = self.now_ms();
         let runs_now = !self.linkwatch.running && (urgent || now >= self.linkwatch.next_ms);
         if runs_now {
-            // The callers settle what depends on the link.
+            // The caller settles what depends on this link; what depends on the others the
+            // run handled settles here.
             let urgent_only = self.link_watch_start_run(now);
             let handled = self.link_watch_run(ns, urgent_only, now, events);
+            let others: Vec<u32> = handled.iter().copied().filter(|&h| h != idx).collect();
+            self.settle_dependents(ns, &others, events);
             return handled.contains(&idx);
         }
         if fresh || !urgent {
