@@ -948,9 +948,15 @@ fn create(
         }
     }
     let data_iter = data_bytes(attrs).map(|(b, off)| AttrIter::new(b, off));
-    let kind = new_kind
-        .parse(data_iter)
-        .map_err(|e| stack_error(e, locate))?;
+    let is_bridge = matches!(new_kind, kinds::NewKind::Bridge);
+    let kind = new_kind.parse(data_iter).map_err(|e| {
+        // br_dev_newlink registers the bridge before br_changelink checks its options, so
+        // a rejected bridge still used up an index (it is never announced).
+        if is_bridge && ifm.index <= 0 {
+            stack.ns_mut(nsid).alloc_ifindex();
+        }
+        stack_error(e, locate)
+    })?;
     if let (Kind::Vlan(conf), Some(lower)) = (&kind, lower) {
         // vlan_check_real_dev: one device per id and protocol on a lower device.
         let taken = stack.ns(nsid).stacked_on(lower).any(

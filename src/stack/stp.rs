@@ -219,7 +219,8 @@ impl Stack {
             self.stp_disable_port(ns, port, events);
         }
         if let Some(c) = self.bridge_conf_mut(ns, bridge) {
-            c.topology_change = false;
+            // __br_set_topology_change(br, 0): under kernel STP the ageing time comes back.
+            set_topology_change(c, false);
             c.topology_change_detected = false;
             c.topology_change_timer_ms = None;
             c.hello_timer_ms = None;

@@ -19,7 +19,6 @@ pub struct BridgeConf {
     pub ageing_time: u32,
     pub stp_state: u32,
     pub priority: u16,
-    pub vlan_filtering: u8,
     pub group_fwd_mask: u16,
     pub mcast_snooping: u8,
     /// Whether a port was ever attached: an empty bridge keeps carrier until its first
@@ -125,7 +124,6 @@ impl Default for BridgeConf {
             ageing_time: 30000,
             stp_state: 0,
             priority: 0x8000,
-            vlan_filtering: 0,
             group_fwd_mask: 0,
             mcast_snooping: 1,
             had_ports: false,
@@ -212,8 +210,10 @@ impl BridgeConf {
         if let Some(v) = num(IFLA_BR_PRIORITY)? {
             self.priority = v as u16;
         }
-        if let Some(v) = num(IFLA_BR_VLAN_FILTERING)? {
-            self.vlan_filtering = v as u8;
+        // Like a kernel without CONFIG_BRIDGE_VLAN_FILTERING (br_vlan_filter_toggle's stub):
+        // asking for it either way fails, after the options before it applied.
+        if get(IFLA_BR_VLAN_FILTERING).is_some() {
+            return Err(Error::errno(libc::EOPNOTSUPP));
         }
         if let Some(v) = num(IFLA_BR_GROUP_FWD_MASK)? {
             if v as u16 & GROUPFWD_RESTRICTED != 0 {
@@ -628,7 +628,7 @@ impl LinkOps for Bridge {
         );
         w.attr_u32(IFLA_BR_STP_STATE, c.stp_state);
         w.attr_u16(IFLA_BR_PRIORITY, c.priority);
-        w.attr_u8(IFLA_BR_VLAN_FILTERING, c.vlan_filtering);
+        w.attr_u8(IFLA_BR_VLAN_FILTERING, 0);
         w.attr_u16(IFLA_BR_GROUP_FWD_MASK, c.group_fwd_mask);
         // The bridge id is computed from a port (or a set address); until then it is zero.
         let id = if c.had_ports || link.address_set {
