@@ -226,6 +226,7 @@ impl Stack {
         let mut touched = vec![ifindex];
         let mut changed = false;
         let mut quiet_change = false;
+        let mut address_changed = false;
         let was_up;
         let had_ipv6_mtu;
         let mtu_changed;
@@ -241,6 +242,7 @@ impl Stack {
                 if link.address[..] != addr[..n] {
                     link.address = addr[..n].to_vec();
                     changed = true;
+                    address_changed = true;
                 }
                 link.address_set = true;
             }
@@ -259,11 +261,12 @@ impl Stack {
                 }
                 changed = true;
             }
+            // dev_set_group announces nothing itself: see `state_notify`.
             if let Some(group) = ch.group
                 && link.group != group
             {
                 link.group = group;
-                changed = true;
+                quiet_change = true;
             }
         }
         let mut relabeled = Vec::new();
@@ -281,8 +284,13 @@ impl Stack {
         let Some(link) = nsr.link_mut(ifindex) else {
             return Err(Error::errno(libc::ENODEV));
         };
-        // netdev_state_change announces only a running device.
-        if ch.notify && link.is_up() {
+        // DO_SETLINK_NOTIFY: kind or port data, an alias or a group (even unchanged), a
+        // new link mode end in netdev_state_change, which announces only a running device.
+        let state_notify = ch.notify
+            || ch.alias.is_some()
+            || ch.group.is_some()
+            || ch.linkmode.is_some_and(|m| m != link.linkmode);
+        if state_notify && link.is_up() {
             changed = true;
         }
         if let Some(alias) = &ch.alias {
@@ -330,8 +338,11 @@ impl Stack {
             link.txqlen = txqlen;
             changed = true;
         }
-        if let Some(mode) = ch.linkmode {
+        if let Some(mode) = ch.linkmode
+            && link.linkmode != mode
+        {
             link.linkmode = mode;
+            quiet_change = true;
         }
         if let Some(c) = ch.carrier {
             link.forced_carrier = Some(c);
@@ -367,7 +378,7 @@ impl Stack {
             self.changed(ns);
             // netdev_state_change raises NETDEV_CHANGE before rtnetlink's announcement; the
             // bridge answers it for a running port.
-            if ch.notify && self.ns(ns).link(ifindex).is_some_and(Link::is_up) {
+            if state_notify && self.ns(ns).link(ifindex).is_some_and(Link::is_up) {
                 self.bridge_port_event(ns, ifindex, PortEvent::Change, events);
             }
             let nsr = self.ns(ns);
@@ -427,6 +438,12 @@ impl Stack {
             } else if let Some(event) = port_event {
                 self.bridge_port_event(ns, ifindex, event, events);
             }
+            // __dev_notify_flags: a flag other than up, promiscuity and allmulti changed on
+            // a running device raises NETDEV_CHANGE (its bridge announces the port).
+            let quiet_flags = IFF_UP | IFF_PROMISC | IFF_ALLMULTI;
+            if now_up && flag_change & !quiet_flags != 0 {
+                self.bridge_port_event(ns, ifindex, PortEvent::Change, events);
+            }
 
             // NETDEV_CHANGEMTU reaches addrconf after the announcement; below the IPv6
             // minimum MTU the device loses its IPv6 addresses (addrconf_ifdown).
@@ -461,6 +478,11 @@ impl Stack {
         // Links whose state depends on this one: the veth peer, stacked devices, bridges.
         touched.extend(self.dependents(ns, ifindex));
         self.settle(ns, &touched, events);
+        // NETDEV_CHANGEADDR reaches the bridge after rtnetlink announced the port; the
+        // bridge follows the new MAC (settled above), then announces the port.
+        if address_changed {
+            self.bridge_port_event(ns, ifindex, PortEvent::ChangeAddr, events);
+        }
         // The bridges recompute their GSO limits once the port set settled; the bridge
         // joined adjusts its MTU last (br_add_if).
         if new_master.is_some() {

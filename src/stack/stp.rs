@@ -25,6 +25,8 @@ pub enum PortEvent {
     Down,
     /// NETDEV_CHANGE: link watch moved the port's state, or netdev_state_change.
     Change,
+    /// NETDEV_CHANGEADDR: the port's MAC changed.
+    ChangeAddr,
 }
 
 /// netif_running && netif_oper_up: a port that can be enabled.
@@ -100,7 +102,7 @@ impl Stack {
 
     /// br_device_event for a bridge port: NETDEV_UP enables it when the bridge runs,
     /// NETDEV_DOWN disables it, NETDEV_CHANGE checks its carrier; when none of that
-    /// announced the port, its view is announced anyway.
+    /// announced the port, its view is announced anyway (NETDEV_CHANGEADDR always).
     pub(super) fn bridge_port_event(
         &mut self,
         ns: NsId,
