@@ -7,6 +7,7 @@ run ip link add br0 type bridge forward_delay 0
 run ip link add v0 type veth peer name v1
 run ip link set v0 master br0
 for d in v1 v0 br0; do run ip link set $d up; done
+sleep 1.2  # link watch announces the opened bridge within a second: let it
 bridge monitor link >"$SCRATCH/bm" 2>&1 &
 BM=$!
 sleep 0.3

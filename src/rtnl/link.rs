@@ -1030,9 +1030,11 @@ fn create(
         return Err(NlError::errno(libc::EEXIST));
     }
     // Validate settings against the new device's kind before registering anything.
-    let probe = Link::new(0, String::new(), kind.clone(), stack.rng());
-    // register_netdevice validates the MTU without an extack: a bare EINVAL.
-    let bare = |e: crate::stack::Error| NlError::errno(e.errno);
+    let mut probe = Link::new(0, String::new(), kind.clone(), stack.rng());
+    probe.link = lower.filter(|_| !matches!(kind, Kind::Veth));
+    // register_netdevice validates the MTU without an extack: a bare EINVAL; above the
+    // lower device's MTU, macvlan_common_newlink and vlan_newlink say EINVAL too.
+    let bare = |_: crate::stack::Error| NlError::errno(libc::EINVAL);
     if let Some(mtu) = ch.mtu {
         check_mtu(&probe, mtu, stack.ns(nsid)).map_err(bare)?;
     }

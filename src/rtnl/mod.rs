@@ -176,6 +176,11 @@ pub struct Outcome {
 pub fn handle(stack: &mut Stack, req: &Request<'_>, admin: bool) -> Outcome {
     let mut events = Vec::new();
     let result = dispatch(stack, req, admin, &mut events);
+    // Link watch's worker runs once the request let go of RTNL: what it announces comes
+    // after everything the request announced itself.
+    let mut watched = Vec::new();
+    stack.link_watch_flush(req.ns, &mut watched);
+    push_unreported(&mut events, watched);
     Outcome { result, events }
 }
 

@@ -29,8 +29,6 @@ pub struct LinkWatch {
     work_ms: Option<u64>,
     /// Links whose queue link watch stopped at a carrier loss (dev_deactivate).
     deactivated: HashSet<(NsId, u32)>,
-    /// A run is in progress: events fired meanwhile wait for the next one.
-    running: bool,
 }
 
 impl LinkWatch {
@@ -52,43 +50,43 @@ impl Stack {
 
     /// linkwatch_fire_event for a link whose carrier or operational state `refresh` just
     /// changed from `old_operstate` (up or down: a run for a link that is down announces
-    /// nothing, but it is a run). Handles it now when a run happens now, and returns true;
-    /// otherwise the link keeps its old operational state until then.
-    pub(super) fn link_watch_fire(
-        &mut self,
-        ns: NsId,
-        idx: u32,
-        old_operstate: u8,
-        events: &mut Vec<Event>,
-    ) -> bool {
+    /// nothing, but it is a run). The worker runs once the request is done
+    /// (`link_watch_flush`) if the event is urgent or a full run is due, else at the next
+    /// full run; until then a running link keeps its old operational state.
+    pub(super) fn link_watch_fire(&mut self, ns: NsId, idx: u32, old_operstate: u8) {
         let urgent = self.link_watch_urgent(ns, idx);
-        let lw = &mut self.linkwatch;
-        let fresh = !lw.pending.contains(&(ns, idx));
-        if fresh {
-            lw.pending.push((ns, idx));
+        if !self.linkwatch.pending.contains(&(ns, idx)) {
+            self.linkwatch.pending.push((ns, idx));
+        }
+        if let Some(l) = self.ns_mut(ns).link_mut(idx).filter(|l| l.is_up()) {
+            l.operstate = old_operstate;
         }
         let now = self.now_ms();
-        let runs_now = !self.linkwatch.running && (urgent || now >= self.linkwatch.next_ms);
-        if runs_now {
-            // The caller settles what depends on this link; what depends on the others the
-            // run handled settles here.
+        let lw = &mut self.linkwatch;
+        let due = if urgent || now >= lw.next_ms {
+            now
+        } else {
+            lw.next_ms
+        };
+        lw.work_ms = Some(lw.work_ms.map_or(due, |w| w.min(due)));
+    }
+
+    /// The worker after a request let go of RTNL: handles what is due for `ns` (runs
+    /// again while handling links made urgent events due), and settles what depends on
+    /// the links it handled.
+    pub fn link_watch_flush(&mut self, ns: NsId, events: &mut Vec<Event>) {
+        for _ in 0..8 {
+            let now = self.now_ms();
+            if self.linkwatch.work_ms.is_none_or(|t| t > now) {
+                return;
+            }
             let urgent_only = self.link_watch_start_run(now);
             let handled = self.link_watch_run(ns, urgent_only, now, events);
-            let others: Vec<u32> = handled.iter().copied().filter(|&h| h != idx).collect();
-            self.settle_dependents(ns, &others, events);
-            return handled.contains(&idx);
-        }
-        if fresh || !urgent {
-            // Until the worker runs, a running device keeps its operational state (one that
-            // is down reports IF_OPER_DOWN whatever it is).
-            if let Some(l) = self.ns_mut(ns).link_mut(idx).filter(|l| l.is_up()) {
-                l.operstate = old_operstate;
+            if handled.is_empty() {
+                return;
             }
+            self.settle_dependents(ns, &handled, events);
         }
-        if self.linkwatch.work_ms.is_none() {
-            self.linkwatch.work_ms = Some(now.max(self.linkwatch.next_ms));
-        }
-        false
     }
 
     /// The start of __linkwatch_run_queue: a full run when the second since the last one is
@@ -111,7 +109,6 @@ impl Stack {
         now: u64,
         events: &mut Vec<Event>,
     ) -> Vec<u32> {
-        self.linkwatch.running = true;
         // The list as it stands: what fires during the run waits for the next one.
         let batch = std::mem::take(&mut self.linkwatch.pending);
         let mut kept = Vec::new();
@@ -126,7 +123,6 @@ impl Stack {
         }
         kept.append(&mut self.linkwatch.pending);
         self.linkwatch.pending = kept;
-        self.linkwatch.running = false;
         self.linkwatch.work_ms =
             (!self.linkwatch.pending.is_empty()).then(|| now.max(self.linkwatch.next_ms));
         handled
@@ -160,8 +156,8 @@ impl Stack {
         }
     }
 
-    /// The delayed link watch work, when due: a run per namespace with pending links, and
-    /// what the handled links' dependents derive from them settles.
+    /// The delayed link watch work, when due: one run over every namespace with pending
+    /// links, then what the handled links' dependents made urgent.
     pub(super) fn run_link_watch(&mut self, now_ms: u64, out: &mut Vec<(NsId, Event)>) {
         if self.linkwatch.work_ms.is_none_or(|t| t > now_ms) {
             return;
@@ -175,6 +171,7 @@ impl Stack {
             let mut events = Vec::new();
             let handled = self.link_watch_run(ns, urgent_only, now_ms, &mut events);
             self.settle_dependents(ns, &handled, &mut events);
+            self.link_watch_flush(ns, &mut events);
             out.extend(events.into_iter().map(|e| (ns, e)));
         }
     }

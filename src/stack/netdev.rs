@@ -416,7 +416,7 @@ impl Stack {
                     self.link_watch_closed(ns, ifindex);
                     let lost = self.ns(ns).link(ifindex).is_some_and(|l| !l.carrier);
                     if had_carrier && lost {
-                        self.link_watch_fire(ns, ifindex, IF_OPER_DOWN, events);
+                        self.link_watch_fire(ns, ifindex, IF_OPER_DOWN);
                     }
                 }
             }
@@ -434,7 +434,7 @@ impl Stack {
                 if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                     l.operstate = settled.unwrap_or(l.operstate);
                 }
-                self.link_watch_fire(ns, ifindex, before, events);
+                self.link_watch_fire(ns, ifindex, before);
             } else if let Some(event) = port_event {
                 self.bridge_port_event(ns, ifindex, event, events);
             }
@@ -465,15 +465,32 @@ impl Stack {
         if mtu_changed && let Some(br) = old_master.filter(|_| new_master.is_none()) {
             self.bridge_mtu_auto_adjust(ns, br, events);
         }
+        // It reaches macvlans and vlans on the link too: those above the new MTU come down
+        // to it (dev_set_mtu, each announced).
+        if mtu_changed {
+            self.stacked_follow_mtu(ns, ifindex, events);
+        }
         let mut released = None;
         if let Some(new) = new_master {
-            released = self.change_master(ns, ifindex, old_master, new, port_no, events);
-            touched.extend(old_master);
-            touched.extend(new);
-            // br_del_if adjusts the MTU of the bridge left before its address and features.
-            if let Some(br) = released {
-                self.bridge_mtu_auto_adjust(ns, br, events);
+            if let (Some(old), Some(_)) = (old_master, new) {
+                // A move: do_set_master lets the old bridge's br_del_if run to its end
+                // (MTU, MAC, features) before the new bridge takes the port.
+                self.change_master(ns, ifindex, Some(old), None, None, events);
+                self.bridge_mtu_auto_adjust(ns, old, events);
+                self.update_gso_limit(ns, old);
+                self.settle(ns, &[old], events);
+                self.announce_features(ns, old, ifindex, events);
+                self.change_master(ns, ifindex, None, new, port_no, events);
+            } else {
+                released = self.change_master(ns, ifindex, old_master, new, port_no, events);
+                touched.extend(old_master);
+                // br_del_if adjusts the MTU of the bridge left before its address and
+                // features.
+                if let Some(br) = released {
+                    self.bridge_mtu_auto_adjust(ns, br, events);
+                }
             }
+            touched.extend(new);
         }
         // Links whose state depends on this one: the veth peer, stacked devices, bridges.
         touched.extend(self.dependents(ns, ifindex));
@@ -517,6 +534,27 @@ impl Stack {
             self.addrconf(ns, ifindex, event, events);
         }
         Ok(())
+    }
+
+    /// macvlan_device_event / vlan_device_event on NETDEV_CHANGEMTU of their lower device.
+    fn stacked_follow_mtu(&mut self, ns: NsId, lower: u32, events: &mut Vec<Event>) {
+        let nsr = self.ns(ns);
+        let Some(mtu) = nsr.link(lower).map(|l| l.mtu) else {
+            return;
+        };
+        let above: Vec<u32> = nsr
+            .stacked_on(lower)
+            .filter(|l| matches!(l.kind, Kind::Macvlan(_) | Kind::Vlan(_)) && l.mtu > mtu)
+            .map(|l| l.ifindex)
+            .collect();
+        for idx in above {
+            let ch = LinkChanges {
+                mtu: Some(mtu),
+                ..Default::default()
+            };
+            // The lower device's MTU is the upper's limit, so this cannot fail.
+            let _ = self.change_link(ns, idx, &ch, events);
+        }
     }
 
     /// br_mtu_auto_adjust: unless the user set it, a bridge's MTU is its smallest port MTU
@@ -680,21 +718,41 @@ impl Stack {
     }
 
     /// Links whose carrier depends on `ifindex`.
+    /// In the order Linux touches them: the veth peer (veth_open/close set both carriers),
+    /// the devices stacked on it (their notifier), then its bridge.
     pub(super) fn dependents(&self, ns: NsId, ifindex: u32) -> Vec<u32> {
         let nsr = self.ns(ns);
-        let mut out: Vec<u32> = nsr.stacked_on(ifindex).map(|l| l.ifindex).collect();
+        let (peers, stacked): (Vec<&Link>, Vec<&Link>) = nsr
+            .stacked_on(ifindex)
+            .partition(|l| matches!(l.kind, Kind::Veth));
+        let mut out: Vec<u32> = peers.iter().chain(&stacked).map(|l| l.ifindex).collect();
         if let Some(m) = nsr.link(ifindex).and_then(|l| l.master) {
             out.push(m);
         }
         out
     }
 
+    /// The links whose carrier follows `ifindex`'s at once, before link watch handles it:
+    /// its veth peer and its bridge (which looks at port states). Stacked devices follow
+    /// when link watch raises NETDEV_CHANGE for it.
+    fn direct_dependents(&self, ns: NsId, ifindex: u32) -> Vec<u32> {
+        let nsr = self.ns(ns);
+        let mut out: Vec<u32> = nsr
+            .stacked_on(ifindex)
+            .filter(|l| matches!(l.kind, Kind::Veth))
+            .map(|l| l.ifindex)
+            .collect();
+        out.extend(nsr.link(ifindex).and_then(|l| l.master));
+        out
+    }
+
     /// Recomputes derived state of `links` (and what depends on them), announcing each link
     /// whose carrier or operstate moved, and running address configuration for it.
     pub(super) fn settle(&mut self, ns: NsId, links: &[u32], events: &mut Vec<Event>) {
-        let mut queue: Vec<u32> = links.to_vec();
+        // First in, first out: link watch hears of the links in the order they changed.
+        let mut queue: std::collections::VecDeque<u32> = links.iter().copied().collect();
         let mut seen = 0;
-        while let Some(idx) = queue.pop() {
+        while let Some(idx) = queue.pop_front() {
             seen += 1;
             if seen > 4096 {
                 break;
@@ -702,16 +760,10 @@ impl Stack {
             let old_operstate = self.ns(ns).link(idx).map(|l| l.operstate);
             if refresh(self.ns_mut(ns), idx) {
                 self.changed(ns);
-                // Link watch announces a carrier change only for a running device
-                // (linkwatch_do_dev); a down one changes silently.
+                // Link watch announces the change later (only for a running device).
                 let old = old_operstate.unwrap_or(IF_OPER_DOWN);
-                if self.link_watch_fire(ns, idx, old, events) {
-                    queue.extend(self.dependents(ns, idx));
-                } else {
-                    // Devices stacked on it follow when link watch handles it
-                    // (NETDEV_CHANGE); its bridge looks at its port state, unchanged yet.
-                    queue.extend(self.ns(ns).link(idx).and_then(|l| l.master));
-                }
+                self.link_watch_fire(ns, idx, old);
+                queue.extend(self.direct_dependents(ns, idx));
             }
             // The bridge id (and MAC) is recomputed after the port's carrier check.
             self.bridge_follow_ports(ns, idx, events);
@@ -919,11 +971,16 @@ pub fn check_mtu(link: &Link, mtu: u32, ns: &super::Namespace) -> Result<()> {
     if max > 0 && mtu > max {
         return Err(Error::new(libc::EINVAL, "mtu greater than device maximum"));
     }
-    if matches!(link.kind, Kind::Macvlan(_) | Kind::Vlan(_))
-        && let Some(lower) = link.link.and_then(|l| ns.link(l))
+    // Above the lower device's MTU: macvlan_change_mtu says EINVAL, vlan_dev_change_mtu
+    // ERANGE (when creating, both say EINVAL: see `rtnl::link`).
+    if let Some(lower) = link.link.and_then(|l| ns.link(l))
         && mtu > lower.mtu
     {
-        return Err(Error::errno(libc::ERANGE));
+        match link.kind {
+            Kind::Macvlan(_) => return Err(Error::errno(libc::EINVAL)),
+            Kind::Vlan(_) => return Err(Error::errno(libc::ERANGE)),
+            _ => {}
+        }
     }
     Ok(())
 }
