@@ -160,6 +160,13 @@ pub fn write(
     } else {
         &ETHERNET
     };
+    if !link.has_inet6() {
+        // No IPv6 device: inet6_fill_link_af adds nothing (only AF_INET is there).
+        if part == Part::Whole {
+            w.put_raw(&table[..INET6_NEST_OFFSET]);
+        }
+        return;
+    }
     let begin = if part == Part::Whole { 0 } else { INET6_START };
     let start = w.len();
     let cut = if skip_stats {

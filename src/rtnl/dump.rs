@@ -146,7 +146,10 @@ impl Dump {
                     seq,
                     portid,
                 };
-                super::addr::fill_inet6_ifinfo(w, h, link, stack);
+                // inet6_dump_ifinfo lists only links with an IPv6 device.
+                if link.has_inet6() {
+                    super::addr::fill_inet6_ifinfo(w, h, link, stack);
+                }
             }),
             DumpKind::Addrs {
                 families,

@@ -117,6 +117,12 @@ impl Link {
         self.flags & IFF_UP != 0
     }
 
+    /// Whether it has an IPv6 device: not below the IPv6 minimum MTU (ipv6_add_dev), as
+    /// the IPv6 side sees the MTU (it follows a change after the change is announced).
+    pub fn has_inet6(&self) -> bool {
+        self.mtu6.unwrap_or(self.mtu) >= super::addr::IPV6_MIN_MTU
+    }
+
     /// ifi_flags as dev_get_flags reports them: administrative flags, and while up
     /// RUNNING for an operational state of UP or UNKNOWN and LOWER_UP for a carrier.
     pub fn ifi_flags(&self) -> u32 {

@@ -163,6 +163,11 @@ impl Stack {
         if ch.carrier.is_some() && !link.kind.ops().can_change_carrier() {
             return Err(Error::errno(libc::EOPNOTSUPP));
         }
+        // inet6_validate_link_af: without an IPv6 device (MTU below 1280) there is nothing
+        // to configure.
+        if ch.addr_gen_mode.is_some() && !link.has_inet6() {
+            return Err(Error::errno(libc::EAFNOSUPPORT));
+        }
         if ch.proto_down.is_some() && !link.kind.ops().can_proto_down() {
             return Err(Error::new(
                 libc::EOPNOTSUPP,
@@ -520,8 +525,15 @@ impl Stack {
             .map_or((false, false, false), |l| {
                 (l.is_up(), l.carrier, l.mtu >= IPV6_MIN_MTU)
             });
-        // A link back at the IPv6 MTU gets a new IPv6 device, ready at once if the link is
-        // (ipv6_add_dev), and so configured as at NETDEV_UP.
+        // A link back at the IPv6 MTU gets a new IPv6 device, with the default settings
+        // (EUI-64 addresses), ready at once if the link is (ipv6_add_dev), and so
+        // configured as at NETDEV_UP.
+        if ipv6_mtu
+            && !had_ipv6_mtu
+            && let Some(l) = self.ns_mut(ns).link_mut(ifindex)
+        {
+            l.addr_gen_mode = 0;
+        }
         let inet6 = match (was_up, is_up) {
             (false, true) => Some(Inet6Event::Up),
             (true, false) => Some(Inet6Event::Down),
@@ -824,15 +836,19 @@ impl Stack {
         if let Kind::Veth = link.kind {
             doomed.extend(link.link);
         }
-        // Stacked devices (macvlan, vlan) go with their lower device.
+        // Devices stacked on them (macvlan, vlan) go while each is unregistered: their
+        // NETDEV_UNREGISTER handlers delete them whole, before the lower device's own
+        // RTM_DELLINK.
         let nsr = self.ns(ns);
-        let stacked: Vec<u32> = doomed
+        let stacked: Vec<Vec<u32>> = doomed
             .iter()
-            .flat_map(|&d| nsr.stacked_on(d))
-            .filter(|l| !matches!(l.kind, Kind::Veth))
-            .map(|l| l.ifindex)
+            .map(|&d| {
+                nsr.stacked_on(d)
+                    .filter(|l| !matches!(l.kind, Kind::Veth))
+                    .map(|l| l.ifindex)
+                    .collect()
+            })
             .collect();
-        doomed.extend(stacked);
         for &idx in &doomed {
             self.dellink(ns, idx, events);
         }
@@ -840,31 +856,42 @@ impl Stack {
             self.close_for_unregister(ns, idx, events);
         }
         let mut touched = Vec::new();
-        for &idx in &doomed {
-            if let Some(l) = self.ns_mut(ns).link_mut(idx) {
-                let addrs = std::mem::take(&mut l.addrs4)
-                    .into_iter()
-                    .chain(std::mem::take(&mut l.addrs6));
-                events.extend(addrs.map(|a| Event::DelAddr(Box::new(a))));
+        for (&idx, upper) in doomed.iter().zip(&stacked) {
+            for &u in upper {
+                self.dellink(ns, u, events);
+                self.close_for_unregister(ns, u, events);
+                self.unregister(ns, u, &mut touched, events);
             }
-            let master = self.ns(ns).link(idx).and_then(|l| l.master);
-            if let Some(br) = master {
-                self.release_dying_port(ns, idx, br, events);
-                touched.push(br);
-            }
-            let Some(mut link) = self.ns_mut(ns).remove(idx) else {
-                continue;
-            };
-            self.link_watch_forget(ns, idx);
-            // dev_shutdown detaches the qdisc before RTM_DELLINK is built.
-            link.qdisc_attached = false;
-            events.push(Event::DelLink(Box::new(link)));
-            self.reschedule(ns, idx);
+            self.unregister(ns, idx, &mut touched, events);
         }
         self.changed(ns);
         touched.retain(|t| self.ns(ns).link(*t).is_some());
         self.settle(ns, &touched, events);
         Ok(())
+    }
+
+    /// The last step of unregistering `idx`: its addresses go, its bridge releases it
+    /// (the bridge joins `touched`), and RTM_DELLINK.
+    fn unregister(&mut self, ns: NsId, idx: u32, touched: &mut Vec<u32>, events: &mut Vec<Event>) {
+        if let Some(l) = self.ns_mut(ns).link_mut(idx) {
+            let addrs = std::mem::take(&mut l.addrs4)
+                .into_iter()
+                .chain(std::mem::take(&mut l.addrs6));
+            events.extend(addrs.map(|a| Event::DelAddr(Box::new(a))));
+        }
+        let master = self.ns(ns).link(idx).and_then(|l| l.master);
+        if let Some(br) = master {
+            self.release_dying_port(ns, idx, br, events);
+            touched.push(br);
+        }
+        let Some(mut link) = self.ns_mut(ns).remove(idx) else {
+            return;
+        };
+        self.link_watch_forget(ns, idx);
+        // dev_shutdown detaches the qdisc before RTM_DELLINK is built.
+        link.qdisc_attached = false;
+        events.push(Event::DelLink(Box::new(link)));
+        self.reschedule(ns, idx);
     }
 
     /// The kind's dellink: a veth clears both peer pointers (so neither end reports a peer
