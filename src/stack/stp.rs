@@ -203,10 +203,12 @@ impl Stack {
     /// running port enabled.
     pub(super) fn stp_enable_bridge(&mut self, ns: NsId, bridge: u32, events: &mut Vec<Event>) {
         let now = self.now_ms();
-        if let Some(c) = self.bridge_conf_mut(ns, bridge)
-            && c.stp_state != 0
-        {
-            c.hello_timer_ms = Some(now + c.hello_time as u64 * 10);
+        if let Some(c) = self.bridge_conf_mut(ns, bridge) {
+            if c.stp_state != 0 {
+                c.hello_timer_ms = Some(now + c.hello_time as u64 * 10);
+            }
+            // The FDB garbage collection first runs a tenth of a second after.
+            c.gc_timer_ms = Some(now + 100);
         }
         for port in self.ports_where(ns, bridge, runs) {
             self.stp_enable_port(ns, port, events);
@@ -226,6 +228,7 @@ impl Stack {
             c.topology_change_detected = false;
             c.topology_change_timer_ms = None;
             c.hello_timer_ms = None;
+            c.gc_timer_ms = None;
         }
         self.reschedule(ns, bridge);
     }
@@ -377,6 +380,7 @@ impl Stack {
                     c.topology_change_timer_ms = Some(0);
                 }
                 c.hello_timer_ms = c.hello_timer_ms.map(|_| 0);
+                c.gc_timer_ms = c.gc_timer_ms.map(|_| 0);
             }
         }
     }
@@ -405,6 +409,23 @@ fn next_hello_ms(c: &BridgeConf, rearming: bool, now_ms: u64) -> Option<u64> {
     }
     let period = (c.hello_time as u64 * 10).max(10);
     Some(t + (now_ms - t) / period * period + period)
+}
+
+/// IFLA_BR_GC_TIMER: br_fdb_cleanup re-arms itself every ageing time (at least 10 ms)
+/// while the bridge runs. (A run that falls inside a topology change waits only the
+/// forward delay; topology changes last seconds and the ageing time minutes, so that is
+/// left out.)
+pub fn gc_timer_cs(c: &BridgeConf, now_ms: u64) -> u64 {
+    let Some(first) = c.gc_timer_ms else {
+        return 0;
+    };
+    let period = (c.ageing_time as u64 * 10).max(10);
+    let next = if first > now_ms {
+        first
+    } else {
+        first + (now_ms - first) / period * period + period
+    };
+    timer_cs(Some(next), now_ms)
 }
 
 /// IFLA_BR_HELLO_TIMER of a bridge (its timers stop while it is down).

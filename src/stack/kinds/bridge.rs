@@ -48,6 +48,10 @@ pub struct BridgeConf {
     pub topology_change_timer_ms: Option<u64>,
     #[serde(default)]
     pub hello_timer_ms: Option<u64>,
+    /// When the FDB garbage collection first ran after the bridge opened (it then runs
+    /// every hold time), in stack milliseconds.
+    #[serde(default)]
+    pub gc_timer_ms: Option<u64>,
     /// The ageing time while a topology change shortened it (twice the forward delay).
     #[serde(default)]
     pub short_ageing_time: Option<u32>,
@@ -135,6 +139,7 @@ impl Default for BridgeConf {
             topology_change_detected: false,
             topology_change_timer_ms: None,
             hello_timer_ms: None,
+            gc_timer_ms: None,
             short_ageing_time: None,
         }
     }
@@ -611,14 +616,13 @@ impl LinkOps for Bridge {
             IFLA_BR_HELLO_TIMER,
             stp::hello_timer_cs(c, link.is_up(), now_ms),
         );
-        // The root bridge sends no topology change notification; FDB garbage collection
-        // is not modelled.
+        // The root bridge sends no topology change notification.
         w.attr_u64(IFLA_BR_TCN_TIMER, 0);
         w.attr_u64(
             IFLA_BR_TOPOLOGY_CHANGE_TIMER,
             stp::timer_cs(c.topology_change_timer_ms, now_ms),
         );
-        w.attr_u64(IFLA_BR_GC_TIMER, 0);
+        w.attr_u64(IFLA_BR_GC_TIMER, stp::gc_timer_cs(c, now_ms));
         w.attr_u32(IFLA_BR_FORWARD_DELAY, c.forward_delay);
         w.attr_u32(IFLA_BR_HELLO_TIME, c.hello_time);
         w.attr_u32(IFLA_BR_MAX_AGE, c.max_age);
