@@ -407,10 +407,9 @@ impl Stack {
                 }
                 changed = true;
             }
-            // A link already configured only resends its multicast reports; below the IPv6
-            // MTU it has no IPv6 device to configure.
-            // addrconf_link_ready: the operational state is up (link watch ran) and the
-            // queue runs (carrier).
+            // A link already configured only resends its multicast reports; one not ready
+            // (addrconf_link_ready: operational state up, as link watch left it, and a
+            // carrier) waits; below the IPv6 MTU it has no IPv6 device to configure.
             Inet6Event::Up | Inet6Event::Ready
                 if link.inet6_ready
                     || !link.carrier

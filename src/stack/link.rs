@@ -56,6 +56,10 @@ pub struct Link {
     /// only when it goes down or below the IPv6 MTU, so DAD runs on after a carrier loss.
     #[serde(default)]
     pub inet6_ready: bool,
+    /// A carrier change waits for link watch: until it runs, the operational state stays
+    /// as it was (not saved: a loaded state is settled at once).
+    #[serde(skip)]
+    pub link_watch_pending: bool,
     /// Its settings as a bridge port (meaningful while it has a bridge master).
     #[serde(default)]
     pub brport: super::kinds::PortConf,
@@ -106,6 +110,7 @@ impl Link {
             mtu6: None,
             forced_carrier: None,
             inet6_ready: false,
+            link_watch_pending: false,
             brport: Default::default(),
             addrs4: Vec::new(),
             addrs6: Vec::new(),
@@ -194,7 +199,12 @@ pub fn refresh(ns: &mut Namespace, ifindex: u32) -> bool {
         return false;
     };
     let carrier = link.kind.ops().carrier(link, ns);
-    let operstate = link.operstate_with(carrier, ns);
+    // While link watch holds a change of a running link, its operational state waits.
+    let operstate = if link.link_watch_pending && link.is_up() {
+        link.operstate
+    } else {
+        link.operstate_with(carrier, ns)
+    };
     let link = match ns.link_mut(ifindex) {
         Some(l) => l,
         None => return false,

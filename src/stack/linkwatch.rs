@@ -55,7 +55,11 @@ impl Stack {
     /// full run; until then a running link keeps its old operational state.
     pub(super) fn link_watch_fire(&mut self, ns: NsId, idx: u32, old_operstate: u8) {
         let urgent = self.link_watch_urgent(ns, idx);
-        if !self.linkwatch.pending.contains(&(ns, idx)) {
+        let Some(l) = self.ns_mut(ns).link_mut(idx) else {
+            return;
+        };
+        if !l.link_watch_pending {
+            l.link_watch_pending = true;
             self.linkwatch.pending.push((ns, idx));
         }
         if let Some(l) = self.ns_mut(ns).link_mut(idx).filter(|l| l.is_up()) {
@@ -132,6 +136,9 @@ impl Stack {
     /// the carrier, and a running device is announced (NETDEV_CHANGE first: its bridge and
     /// IPv6 hear of it).
     fn link_watch_do_dev(&mut self, ns: NsId, idx: u32, events: &mut Vec<Event>) {
+        if let Some(l) = self.ns_mut(ns).link_mut(idx) {
+            l.link_watch_pending = false;
+        }
         if refresh(self.ns_mut(ns), idx) {
             self.changed(ns);
         }
@@ -179,6 +186,9 @@ impl Stack {
     /// linkwatch_sync_dev, as RTM_GETLINK of one link does first: a pending event of the
     /// link is handled now.
     pub fn link_watch_sync(&mut self, ns: NsId, idx: u32, events: &mut Vec<Event>) {
+        if !self.ns(ns).link(idx).is_some_and(|l| l.link_watch_pending) {
+            return;
+        }
         let Some(at) = self.linkwatch.pending.iter().position(|&p| p == (ns, idx)) else {
             return;
         };
@@ -212,8 +222,10 @@ impl Stack {
     }
 
     /// Forgets a link that is gone.
-    pub(super) fn link_watch_forget(&mut self, ns: NsId, idx: u32) {
-        self.linkwatch.pending.retain(|&p| p != (ns, idx));
+    pub(super) fn link_watch_forget(&mut self, ns: NsId, idx: u32, was_pending: bool) {
+        if was_pending {
+            self.linkwatch.pending.retain(|&p| p != (ns, idx));
+        }
         self.linkwatch.deactivated.remove(&(ns, idx));
     }
 }

@@ -758,8 +758,9 @@ impl Stack {
         out
     }
 
-    /// Recomputes derived state of `links` (and what depends on them), announcing each link
-    /// whose carrier or operstate moved, and running address configuration for it.
+    /// Recomputes derived state of `links` (and what depends on them at once); a link whose
+    /// carrier or operstate moved is handed to link watch, which announces it and runs
+    /// address configuration for it.
     pub(super) fn settle(&mut self, ns: NsId, links: &[u32], events: &mut Vec<Event>) {
         // First in, first out: link watch hears of the links in the order they changed.
         let mut queue: std::collections::VecDeque<u32> = links.iter().copied().collect();
@@ -887,7 +888,7 @@ impl Stack {
         let Some(mut link) = self.ns_mut(ns).remove(idx) else {
             return;
         };
-        self.link_watch_forget(ns, idx);
+        self.link_watch_forget(ns, idx, link.link_watch_pending);
         // dev_shutdown detaches the qdisc before RTM_DELLINK is built.
         link.qdisc_attached = false;
         events.push(Event::DelLink(Box::new(link)));
