@@ -91,12 +91,13 @@ def round_trips(s, indexes, count, ack):
 
 
 def plain_calls(s, count):
-    """getsockopt(SO_TYPE) calls per second: a system call the kernel answers at once, which
-    under nlroute exec is trapped and answered by the supervisor. Its ratio is the price of
-    one trapped call, the unit every other per-request row pays a few times."""
+    """getsockopt(SO_RCVBUF) calls per second: a system call the kernel answers at once, which
+    under nlroute exec is trapped and answered by the supervisor (the engine owns the
+    receive buffer size). Its ratio is the price of one trapped call, the unit every other
+    per-request row pays a few times."""
     t = time.perf_counter()
     for _ in range(count):
-        s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)
+        s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
     return count / (time.perf_counter() - t)
 
 
@@ -173,7 +174,7 @@ def main():
     addrs_n, secs = min(dump(s, RTM_GETADDR, struct.pack("=BBBBI", 0, 0, 0, 0, 0)) for _ in range(3))
     assert addrs_n >= n, addrs_n
     r["raw: addr dump msgs/s"] = addrs_n / secs
-    r["raw: getsockopt(SO_TYPE) calls/s"] = plain_calls(s, 20000)
+    r["raw: getsockopt(SO_RCVBUF) calls/s"] = plain_calls(s, 20000)
     r["raw: RTM_GETLINK round trips/s"] = round_trips(s, idx, 2000, ack=False)
     r["raw: RTM_SETLINK+ACK round trips/s"] = round_trips(s, idx, 2000, ack=True)
     r["raw: notify 100 listeners (median s)"] = notify_latency(s, idx[0], 100, 15)

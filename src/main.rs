@@ -51,6 +51,10 @@ enum Cmd {
         /// Keep this run's private stack in FILE (loaded at start, saved on every change).
         #[arg(long, value_name = "FILE", conflicts_with = "socket")]
         state: Option<PathBuf>,
+        /// Do not load nlroute's receive library into the command (LD_PRELOAD): every
+        /// receive on an emulated socket is then trapped, which is slower but the same.
+        #[arg(long)]
+        no_preload: bool,
         /// The command to run, after `--`.
         #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
         command: Vec<OsString>,
@@ -97,10 +101,12 @@ fn main() -> ExitCode {
         Cmd::Exec {
             socket,
             state,
+            no_preload,
             command,
         } => exec::run(exec::Options {
             socket,
             state,
+            preload: !no_preload,
             command,
         })
         .map(|status| ExitCode::from(status.clamp(0, 255) as u8)),

@@ -179,7 +179,15 @@ impl Shared {
             if c.dead || !d.paced {
                 return None;
             }
-            let next = d.pending.take().or_else(|| next_output(&mut s.host, d))?;
+            let mut next = d.pending.take().or_else(|| next_output(&mut s.host, d));
+            if next.is_none() && s.host.dump_running(d.sock) {
+                // A reader finds the socket empty mid-dump: Linux's last recvmsg would have
+                // made the next part. (A part the preload library took itself, racing with
+                // another thread, did not ask for one.)
+                d.dump_credit = d.dump_credit.max(1);
+                next = next_output(&mut s.host, d);
+            }
+            let next = next?;
             // Whatever follows goes to the connection at the next flush.
             d.has_output = true;
             s.to_flush.push(id);

@@ -1150,16 +1150,15 @@ impl Supervisor {
             }
             _ => {}
         }
-        let namelen = if matches!(name, Name::Msg { ptr, .. } if ptr != 0) {
-            SOCKADDR_NL_LEN as u32
-        } else {
-            0
-        }
-        .to_ne_bytes();
+        // Linux writes msg_namelen only when there is a name buffer.
+        let with_name = matches!(name, Name::Msg { ptr, .. } if ptr != 0);
+        let namelen = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
         let mflags = (if truncated { libc::MSG_TRUNC } else { 0 } as u32).to_ne_bytes();
         let no_control = 0u64.to_ne_bytes();
         if let Some(h) = msghdr {
-            pieces.push((h + 8, &namelen));
+            if with_name {
+                pieces.push((h + 8, &namelen));
+            }
             // No control messages are produced.
             pieces.push((h + 40, &no_control));
             pieces.push((h + 48, &mflags));

@@ -13,6 +13,8 @@
 //!   connection. Neither do the SOL_SOCKET options outside `EMULATED_SETSOCKOPT` /
 //!   `EMULATED_GETSOCKOPT`, on any descriptor. Every other architecture or ABI (i386, x32)
 //!   is allowed untouched.
+//! - recvmsg made from the instruction at `gate_ip` is allowed on any descriptor: the
+//!   preload library's native receives (see `preload`).
 
 use super::ifreq;
 use std::ops::Range;
@@ -28,6 +30,7 @@ const X32_SYSCALL_BIT: u32 = 0x4000_0000;
 // Offsets in struct seccomp_data.
 const OFF_NR: u32 = 0;
 const OFF_ARCH: u32 = 4;
+const OFF_IP: u32 = 8;
 const fn off_arg_low(i: u32) -> u32 {
     // The low 32 bits of a 64-bit argument: the int the kernel sees for fds and families.
     if cfg!(target_endian = "little") {
@@ -36,6 +39,17 @@ const fn off_arg_low(i: u32) -> u32 {
         16 + 8 * i + 4
     }
 }
+/// The two halves of the 64-bit instruction pointer.
+const OFF_IP_LOW: u32 = if cfg!(target_endian = "little") {
+    OFF_IP
+} else {
+    OFF_IP + 4
+};
+const OFF_IP_HIGH: u32 = if cfg!(target_endian = "little") {
+    OFF_IP + 4
+} else {
+    OFF_IP
+};
 
 /// System calls emulated when their first argument is one of our descriptors.
 pub const FD_SYSCALLS: &[libc::c_long] = &[
@@ -49,7 +63,8 @@ pub const FD_SYSCALLS: &[libc::c_long] = &[
     libc::SYS_read,
     libc::SYS_readv,
     // Copies of our sockets must stay in the range, or calls on them would escape the filter
-    // (Python's socket(fileno=os.dup(fd)) does this, e.g. in pyroute2).
+    // (Python's socket(fileno=os.dup(fd)) does this, e.g. in pyroute2). fcntl only for
+    // F_DUPFD and F_DUPFD_CLOEXEC (see `build`).
     libc::SYS_dup,
     libc::SYS_fcntl,
     // Netlink sockets have no shutdown (EOPNOTSUPP); a unix socket would half-close.
@@ -80,6 +95,8 @@ enum Label {
     SetSockOpt,
     GetSockOpt,
     FdCheck,
+    Gate,
+    Fcntl,
 }
 
 enum Op {
@@ -90,8 +107,8 @@ enum Op {
     Mark(Label),
 }
 
-/// Builds the filter for descriptors in `fds`.
-pub fn build(fds: Range<i32>) -> Vec<libc::sock_filter> {
+/// Builds the filter for descriptors in `fds`; recvmsg from `gate_ip` passes.
+pub fn build(fds: Range<i32>, gate_ip: Option<u64>) -> Vec<libc::sock_filter> {
     use Label::*;
     let mut ops = vec![
         Op::Load(OFF_ARCH),
@@ -104,6 +121,10 @@ pub fn build(fds: Range<i32>) -> Vec<libc::sock_filter> {
     ops.push(Op::JumpEq(libc::SYS_ioctl as u32, Ioctl, Next));
     ops.push(Op::JumpEq(libc::SYS_setsockopt as u32, SetSockOpt, Next));
     ops.push(Op::JumpEq(libc::SYS_getsockopt as u32, GetSockOpt, Next));
+    if gate_ip.is_some() {
+        ops.push(Op::JumpEq(libc::SYS_recvmsg as u32, Gate, Next));
+    }
+    ops.push(Op::JumpEq(libc::SYS_fcntl as u32, Fcntl, Next));
     for nr in FD_SYSCALLS {
         ops.push(Op::JumpEq(*nr as u32, FdCheck, Next));
     }
@@ -145,6 +166,22 @@ pub fn build(fds: Range<i32>) -> Vec<libc::sock_filter> {
                 if last { Allow } else { Next },
             ));
         }
+    }
+    // fcntl(fd, cmd, ...): only the duplicating commands; F_GETFL and the rest run natively.
+    ops.extend([
+        Op::Mark(Fcntl),
+        Op::Load(off_arg_low(1)),
+        Op::JumpEq(libc::F_DUPFD as u32, FdCheck, Next),
+        Op::JumpEq(libc::F_DUPFD_CLOEXEC as u32, FdCheck, Allow),
+    ]);
+    if let Some(ip) = gate_ip {
+        ops.extend([
+            Op::Mark(Gate),
+            Op::Load(OFF_IP_LOW),
+            Op::JumpEq(ip as u32, Next, FdCheck),
+            Op::Load(OFF_IP_HIGH),
+            Op::JumpEq((ip >> 32) as u32, Allow, FdCheck),
+        ]);
     }
     ops.extend([
         Op::Mark(FdCheck),
@@ -220,9 +257,14 @@ mod tests {
 
     /// A tiny interpreter for the instructions `build` emits, to check the decisions.
     fn run(prog: &[libc::sock_filter], nr: i64, args: [u64; 6]) -> u32 {
+        run_at(prog, 0x5555_0000_1234, nr, args)
+    }
+
+    fn run_at(prog: &[libc::sock_filter], ip: u64, nr: i64, args: [u64; 6]) -> u32 {
         let mut data = [0u8; 64];
         data[0..4].copy_from_slice(&(nr as u32).to_ne_bytes());
         data[4..8].copy_from_slice(&AUDIT_ARCH.to_ne_bytes());
+        data[8..16].copy_from_slice(&ip.to_ne_bytes());
         for (i, a) in args.iter().enumerate() {
             data[16 + 8 * i..24 + 8 * i].copy_from_slice(&a.to_ne_bytes());
         }
@@ -249,17 +291,25 @@ mod tests {
 
     #[test]
     fn traps_only_netlink_route_sockets_and_calls_on_reserved_fds() {
-        let p = build(768..1024);
+        let p = build(768..1024, None);
         let nl = libc::AF_NETLINK as u64;
         assert_eq!(run(&p, libc::SYS_socket, [nl, 3, 0, 0, 0, 0]), NOTIFY);
         assert_eq!(run(&p, libc::SYS_socket, [nl, 3, 15, 0, 0, 0]), ALLOW);
         assert_eq!(run(&p, libc::SYS_socket, [2, 1, 0, 0, 0, 0]), ALLOW);
         for nr in FD_SYSCALLS {
+            // (fcntl as F_DUPFD, 0)
             assert_eq!(run(&p, *nr, [800, 0, 0, 0, 0, 0]), NOTIFY);
             assert_eq!(run(&p, *nr, [768, 0, 0, 0, 0, 0]), NOTIFY);
             assert_eq!(run(&p, *nr, [1023, 0, 0, 0, 0, 0]), NOTIFY);
             assert_eq!(run(&p, *nr, [1024, 0, 0, 0, 0, 0]), ALLOW);
             assert_eq!(run(&p, *nr, [3, 0, 0, 0, 0, 0]), ALLOW);
+        }
+        let fcntl = libc::SYS_fcntl;
+        let cloexec = libc::F_DUPFD_CLOEXEC as u64;
+        assert_eq!(run(&p, fcntl, [800, cloexec, 0, 0, 0, 0]), NOTIFY);
+        assert_eq!(run(&p, fcntl, [3, cloexec, 0, 0, 0, 0]), ALLOW);
+        for cmd in [libc::F_GETFL, libc::F_SETFL, libc::F_GETFD, libc::F_SETFD] {
+            assert_eq!(run(&p, fcntl, [800, cmd as u64, 0, 0, 0, 0]), ALLOW);
         }
         assert_eq!(run(&p, libc::SYS_sendmsg, [800, 0, 0, 0, 0, 0]), ALLOW);
         for request in ifreq::IOCTLS {
@@ -276,8 +326,37 @@ mod tests {
     }
 
     #[test]
+    fn receives_from_the_gate_pass_and_others_still_trap() {
+        let gate = 0x1234_5678_9007_u64;
+        let p = build(768..1024, Some(gate));
+        let recvmsg = libc::SYS_recvmsg;
+        assert_eq!(run_at(&p, gate, recvmsg, [800, 0, 0, 0, 0, 0]), ALLOW);
+        assert_eq!(run(&p, recvmsg, [800, 0, 0, 0, 0, 0]), NOTIFY);
+        // Either half alone is elsewhere.
+        assert_eq!(
+            run_at(&p, gate & 0xffff_ffff, recvmsg, [800, 0, 0, 0, 0, 0]),
+            NOTIFY
+        );
+        assert_eq!(
+            run_at(&p, gate + (1 << 32), recvmsg, [800, 0, 0, 0, 0, 0]),
+            NOTIFY
+        );
+        assert_eq!(run(&p, recvmsg, [3, 0, 0, 0, 0, 0]), ALLOW);
+        // The gate opens recvmsg only.
+        assert_eq!(
+            run_at(&p, gate, libc::SYS_recvfrom, [800, 0, 0, 0, 0, 0]),
+            NOTIFY
+        );
+        let nl = libc::AF_NETLINK as u64;
+        assert_eq!(
+            run_at(&p, gate, libc::SYS_socket, [nl, 3, 0, 0, 0, 0]),
+            NOTIFY
+        );
+    }
+
+    #[test]
     fn socket_options_trap_only_when_netlink_owns_them() {
-        let p = build(768..1024);
+        let p = build(768..1024, None);
         let sol_socket = libc::SOL_SOCKET as u64;
         for (nr, emulated) in [
             (libc::SYS_setsockopt, EMULATED_SETSOCKOPT),

@@ -14,6 +14,7 @@ mod emulate;
 pub mod filter;
 mod ifreq;
 mod kernel;
+mod preload;
 
 use super::daemon::{Config, Connector, Server, Shared};
 use super::sys;
@@ -31,6 +32,8 @@ pub struct Options {
     pub socket: Option<PathBuf>,
     /// State file of the embedded server.
     pub state: Option<PathBuf>,
+    /// Load the preload companion into the command (`--no-preload` clears this).
+    pub preload: bool,
     pub command: Vec<OsString>,
 }
 
@@ -89,7 +92,15 @@ pub fn run(opts: Options) -> Result<i32, String> {
     };
 
     let range = reserved_range();
-    let prog = filter::build(range.clone());
+    // Without the library everything still works, each receive trapped.
+    let preload = if opts.preload {
+        preload::Preload::prepare()
+            .map_err(|e| tracing::warn!("running without the preload library: {e}"))
+            .ok()
+    } else {
+        None
+    };
+    let prog = filter::build(range.clone(), preload.as_ref().map(|p| p.gate_ip()));
     let (parent_end, child_end) =
         sys::seqpacket_pair().map_err(|e| format!("cannot create a socket pair: {e}"))?;
 
@@ -100,6 +111,9 @@ pub fn run(opts: Options) -> Result<i32, String> {
 
     let mut cmd = Command::new(program);
     cmd.args(args);
+    if let Some(p) = &preload {
+        cmd.envs(p.env(&range));
+    }
     let child_sock = child_end.as_raw_fd();
     let fprog = libc::sock_fprog {
         len: prog.len() as u16,

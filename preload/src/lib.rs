@@ -1,0 +1,823 @@
+//! LD_PRELOAD companion of `nlroute exec`.
+//!
+//! Under `nlroute exec` an emulated netlink socket is a unix seqpacket connection to the
+//! engine, and every receive on it is trapped (seccomp) so that the supervisor can give it
+//! netlink's semantics. A trap costs two task switches; on a virtual machine that is several
+//! times what Linux needs for the whole netlink receive. This library, loaded into the
+//! program by `exec`, takes the common receives in the program itself:
+//!
+//! - a datagram already queued on the connection that is not a dump part (an ACK or answer
+//!   the program peeked at before, a notification, a dump's last part) is taken with one
+//!   native receive and given netlink's source address;
+//! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered here.
+//!
+//! Everything else makes the original call, which the supervisor answers as before: dump
+//! parts (their receive must reach the engine so that it produces the next part, as Linux's
+//! recvmsg does), the rcvbuf overrun marker, odd flags, receives that find nothing, sockets
+//! this library did not see being created, and the first receive after a send. That one
+//! would find nothing yet (the engine is still at work) and only add a system call before
+//! the trap; worse, it delays the trap past the moment the supervisor wakes for the
+//! request, so that it must wake twice. (Waiting for the answer in the program instead was
+//! measured: slower, as a wake-up across CPUs costs more than the trap's direct switch.) The native receives pass the
+//! filter because they are made from one instruction, in a "gate" page this library maps at
+//! the address `NLROUTE_PRELOAD` names: the filter lets recvmsg through from there only.
+//! (Not a key in an unused argument: a register keeps its value after the call, and a later
+//! three-argument recvmsg from libc would carry the key along without meaning to.)
+//!
+//! Only interposable libc entry points are covered: glibc's own internal sockets
+//! (getifaddrs, if_nametoindex) and static binaries take the trapped path.
+
+//!
+//! `build.rs` compiles this file with plain `rustc` and `nlroute` embeds the result, so it
+//! has no dependencies: the few libc declarations it needs are in [`libc`] below.
+
+#![allow(clippy::missing_safety_doc)]
+
+use libc::{c_int, c_void, iovec, msghdr, size_t, sockaddr, socklen_t, ssize_t};
+use std::sync::atomic::AtomicU8;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
+
+const NLMSG_HDRLEN: usize = 16;
+const NLMSG_DONE: u16 = 3;
+const NLM_F_MULTI: u16 = 2;
+const SOCKADDR_NL_LEN: usize = 12;
+/// Descriptor numbers the table can describe (exec reserves at most 256 below 1024).
+const TABLE: usize = 1024;
+
+/// 0: not read yet; 1: off; 2: on.
+static STATE: AtomicU8 = AtomicU8::new(0);
+/// Address of the gate's code (see [`open_gate`]).
+static GATE: AtomicUsize = AtomicUsize::new(0);
+static RANGE: AtomicU64 = AtomicU64::new(0);
+/// Per descriptor: the socket type + 1 of an emulated socket this process created (0:
+/// unknown), and AWAITING.
+static TYPES: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
+/// The program sent on the socket and has received nothing since.
+const AWAITING: u8 = 0x80;
+
+/// Reads `NLROUTE_PRELOAD=GATE:LOW:HIGH` (the gate page's address in hex; the reserved
+/// descriptor range).
+fn enabled() -> bool {
+    match STATE.load(Relaxed) {
+        2 => true,
+        1 => false,
+        _ => {
+            let on = configure();
+            STATE.store(if on { 2 } else { 1 }, Relaxed);
+            on
+        }
+    }
+}
+
+fn configure() -> bool {
+    // SAFETY: getenv with a NUL-terminated name; the value is read before anything else runs
+    // in this library.
+    let v = unsafe { libc::getenv(c"NLROUTE_PRELOAD".as_ptr()) };
+    if v.is_null() {
+        return false;
+    }
+    // SAFETY: getenv returned a NUL-terminated string.
+    let Ok(s) = unsafe { std::ffi::CStr::from_ptr(v) }.to_str() else {
+        return false;
+    };
+    let mut parts = s.split(':');
+    let (Some(gate), Some(lo), Some(hi), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let (Ok(gate), Ok(lo), Ok(hi)) = (
+        usize::from_str_radix(gate, 16),
+        lo.parse::<u32>(),
+        hi.parse::<u32>(),
+    ) else {
+        return false;
+    };
+    if lo >= hi || hi as usize > TABLE {
+        return false;
+    }
+    if !open_gate(gate) {
+        return false;
+    }
+    RANGE.store((lo as u64) << 32 | hi as u64, Relaxed);
+    true
+}
+
+/// The table slot of `fd` when it lies in the reserved range.
+fn slot(fd: c_int) -> Option<&'static AtomicU8> {
+    if !enabled() {
+        return None;
+    }
+    let r = RANGE.load(Relaxed);
+    let (lo, hi) = ((r >> 32) as c_int, r as u32 as c_int);
+    if fd < lo || fd >= hi {
+        return None;
+    }
+    TYPES.get(fd as usize)
+}
+
+/// The socket type of an emulated socket this process knows, else None.
+fn sock_type(fd: c_int) -> Option<c_int> {
+    match slot(fd)?.load(Relaxed) & !AWAITING {
+        0 => None,
+        t => Some(t as c_int - 1),
+    }
+}
+
+fn set_errno(e: c_int) {
+    // SAFETY: __errno_location returns this thread's errno.
+    unsafe { *libc::__errno_location() = e };
+}
+
+fn errno() -> c_int {
+    // SAFETY: as above.
+    unsafe { *libc::__errno_location() }
+}
+
+/// The next definition of a libc function (glibc's), looked up once.
+macro_rules! real {
+    ($name:literal, $ty:ty) => {{
+        static P: AtomicUsize = AtomicUsize::new(0);
+        let mut p = P.load(Relaxed);
+        if p == 0 {
+            // SAFETY: dlsym with a NUL-terminated name.
+            p = unsafe { libc::dlsym(libc::RTLD_NEXT, concat!($name, "\0").as_ptr().cast()) }
+                as usize;
+            P.store(p, Relaxed);
+        }
+        if p == 0 {
+            None
+        } else {
+            // SAFETY: the symbol of that name has this C signature.
+            Some(unsafe { std::mem::transmute::<usize, $ty>(p) })
+        }
+    }};
+}
+
+/// The gate: `recvmsg(fd, msg, flags)` as a C function whose system call instruction is
+/// the one the filter lets through. On x86_64 the three C arguments are already in the
+/// system call's registers (rdi, rsi, rdx); the filter sees the address just past
+/// `syscall`, 7 bytes in (`exec`'s GATE_IP_OFFSET).
+#[cfg(target_arch = "x86_64")]
+const GATE_CODE: &[u8] = &[
+    0xb8, 0x2f, 0x00, 0x00, 0x00, // mov eax, 47 (SYS_recvmsg)
+    0x0f, 0x05, // syscall
+    0xc3, // ret
+];
+/// Elsewhere `exec` does not offer the library a gate (untested), and this never opens.
+#[cfg(not(target_arch = "x86_64"))]
+const GATE_CODE: &[u8] = &[];
+
+/// Maps the gate page at `addr` (exactly there, or not at all: the filter knows only that
+/// address). Inherited by fork; made again after exec.
+fn open_gate(addr: usize) -> bool {
+    if GATE_CODE.is_empty() {
+        return false;
+    }
+    // SAFETY: a fresh anonymous mapping that replaces nothing; filled, then made executable.
+    unsafe {
+        let p = libc::mmap(
+            addr as *mut c_void,
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED_NOREPLACE,
+            -1,
+            0,
+        );
+        if p as usize != addr {
+            if p != libc::MAP_FAILED {
+                libc::munmap(p, 4096);
+            }
+            return false;
+        }
+        std::ptr::copy_nonoverlapping(GATE_CODE.as_ptr(), p.cast::<u8>(), GATE_CODE.len());
+        if libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC) != 0 {
+            libc::munmap(p, 4096);
+            return false;
+        }
+    }
+    GATE.store(addr, Relaxed);
+    true
+}
+
+/// recvmsg(2) through the gate: not trapped. Returns like libc (-1 and errno).
+unsafe fn gate_recvmsg(fd: c_int, m: *mut msghdr, flags: c_int) -> ssize_t {
+    type Gate = unsafe extern "C" fn(c_int, *mut msghdr, c_int) -> ssize_t;
+    // SAFETY: GATE is set (enabled() checked it) and holds GATE_CODE, which is such a
+    // function: the three arguments are already where recvmsg wants them (rdi, rsi, rdx).
+    let r = unsafe { std::mem::transmute::<usize, Gate>(GATE.load(Relaxed))(fd, m, flags) };
+    if (-4095..0).contains(&r) {
+        set_errno(-r as c_int);
+        return -1;
+    }
+    r
+}
+
+/// Full length and first header of the datagram at the head of the connection.
+fn peek_head(fd: c_int, head: &mut [u8; NLMSG_HDRLEN]) -> Result<usize, c_int> {
+    let mut iov = iovec {
+        iov_base: head.as_mut_ptr().cast(),
+        iov_len: head.len(),
+    };
+    let mut m = msghdr_for(&mut iov, 1);
+    // SAFETY: `m` is valid.
+    let n = unsafe {
+        gate_recvmsg(
+            fd,
+            &mut m,
+            libc::MSG_PEEK | libc::MSG_DONTWAIT | libc::MSG_TRUNC,
+        )
+    };
+    if n < 0 { Err(errno()) } else { Ok(n as usize) }
+}
+
+/// A header with buffers and nothing else (no name, no control messages).
+fn msghdr_for(iov: *mut iovec, iovlen: usize) -> msghdr {
+    msghdr {
+        msg_name: std::ptr::null_mut(),
+        msg_namelen: 0,
+        msg_iov: iov,
+        msg_iovlen: iovlen,
+        msg_control: std::ptr::null_mut(),
+        msg_controllen: 0,
+        msg_flags: 0,
+    }
+}
+
+/// Flags a native receive gives the same meaning as netlink's recvmsg.
+const NATIVE_FLAGS: c_int = libc::MSG_PEEK
+    | libc::MSG_TRUNC
+    | libc::MSG_DONTWAIT
+    | libc::MSG_WAITALL
+    | libc::MSG_CMSG_CLOEXEC;
+
+/// Receives into `iov` natively when the next datagram can be taken without the engine.
+/// None: make the original (trapped) call. Some(Ok((length, msg_flags))) or Some(Err(errno)).
+/// The kernel checks the iovec array and buffers (EFAULT, with the datagram gone, as in
+/// netlink).
+unsafe fn fast_recv(
+    fd: c_int,
+    iov: *mut iovec,
+    iovlen: usize,
+    flags: c_int,
+) -> Option<Result<(ssize_t, c_int), c_int>> {
+    if flags & !NATIVE_FLAGS != 0 || iovlen > libc::UIO_MAXIOV as usize {
+        return None;
+    }
+    let slot = slot(fd)?;
+    if slot.load(Relaxed) & AWAITING != 0 {
+        return None;
+    }
+    let mut head = [0u8; NLMSG_HDRLEN];
+    // Nothing queued, or anything unusual: the supervisor decides (and waits if need be).
+    let full = peek_head(fd, &mut head).ok()?;
+    if full < NLMSG_HDRLEN {
+        // The overrun marker: the supervisor turns it into ENOBUFS.
+        return None;
+    }
+    let ty = u16::from_ne_bytes([head[4], head[5]]);
+    let nl_flags = u16::from_ne_bytes([head[6], head[7]]);
+    if nl_flags & NLM_F_MULTI != 0 && ty != NLMSG_DONE {
+        // A dump part: its receive must reach the engine, which then makes the next one.
+        return None;
+    }
+    let mut m = msghdr_for(iov, iovlen);
+    // SAFETY: the caller's iovec array, as it gave it.
+    let n = unsafe { gate_recvmsg(fd, &mut m, flags | libc::MSG_DONTWAIT) };
+    if n < 0 {
+        return match errno() {
+            // Another thread took it first: the supervisor decides (and waits if need be).
+            libc::EAGAIN => None,
+            e => Some(Err(e)),
+        };
+    }
+    Some(Ok((n, m.msg_flags & libc::MSG_TRUNC)))
+}
+
+/// The source address of everything an emulated socket receives: the kernel, port 0.
+fn netlink_source() -> [u8; SOCKADDR_NL_LEN] {
+    let mut a = [0u8; SOCKADDR_NL_LEN];
+    a[..2].copy_from_slice(&(libc::AF_NETLINK as u16).to_ne_bytes());
+    a
+}
+
+// The program's pointers are read and written through the kernel (process_vm_readv/writev
+// on this process), never dereferenced here: a bad one is then EFAULT, as in the system
+// call it stands for, not a crash in this library.
+
+/// Reads `buf.len()` bytes at `addr`; false if they are not all readable.
+fn get_user(addr: *const c_void, buf: &mut [u8]) -> bool {
+    let local = iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: buf.len(),
+    };
+    let remote = iovec {
+        iov_base: addr.cast_mut(),
+        iov_len: buf.len(),
+    };
+    // SAFETY: one local buffer we own; the kernel checks the remote one.
+    let n = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
+    n == buf.len() as ssize_t
+}
+
+/// Writes each (address, bytes) pair, in one system call; false if any is not writable.
+fn put_user(pieces: &[(*mut c_void, &[u8])]) -> bool {
+    let mut local = [const {
+        iovec {
+            iov_base: std::ptr::null_mut(),
+            iov_len: 0,
+        }
+    }; 4];
+    let mut remote = [const {
+        iovec {
+            iov_base: std::ptr::null_mut(),
+            iov_len: 0,
+        }
+    }; 4];
+    let mut total = 0;
+    for (i, (addr, bytes)) in pieces.iter().take(4).enumerate() {
+        local[i] = iovec {
+            iov_base: bytes.as_ptr().cast_mut().cast(),
+            iov_len: bytes.len(),
+        };
+        remote[i] = iovec {
+            iov_base: *addr,
+            iov_len: bytes.len(),
+        };
+        total += bytes.len();
+    }
+    let k = pieces.len().min(4) as libc::c_ulong;
+    // SAFETY: local buffers we borrow for the call; the kernel checks the remote ones.
+    let n = unsafe {
+        libc::process_vm_writev(libc::getpid(), local.as_ptr(), k, remote.as_ptr(), k, 0)
+    };
+    n == total as ssize_t
+}
+
+/// Byte offsets of msghdr's fields (64-bit Linux).
+const MSG_NAMELEN_AT: usize = 8;
+const MSG_CONTROLLEN_AT: usize = 40;
+const MSG_FLAGS_AT: usize = 48;
+const MSGHDR_LEN: usize = 56;
+
+fn field_u64(b: &[u8; MSGHDR_LEN], at: usize) -> u64 {
+    let mut v = [0u8; 8];
+    v.copy_from_slice(&b[at..at + 8]);
+    u64::from_ne_bytes(v)
+}
+
+type SocketFn = unsafe extern "C" fn(c_int, c_int, c_int) -> c_int;
+type CloseFn = unsafe extern "C" fn(c_int) -> c_int;
+type Dup2Fn = unsafe extern "C" fn(c_int, c_int) -> c_int;
+type Dup3Fn = unsafe extern "C" fn(c_int, c_int, c_int) -> c_int;
+type RecvFromFn = unsafe extern "C" fn(
+    c_int,
+    *mut c_void,
+    size_t,
+    c_int,
+    *mut sockaddr,
+    *mut socklen_t,
+) -> ssize_t;
+type RecvMsgFn = unsafe extern "C" fn(c_int, *mut msghdr, c_int) -> ssize_t;
+type GetSockOptFn = unsafe extern "C" fn(c_int, c_int, c_int, *mut c_void, *mut socklen_t) -> c_int;
+
+fn enosys() -> c_int {
+    set_errno(libc::ENOSYS);
+    -1
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
+    let Some(f) = real!("socket", SocketFn) else {
+        return enosys();
+    };
+    // SAFETY: forwarding the caller's arguments.
+    let fd = unsafe { f(domain, ty, protocol) };
+    if fd >= 0
+        && domain == libc::AF_NETLINK
+        && protocol == libc::NETLINK_ROUTE
+        && let Some(s) = slot(fd)
+    {
+        s.store(((ty & 0xf) + 1) as u8, Relaxed);
+    }
+    fd
+}
+
+fn forget(fd: c_int) {
+    if let Some(s) = slot(fd) {
+        s.store(0, Relaxed);
+    }
+}
+
+fn copy_kind(from: c_int, to: c_int) {
+    let t = slot(from).map_or(0, |s| s.load(Relaxed));
+    if let Some(s) = slot(to) {
+        s.store(t, Relaxed);
+    }
+}
+
+/// The program sent on `fd`: its next receive goes straight to the supervisor.
+fn sent(fd: c_int) {
+    if let Some(s) = slot(fd)
+        && s.load(Relaxed) != 0
+    {
+        s.fetch_or(AWAITING, Relaxed);
+    }
+}
+
+/// Something arrived on `fd` (a receive returned data): later receives may look first.
+fn received(fd: c_int, r: ssize_t) {
+    if r >= 0
+        && let Some(s) = slot(fd)
+    {
+        s.fetch_and(!AWAITING, Relaxed);
+    }
+}
+
+type SendFn = unsafe extern "C" fn(c_int, *const c_void, size_t, c_int) -> ssize_t;
+type SendToFn = unsafe extern "C" fn(
+    c_int,
+    *const c_void,
+    size_t,
+    c_int,
+    *const sockaddr,
+    socklen_t,
+) -> ssize_t;
+type SendMsgFn = unsafe extern "C" fn(c_int, *const msghdr, c_int) -> ssize_t;
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn send(fd: c_int, buf: *const c_void, len: size_t, flags: c_int) -> ssize_t {
+    sent(fd);
+    let Some(f) = real!("send", SendFn) else {
+        return enosys() as ssize_t;
+    };
+    // SAFETY: forwarding the caller's arguments.
+    unsafe { f(fd, buf, len, flags) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sendto(
+    fd: c_int,
+    buf: *const c_void,
+    len: size_t,
+    flags: c_int,
+    addr: *const sockaddr,
+    addrlen: socklen_t,
+) -> ssize_t {
+    sent(fd);
+    let Some(f) = real!("sendto", SendToFn) else {
+        return enosys() as ssize_t;
+    };
+    // SAFETY: forwarding the caller's arguments.
+    unsafe { f(fd, buf, len, flags, addr, addrlen) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> ssize_t {
+    sent(fd);
+    let Some(f) = real!("sendmsg", SendMsgFn) else {
+        return enosys() as ssize_t;
+    };
+    // SAFETY: forwarding the caller's arguments.
+    unsafe { f(fd, msg, flags) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn close(fd: c_int) -> c_int {
+    // Forgotten first: once closed, the number may be reused by another thread at once.
+    forget(fd);
+    let Some(f) = real!("close", CloseFn) else {
+        return enosys();
+    };
+    // SAFETY: forwarding the caller's argument.
+    unsafe { f(fd) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dup(fd: c_int) -> c_int {
+    let Some(f) = real!("dup", CloseFn) else {
+        return enosys();
+    };
+    // SAFETY: forwarding the caller's argument.
+    let new = unsafe { f(fd) };
+    if new >= 0 {
+        copy_kind(fd, new);
+    }
+    new
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dup2(old: c_int, new: c_int) -> c_int {
+    let Some(f) = real!("dup2", Dup2Fn) else {
+        return enosys();
+    };
+    // SAFETY: forwarding the caller's arguments.
+    let r = unsafe { f(old, new) };
+    if r >= 0 && old != new {
+        copy_kind(old, new);
+    }
+    r
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dup3(old: c_int, new: c_int, flags: c_int) -> c_int {
+    let Some(f) = real!("dup3", Dup3Fn) else {
+        return enosys();
+    };
+    // SAFETY: forwarding the caller's arguments.
+    let r = unsafe { f(old, new, flags) };
+    if r >= 0 {
+        copy_kind(old, new);
+    }
+    r
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn getsockopt(
+    fd: c_int,
+    level: c_int,
+    name: c_int,
+    val: *mut c_void,
+    len: *mut socklen_t,
+) -> c_int {
+    let fixed = match (level, name) {
+        (libc::SOL_SOCKET, libc::SO_TYPE) => sock_type(fd),
+        (libc::SOL_SOCKET, libc::SO_DOMAIN) => sock_type(fd).map(|_| libc::AF_NETLINK),
+        (libc::SOL_SOCKET, libc::SO_PROTOCOL) => sock_type(fd).map(|_| libc::NETLINK_ROUTE),
+        _ => None,
+    };
+    let mut want = [0u8; 4];
+    if let Some(v) = fixed
+        && get_user(len.cast(), &mut want)
+    {
+        // As Linux's sock_getsockopt: a negative length is EINVAL, a short one gets a prefix.
+        let want = i32::from_ne_bytes(want);
+        if want < 0 {
+            set_errno(libc::EINVAL);
+            return -1;
+        }
+        let bytes = v.to_ne_bytes();
+        let n = (want as usize).min(bytes.len());
+        let n_bytes = (n as socklen_t).to_ne_bytes();
+        if !put_user(&[(val, &bytes[..n]), (len.cast(), &n_bytes)]) {
+            set_errno(libc::EFAULT);
+            return -1;
+        }
+        return 0;
+    }
+    let Some(f) = real!("getsockopt", GetSockOptFn) else {
+        return enosys();
+    };
+    // SAFETY: forwarding the caller's arguments.
+    unsafe { f(fd, level, name, val, len) }
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> ssize_t {
+    let mut h = [0u8; MSGHDR_LEN];
+    if sock_type(fd).is_some() && get_user(msg.cast(), &mut h) {
+        let name = field_u64(&h, 0) as *mut c_void;
+        let namelen = u32::from_ne_bytes([h[8], h[9], h[10], h[11]]);
+        let (iov, iovlen) = (field_u64(&h, 16) as *mut iovec, field_u64(&h, 24) as usize);
+        // SAFETY: the caller's buffers, which the kernel checks.
+        match unsafe { fast_recv(fd, iov, iovlen, flags) } {
+            None => {}
+            Some(Err(e)) => {
+                set_errno(e);
+                return -1;
+            }
+            Some(Ok((n, mflags))) => {
+                let a = netlink_source();
+                let nl_len = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
+                // No control messages are produced, as on the trapped path.
+                let no_control = 0u64.to_ne_bytes();
+                let mflags = mflags.to_ne_bytes();
+                let at = |o: usize| msg.cast::<u8>().wrapping_add(o).cast::<c_void>();
+                let pieces = [
+                    (at(MSG_CONTROLLEN_AT), &no_control[..]),
+                    (at(MSG_FLAGS_AT), &mflags[..]),
+                    (name, &a[..(namelen as usize).min(a.len())]),
+                    (at(MSG_NAMELEN_AT), &nl_len[..]),
+                ];
+                // Linux writes msg_namelen only when there is a name buffer.
+                let k = if name.is_null() { 2 } else { 4 };
+                if !put_user(&pieces[..k]) {
+                    set_errno(libc::EFAULT);
+                    return -1;
+                }
+                return n;
+            }
+        }
+    }
+    let Some(f) = real!("recvmsg", RecvMsgFn) else {
+        return enosys() as ssize_t;
+    };
+    // SAFETY: forwarding the caller's arguments.
+    let r = unsafe { f(fd, msg, flags) };
+    received(fd, r);
+    r
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn recvfrom(
+    fd: c_int,
+    buf: *mut c_void,
+    len: size_t,
+    flags: c_int,
+    addr: *mut sockaddr,
+    addrlen: *mut socklen_t,
+) -> ssize_t {
+    // The address length is read first; a bad one is the supervisor's to refuse.
+    let mut addr_len = [0u8; 4];
+    let name_ok = addr.is_null()
+        || (get_user(addrlen.cast(), &mut addr_len) && i32::from_ne_bytes(addr_len) >= 0);
+    if sock_type(fd).is_some() && name_ok {
+        let mut iov = iovec {
+            iov_base: buf,
+            iov_len: len,
+        };
+        // SAFETY: the caller's buffer, which the kernel checks.
+        match unsafe { fast_recv(fd, &mut iov, 1, flags) } {
+            None => {}
+            Some(Err(e)) => {
+                set_errno(e);
+                return -1;
+            }
+            Some(Ok((n, _))) => {
+                if !addr.is_null() {
+                    let a = netlink_source();
+                    let k = (i32::from_ne_bytes(addr_len) as usize).min(a.len());
+                    let nl_len = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
+                    if !put_user(&[(addr.cast(), &a[..k]), (addrlen.cast(), &nl_len)]) {
+                        set_errno(libc::EFAULT);
+                        return -1;
+                    }
+                }
+                return n;
+            }
+        }
+    }
+    let Some(f) = real!("recvfrom", RecvFromFn) else {
+        return enosys() as ssize_t;
+    };
+    // SAFETY: forwarding the caller's arguments.
+    let r = unsafe { f(fd, buf, len, flags, addr, addrlen) };
+    received(fd, r);
+    r
+}
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn recv(fd: c_int, buf: *mut c_void, len: size_t, flags: c_int) -> ssize_t {
+    // SAFETY: forwarding the caller's arguments.
+    unsafe {
+        recvfrom(
+            fd,
+            buf,
+            len,
+            flags,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    }
+}
+
+/// Fortified recv (`_FORTIFY_SOURCE`): the buffer-size check stays glibc's.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn __recv_chk(
+    fd: c_int,
+    buf: *mut c_void,
+    len: size_t,
+    buflen: size_t,
+    flags: c_int,
+) -> ssize_t {
+    if len <= buflen {
+        // SAFETY: forwarding the caller's arguments.
+        return unsafe { recv(fd, buf, len, flags) };
+    }
+    type F = unsafe extern "C" fn(c_int, *mut c_void, size_t, size_t, c_int) -> ssize_t;
+    let Some(f) = real!("__recv_chk", F) else {
+        return enosys() as ssize_t;
+    };
+    // SAFETY: forwarding the caller's arguments (glibc aborts the program).
+    unsafe { f(fd, buf, len, buflen, flags) }
+}
+
+/// Fortified recvfrom, as `__recv_chk`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn __recvfrom_chk(
+    fd: c_int,
+    buf: *mut c_void,
+    len: size_t,
+    buflen: size_t,
+    flags: c_int,
+    addr: *mut sockaddr,
+    addrlen: *mut socklen_t,
+) -> ssize_t {
+    if len <= buflen {
+        // SAFETY: forwarding the caller's arguments.
+        return unsafe { recvfrom(fd, buf, len, flags, addr, addrlen) };
+    }
+    type F = unsafe extern "C" fn(
+        c_int,
+        *mut c_void,
+        size_t,
+        size_t,
+        c_int,
+        *mut sockaddr,
+        *mut socklen_t,
+    ) -> ssize_t;
+    let Some(f) = real!("__recvfrom_chk", F) else {
+        return enosys() as ssize_t;
+    };
+    // SAFETY: forwarding the caller's arguments (glibc aborts the program).
+    unsafe { f(fd, buf, len, buflen, flags, addr, addrlen) }
+}
+
+/// The libc declarations this library uses (Linux, glibc; x86_64 and aarch64).
+#[allow(non_camel_case_types, non_upper_case_globals)]
+mod libc {
+    pub use std::ffi::{c_char, c_int, c_ulong, c_void};
+    pub type size_t = usize;
+    pub type ssize_t = isize;
+    pub type socklen_t = u32;
+
+    #[repr(C)]
+    pub struct iovec {
+        pub iov_base: *mut c_void,
+        pub iov_len: size_t,
+    }
+
+    #[repr(C)]
+    pub struct msghdr {
+        pub msg_name: *mut c_void,
+        pub msg_namelen: socklen_t,
+        pub msg_iov: *mut iovec,
+        pub msg_iovlen: size_t,
+        pub msg_control: *mut c_void,
+        pub msg_controllen: size_t,
+        pub msg_flags: c_int,
+    }
+
+    /// Opaque: only passed through.
+    pub enum sockaddr {}
+
+    pub const RTLD_NEXT: *mut c_void = -1isize as *mut c_void;
+    pub const AF_NETLINK: c_int = 16;
+    pub const NETLINK_ROUTE: c_int = 0;
+    pub const SOL_SOCKET: c_int = 1;
+    pub const SO_TYPE: c_int = 3;
+    pub const SO_PROTOCOL: c_int = 38;
+    pub const SO_DOMAIN: c_int = 39;
+    pub const MSG_PEEK: c_int = 0x2;
+    pub const MSG_TRUNC: c_int = 0x20;
+    pub const MSG_DONTWAIT: c_int = 0x40;
+    pub const MSG_WAITALL: c_int = 0x100;
+    pub const MSG_CMSG_CLOEXEC: c_int = 0x4000_0000;
+    pub const EAGAIN: c_int = 11;
+    pub const EINVAL: c_int = 22;
+    pub const EFAULT: c_int = 14;
+    pub const ENOSYS: c_int = 38;
+    pub const UIO_MAXIOV: c_int = 1024;
+    pub const PROT_READ: c_int = 1;
+    pub const PROT_WRITE: c_int = 2;
+    pub const PROT_EXEC: c_int = 4;
+    pub const MAP_PRIVATE: c_int = 2;
+    pub const MAP_ANONYMOUS: c_int = 0x20;
+    pub const MAP_FIXED_NOREPLACE: c_int = 0x10_0000;
+    pub const MAP_FAILED: *mut c_void = !0usize as *mut c_void;
+
+    unsafe extern "C" {
+        pub fn getenv(name: *const c_char) -> *mut c_char;
+        pub fn dlsym(handle: *mut c_void, name: *const c_char) -> *mut c_void;
+        pub fn mmap(
+            addr: *mut c_void,
+            len: size_t,
+            prot: c_int,
+            flags: c_int,
+            fd: c_int,
+            off: i64,
+        ) -> *mut c_void;
+        pub fn mprotect(addr: *mut c_void, len: size_t, prot: c_int) -> c_int;
+        pub fn munmap(addr: *mut c_void, len: size_t) -> c_int;
+        pub fn getpid() -> c_int;
+        pub fn process_vm_readv(
+            pid: c_int,
+            local: *const iovec,
+            local_count: c_ulong,
+            remote: *const iovec,
+            remote_count: c_ulong,
+            flags: c_ulong,
+        ) -> ssize_t;
+        pub fn process_vm_writev(
+            pid: c_int,
+            local: *const iovec,
+            local_count: c_ulong,
+            remote: *const iovec,
+            remote_count: c_ulong,
+            flags: c_ulong,
+        ) -> ssize_t;
+        pub fn __errno_location() -> *mut c_int;
+    }
+}

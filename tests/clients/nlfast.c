@@ -1,0 +1,191 @@
+/* The receive paths `nlroute exec`'s preload library takes inside the program: ACKs read
+ * after a peek, notifications read with recvmsg/recvfrom/recv, names, truncation, bad
+ * pointers, and the socket options it answers itself. Every line must read the same in a
+ * fresh network namespace (real kernel) and under `nlroute exec`, with and without the
+ * library. Changes only lo's MTU. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define BAD ((void *)8)
+#define ERR(r) ((r) >= 0 ? "ok" : strerrorname_np(errno))
+
+static int seq = 1;
+
+/* RTM_SETLINK lo mtu, asking for an ACK. */
+static void set_mtu(int fd, unsigned mtu) {
+    struct {
+        struct nlmsghdr h;
+        struct ifinfomsg i;
+        struct rtattr a;
+        unsigned mtu;
+    } req = {0};
+    req.h.nlmsg_len = sizeof req;
+    req.h.nlmsg_type = RTM_SETLINK;
+    req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    req.h.nlmsg_seq = seq++;
+    req.i.ifi_index = 1;
+    req.a.rta_len = RTA_LENGTH(4);
+    req.a.rta_type = IFLA_MTU;
+    req.mtu = mtu;
+    send(fd, &req, sizeof req, 0);
+}
+
+static void drain(int fd) {
+    char b[8192];
+    while (recv(fd, b, sizeof b, MSG_DONTWAIT) >= 0) {
+    }
+}
+
+/* Waits until `fd` has something (the change is applied by then under exec too). */
+static void wait_readable(int fd) {
+    char b[1];
+    recv(fd, b, 0, MSG_PEEK | MSG_TRUNC);
+}
+
+int main(void) {
+    setvbuf(stdout, NULL, _IONBF, 0);
+    int s = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    int l = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK};
+    if (s < 0 || l < 0 || bind(l, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        printf("setup=%s\n", strerrorname_np(errno));
+        return 1;
+    }
+    char buf[8192];
+    struct sockaddr_nl from;
+    struct iovec iov = {buf, sizeof buf};
+    struct msghdr m;
+
+    /* An ACK the way iproute2 reads it: peek for the size, then receive with a name. */
+    set_mtu(s, 1400);
+    memset(&m, 0, sizeof m);
+    iov = (struct iovec){NULL, 0};
+    m.msg_name = &from;
+    m.msg_namelen = sizeof from;
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    int peeked = recvmsg(s, &m, MSG_PEEK | MSG_TRUNC);
+    printf("ack_peek=%d trunc=%d namelen=%u\n", peeked, !!(m.msg_flags & MSG_TRUNC), m.msg_namelen);
+    iov = (struct iovec){buf, sizeof buf};
+    memset(&from, 0xff, sizeof from);
+    m.msg_namelen = sizeof from;
+    m.msg_controllen = 99;
+    int got = recvmsg(s, &m, 0);
+    struct nlmsgerr *e = NLMSG_DATA((struct nlmsghdr *)buf);
+    printf("ack=%d same=%d type=%u error=%d namelen=%u family=%u pid=%u groups=%u controllen=%zu flags=%d\n",
+           got > 0, got == peeked, ((struct nlmsghdr *)buf)->nlmsg_type, e->error, m.msg_namelen,
+           from.nl_family, from.nl_pid, from.nl_groups, m.msg_controllen, m.msg_flags);
+
+    /* Notifications: recvmsg without a name buffer leaves msg_namelen alone. */
+    wait_readable(l);
+    memset(&m, 0, sizeof m);
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_namelen = 77;
+    got = recvmsg(l, &m, 0);
+    printf("notify=%d type=%u namelen=%u\n", got > 0, ((struct nlmsghdr *)buf)->nlmsg_type, m.msg_namelen);
+    drain(l);
+    drain(s);
+
+    /* recvfrom with a short address buffer: a prefix, and the full length reported. */
+    set_mtu(s, 1500);
+    wait_readable(l);
+    unsigned char addr[16];
+    memset(addr, 0xee, sizeof addr);
+    socklen_t alen = 4;
+    got = recvfrom(l, buf, sizeof buf, 0, (struct sockaddr *)addr, &alen);
+    printf("recvfrom=%d alen=%u family=%u byte4=%u\n", got > 0, alen, addr[0] | addr[1] << 8, addr[4]);
+    drain(l);
+    drain(s);
+
+    /* Truncation: recv reports the full length with MSG_TRUNC; recvmsg flags it. */
+    set_mtu(s, 1400);
+    wait_readable(l);
+    int full = recv(l, buf, 0, MSG_PEEK | MSG_TRUNC);
+    got = recv(l, buf, 8, MSG_TRUNC | MSG_PEEK);
+    printf("trunc_peek=%d\n", got == full);
+    memset(&m, 0, sizeof m);
+    iov = (struct iovec){buf, 8};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    got = recvmsg(l, &m, 0);
+    printf("short=%d flagged=%d\n", got, !!(m.msg_flags & MSG_TRUNC));
+    drain(l);
+    drain(s);
+    got = recv(l, buf, sizeof buf, MSG_DONTWAIT);
+    printf("empty=%s\n", ERR(got));
+
+    /* Bad pointers with a datagram queued: an error, and is the datagram gone? */
+    set_mtu(s, 1500);
+    wait_readable(l);
+    memset(&m, 0, sizeof m);
+    iov = (struct iovec){buf, sizeof buf};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_name = BAD;
+    m.msg_namelen = sizeof from;
+    got = recvmsg(l, &m, 0);
+    const char *what = ERR(got);
+    printf("bad_name=%s left=%s\n", what, ERR(recv(l, buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT)));
+    drain(l);
+    drain(s);
+    set_mtu(s, 1400);
+    wait_readable(l);
+    iov = (struct iovec){BAD, sizeof buf};
+    m.msg_name = NULL;
+    got = recvmsg(l, &m, 0);
+    what = ERR(got);
+    printf("bad_buffer=%s left=%s\n", what, ERR(recv(l, buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT)));
+    got = recvmsg(l, BAD, 0);
+    printf("bad_msghdr=%s\n", ERR(got));
+    drain(l);
+    drain(s);
+    set_mtu(s, 1500);
+    wait_readable(l);
+    got = recvfrom(l, buf, sizeof buf, 0, (struct sockaddr *)addr, BAD);
+    what = ERR(got);
+    printf("bad_addrlen=%s left=%s\n", what, ERR(recv(l, buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT)));
+    drain(l);
+    drain(s);
+
+    /* Options answered without the engine. */
+    int v = -1;
+    socklen_t vl = sizeof v;
+    got = getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &vl);
+    printf("so_type=%s %d %u\n", ERR(got), v, vl);
+    v = -1, vl = sizeof v;
+    got = getsockopt(s, SOL_SOCKET, SO_DOMAIN, &v, &vl);
+    printf("so_domain=%s %d %u\n", ERR(got), v, vl);
+    v = -1, vl = sizeof v;
+    got = getsockopt(s, SOL_SOCKET, SO_PROTOCOL, &v, &vl);
+    printf("so_protocol=%s %d %u\n", ERR(got), v, vl);
+    v = -1, vl = 2;
+    got = getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &vl);
+    printf("so_type_short=%s %d %u\n", ERR(got), v, vl);
+    vl = (socklen_t)-1;
+    printf("so_type_negative=%s\n", ERR(getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &vl)));
+    printf("so_type_bad_len=%s\n", ERR(getsockopt(s, SOL_SOCKET, SO_TYPE, &v, BAD)));
+    vl = sizeof v;
+    printf("so_type_bad_val=%s\n", ERR(getsockopt(s, SOL_SOCKET, SO_TYPE, BAD, &vl)));
+    int d = dup(s);
+    v = -1, vl = sizeof v;
+    got = getsockopt(d, SOL_SOCKET, SO_TYPE, &v, &vl);
+    printf("dup_so_type=%s %d\n", ERR(got), v);
+    int g = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE);
+    v = -1, vl = sizeof v;
+    got = getsockopt(g, SOL_SOCKET, SO_TYPE, &v, &vl);
+    printf("dgram_so_type=%s %d\n", ERR(got), v);
+    close(g);
+    /* A closed number reused by something else is no longer a netlink socket. */
+    int p[2];
+    if (pipe(p) == 0 && dup2(p[0], g) == g) {
+        printf("reused=%s\n", ERR(getsockopt(g, SOL_SOCKET, SO_TYPE, &v, &vl)));
+    }
+    return 0;
+}
