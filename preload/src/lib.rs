@@ -15,29 +15,48 @@
 //! parts (their receive must reach the engine so that it produces the next part, as Linux's
 //! recvmsg does), the rcvbuf overrun marker, odd flags, receives that find nothing, sockets
 //! this library did not see being created, and the first receive after a send. That one
-//! would find nothing yet (the engine is still at work) and only add a system call before
-//! the trap; worse, it delays the trap past the moment the supervisor wakes for the
-//! request, so that it must wake twice. (Waiting for the answer in the program instead was
-//! measured: slower, as a wake-up across CPUs costs more than the trap's direct switch.) The native receives pass the
-//! filter because they are made from one instruction, in a "gate" page this library maps at
-//! the address `NLROUTE_PRELOAD` names: the filter lets recvmsg through from there only.
-//! (Not a key in an unused argument: a register keeps its value after the call, and a later
-//! three-argument recvmsg from libc would carry the key along without meaning to.)
+//! would find nothing yet (the engine is still at work) and only add system calls before
+//! the trap. (Waiting for the answer in the program instead was measured: slower, as a
+//! wake-up across CPUs costs more than the trap's direct switch.)
+//!
+//! The native receives pass the filter because they are made from one instruction, in a
+//! "gate" page this library maps at the address `NLROUTE_PRELOAD` names: the filter lets
+//! recvmsg through from there only. (Not a key in an unused argument: a register keeps its
+//! value after the call, and a later three-argument recvmsg from libc carried the key along
+//! without meaning to.) A descriptor is trusted only while its inode is the socket's, and
+//! the program's pointers are handled by the kernel, never dereferenced here.
 //!
 //! Only interposable libc entry points are covered: glibc's own internal sockets
 //! (getifaddrs, if_nametoindex) and static binaries take the trapped path.
-
 //!
 //! `build.rs` compiles this file with plain `rustc` and `nlroute` embeds the result, so it
-//! has no dependencies: the few libc declarations it needs are in [`libc`] below.
+//! has no dependencies: the few libc declarations it needs are in the `libc` module below. It is
+//! `no_std`, so that loading it costs a program next to nothing (with std it pulled in
+//! libgcc_s and thread-local storage). Cargo builds it as an rlib only, for the lints:
+//! nothing links that.
 
+// (`cargo clippy --all-targets` also builds a test harness of it, which brings std.)
+#![cfg_attr(not(test), no_std)]
 #![allow(clippy::missing_safety_doc)]
 
+/// The precompiled `core` refers to the unwinder's personality routine even when this
+/// library is built with panic=abort; nothing unwinds through here, so it is never called.
+#[unsafe(no_mangle)]
+extern "C" fn rust_eh_personality() {}
+
+/// Nothing here panics on purpose; should anything, the program stops as on abort().
+#[cfg(not(test))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    // SAFETY: abort never returns.
+    unsafe { libc::abort() }
+}
+
+use core::sync::atomic::AtomicU8;
+use core::sync::atomic::AtomicU64;
+use core::sync::atomic::AtomicUsize;
+use core::sync::atomic::Ordering::Relaxed;
 use libc::{c_int, c_void, iovec, msghdr, size_t, sockaddr, socklen_t, ssize_t};
-use std::sync::atomic::AtomicU8;
-use std::sync::atomic::AtomicU64;
-use std::sync::atomic::AtomicUsize;
-use std::sync::atomic::Ordering::Relaxed;
 
 const NLMSG_HDRLEN: usize = 16;
 const NLMSG_DONE: u16 = 3;
@@ -56,6 +75,10 @@ static RANGE: AtomicU64 = AtomicU64::new(0);
 static TYPES: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
 /// The program sent on the socket and has received nothing since.
 const AWAITING: u8 = 0x80;
+/// Per descriptor: the inode of that socket. A number this library thinks is an emulated
+/// socket is checked against it before use: the program may have closed it behind libc's
+/// back (close_range) and put something else there.
+static INODES: [AtomicU64; TABLE] = [const { AtomicU64::new(0) }; TABLE];
 
 /// Reads `NLROUTE_PRELOAD=GATE:LOW:HIGH` (the gate page's address in hex; the reserved
 /// descriptor range).
@@ -79,7 +102,7 @@ fn configure() -> bool {
         return false;
     }
     // SAFETY: getenv returned a NUL-terminated string.
-    let Ok(s) = unsafe { std::ffi::CStr::from_ptr(v) }.to_str() else {
+    let Ok(s) = unsafe { core::ffi::CStr::from_ptr(v) }.to_str() else {
         return false;
     };
     let mut parts = s.split(':');
@@ -105,8 +128,8 @@ fn configure() -> bool {
     true
 }
 
-/// The table slot of `fd` when it lies in the reserved range.
-fn slot(fd: c_int) -> Option<&'static AtomicU8> {
+/// The table index of `fd` when it lies in the reserved range.
+fn index(fd: c_int) -> Option<usize> {
     if !enabled() {
         return None;
     }
@@ -115,15 +138,41 @@ fn slot(fd: c_int) -> Option<&'static AtomicU8> {
     if fd < lo || fd >= hi {
         return None;
     }
-    TYPES.get(fd as usize)
+    Some(fd as usize).filter(|i| *i < TABLE)
 }
 
-/// The socket type of an emulated socket this process knows, else None.
+fn slot(fd: c_int) -> Option<&'static AtomicU8> {
+    TYPES.get(index(fd)?)
+}
+
+/// The socket type of an emulated socket this process made (or copied), once its inode
+/// confirms that the number still holds it; else None.
 fn sock_type(fd: c_int) -> Option<c_int> {
-    match slot(fd)?.load(Relaxed) & !AWAITING {
-        0 => None,
-        t => Some(t as c_int - 1),
+    let i = index(fd)?;
+    let t = TYPES[i].load(Relaxed) & !AWAITING;
+    if t == 0 || inode(fd) != Some(INODES[i].load(Relaxed)) {
+        return None;
     }
+    Some(t as c_int - 1)
+}
+
+/// Whether this library has seen `fd` made as an emulated socket (unverified: cheap).
+fn known(fd: c_int) -> bool {
+    slot(fd).is_some_and(|s| s.load(Relaxed) & !AWAITING != 0)
+}
+
+/// Whether the program sent on `fd` and received nothing since.
+fn awaiting(fd: c_int) -> bool {
+    slot(fd).is_some_and(|s| s.load(Relaxed) & AWAITING != 0)
+}
+
+/// st_ino of `fd` (fstat(2) made directly: glibc before 2.33 has no fstat symbol).
+fn inode(fd: c_int) -> Option<u64> {
+    // struct stat is 144 bytes on x86_64 (128 on aarch64), st_ino the second 8-byte field.
+    let mut st = [0u64; 18];
+    // SAFETY: the buffer is as large as struct stat.
+    let r = unsafe { libc::syscall(libc::SYS_fstat, fd, st.as_mut_ptr()) };
+    (r == 0).then_some(st[1])
 }
 
 fn set_errno(e: c_int) {
@@ -151,7 +200,7 @@ macro_rules! real {
             None
         } else {
             // SAFETY: the symbol of that name has this C signature.
-            Some(unsafe { std::mem::transmute::<usize, $ty>(p) })
+            Some(unsafe { core::mem::transmute::<usize, $ty>(p) })
         }
     }};
 }
@@ -192,7 +241,7 @@ fn open_gate(addr: usize) -> bool {
             }
             return false;
         }
-        std::ptr::copy_nonoverlapping(GATE_CODE.as_ptr(), p.cast::<u8>(), GATE_CODE.len());
+        core::ptr::copy_nonoverlapping(GATE_CODE.as_ptr(), p.cast::<u8>(), GATE_CODE.len());
         if libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC) != 0 {
             libc::munmap(p, 4096);
             return false;
@@ -207,7 +256,7 @@ unsafe fn gate_recvmsg(fd: c_int, m: *mut msghdr, flags: c_int) -> ssize_t {
     type Gate = unsafe extern "C" fn(c_int, *mut msghdr, c_int) -> ssize_t;
     // SAFETY: GATE is set (enabled() checked it) and holds GATE_CODE, which is such a
     // function: the three arguments are already where recvmsg wants them (rdi, rsi, rdx).
-    let r = unsafe { std::mem::transmute::<usize, Gate>(GATE.load(Relaxed))(fd, m, flags) };
+    let r = unsafe { core::mem::transmute::<usize, Gate>(GATE.load(Relaxed))(fd, m, flags) };
     if (-4095..0).contains(&r) {
         set_errno(-r as c_int);
         return -1;
@@ -236,11 +285,11 @@ fn peek_head(fd: c_int, head: &mut [u8; NLMSG_HDRLEN]) -> Result<usize, c_int> {
 /// A header with buffers and nothing else (no name, no control messages).
 fn msghdr_for(iov: *mut iovec, iovlen: usize) -> msghdr {
     msghdr {
-        msg_name: std::ptr::null_mut(),
+        msg_name: core::ptr::null_mut(),
         msg_namelen: 0,
         msg_iov: iov,
         msg_iovlen: iovlen,
-        msg_control: std::ptr::null_mut(),
+        msg_control: core::ptr::null_mut(),
         msg_controllen: 0,
         msg_flags: 0,
     }
@@ -266,8 +315,7 @@ unsafe fn fast_recv(
     if flags & !NATIVE_FLAGS != 0 || iovlen > libc::UIO_MAXIOV as usize {
         return None;
     }
-    let slot = slot(fd)?;
-    if slot.load(Relaxed) & AWAITING != 0 {
+    if awaiting(fd) || sock_type(fd).is_none() {
         return None;
     }
     let mut head = [0u8; NLMSG_HDRLEN];
@@ -326,13 +374,13 @@ fn get_user(addr: *const c_void, buf: &mut [u8]) -> bool {
 fn put_user(pieces: &[(*mut c_void, &[u8])]) -> bool {
     let mut local = [const {
         iovec {
-            iov_base: std::ptr::null_mut(),
+            iov_base: core::ptr::null_mut(),
             iov_len: 0,
         }
     }; 4];
     let mut remote = [const {
         iovec {
-            iov_base: std::ptr::null_mut(),
+            iov_base: core::ptr::null_mut(),
             iov_len: 0,
         }
     }; 4];
@@ -398,9 +446,11 @@ pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_
     if fd >= 0
         && domain == libc::AF_NETLINK
         && protocol == libc::NETLINK_ROUTE
-        && let Some(s) = slot(fd)
+        && let Some(i) = index(fd)
+        && let Some(ino) = inode(fd)
     {
-        s.store(((ty & 0xf) + 1) as u8, Relaxed);
+        INODES[i].store(ino, Relaxed);
+        TYPES[i].store(((ty & 0xf) + 1) as u8, Relaxed);
     }
     fd
 }
@@ -412,9 +462,12 @@ fn forget(fd: c_int) {
 }
 
 fn copy_kind(from: c_int, to: c_int) {
-    let t = slot(from).map_or(0, |s| s.load(Relaxed));
-    if let Some(s) = slot(to) {
-        s.store(t, Relaxed);
+    let (t, ino) = index(from).map_or((0, 0), |i| {
+        (TYPES[i].load(Relaxed) & !AWAITING, INODES[i].load(Relaxed))
+    });
+    if let Some(i) = index(to) {
+        INODES[i].store(ino, Relaxed);
+        TYPES[i].store(t, Relaxed);
     }
 }
 
@@ -577,7 +630,8 @@ pub unsafe extern "C" fn getsockopt(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> ssize_t {
     let mut h = [0u8; MSGHDR_LEN];
-    if sock_type(fd).is_some() && get_user(msg.cast(), &mut h) {
+    // (A receive right after a send goes straight to the supervisor: nothing to read first.)
+    if known(fd) && !awaiting(fd) && get_user(msg.cast(), &mut h) {
         let name = field_u64(&h, 0) as *mut c_void;
         let namelen = u32::from_ne_bytes([h[8], h[9], h[10], h[11]]);
         let (iov, iovlen) = (field_u64(&h, 16) as *mut iovec, field_u64(&h, 24) as usize);
@@ -631,9 +685,11 @@ pub unsafe extern "C" fn recvfrom(
 ) -> ssize_t {
     // The address length is read first; a bad one is the supervisor's to refuse.
     let mut addr_len = [0u8; 4];
-    let name_ok = addr.is_null()
-        || (get_user(addrlen.cast(), &mut addr_len) && i32::from_ne_bytes(addr_len) >= 0);
-    if sock_type(fd).is_some() && name_ok {
+    if known(fd)
+        && !awaiting(fd)
+        && (addr.is_null()
+            || (get_user(addrlen.cast(), &mut addr_len) && i32::from_ne_bytes(addr_len) >= 0))
+    {
         let mut iov = iovec {
             iov_base: buf,
             iov_len: len,
@@ -677,8 +733,8 @@ pub unsafe extern "C" fn recv(fd: c_int, buf: *mut c_void, len: size_t, flags: c
             buf,
             len,
             flags,
-            std::ptr::null_mut(),
-            std::ptr::null_mut(),
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
         )
     }
 }
@@ -738,7 +794,7 @@ pub unsafe extern "C" fn __recvfrom_chk(
 /// The libc declarations this library uses (Linux, glibc; x86_64 and aarch64).
 #[allow(non_camel_case_types, non_upper_case_globals)]
 mod libc {
-    pub use std::ffi::{c_char, c_int, c_ulong, c_void};
+    pub use core::ffi::{c_char, c_int, c_long, c_ulong, c_void};
     pub type size_t = usize;
     pub type ssize_t = isize;
     pub type socklen_t = u32;
@@ -778,6 +834,10 @@ mod libc {
     pub const EAGAIN: c_int = 11;
     pub const EINVAL: c_int = 22;
     pub const EFAULT: c_int = 14;
+    #[cfg(target_arch = "x86_64")]
+    pub const SYS_fstat: c_long = 5;
+    #[cfg(target_arch = "aarch64")]
+    pub const SYS_fstat: c_long = 80;
     pub const ENOSYS: c_int = 38;
     pub const UIO_MAXIOV: c_int = 1024;
     pub const PROT_READ: c_int = 1;
@@ -788,9 +848,17 @@ mod libc {
     pub const MAP_FIXED_NOREPLACE: c_int = 0x10_0000;
     pub const MAP_FAILED: *mut c_void = !0usize as *mut c_void;
 
+    // dlsym is in libdl before glibc 2.34 (an empty stub after).
+    #[link(name = "dl")]
     unsafe extern "C" {
-        pub fn getenv(name: *const c_char) -> *mut c_char;
         pub fn dlsym(handle: *mut c_void, name: *const c_char) -> *mut c_void;
+    }
+
+    #[link(name = "c")]
+    unsafe extern "C" {
+        #[cfg_attr(test, allow(dead_code))]
+        pub fn abort() -> !;
+        pub fn getenv(name: *const c_char) -> *mut c_char;
         pub fn mmap(
             addr: *mut c_void,
             len: size_t,
@@ -802,6 +870,7 @@ mod libc {
         pub fn mprotect(addr: *mut c_void, len: size_t, prot: c_int) -> c_int;
         pub fn munmap(addr: *mut c_void, len: size_t) -> c_int;
         pub fn getpid() -> c_int;
+        pub fn syscall(num: c_long, ...) -> c_long;
         pub fn process_vm_readv(
             pid: c_int,
             local: *const iovec,

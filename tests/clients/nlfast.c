@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define BAD ((void *)8)
@@ -187,5 +188,17 @@ int main(void) {
     if (pipe(p) == 0 && dup2(p[0], g) == g) {
         printf("reused=%s\n", ERR(getsockopt(g, SOL_SOCKET, SO_TYPE, &v, &vl)));
     }
+    /* Closed and reused behind libc's back (raw system calls): a unix socket now. */
+    int t = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    int u[2];
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, u);
+    syscall(SYS_close_range, t, t, 0);
+    syscall(SYS_dup3, u[0], t, 0);
+    send(u[1], "hi", 2, 0);
+    alen = sizeof addr;
+    got = recvfrom(t, buf, sizeof buf, 0, (struct sockaddr *)addr, &alen);
+    v = -1, vl = sizeof v;
+    getsockopt(t, SOL_SOCKET, SO_TYPE, &v, &vl);
+    printf("behind_libc=%d alen=%u type=%d\n", got, alen, v);
     return 0;
 }
