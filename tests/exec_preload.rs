@@ -74,3 +74,36 @@ fn exec_offers_the_library_unless_told_not_to() {
         .expect_ok("env without");
     assert_eq!(r.stdout.trim(), "none");
 }
+
+#[test]
+fn dump_parts_taken_in_the_program_are_paced_as_by_the_kernel() {
+    if !have("ip") || !have("python3") {
+        skip("needs ip and python3");
+        return;
+    }
+    if !is_root() || !have("unshare") {
+        skip("needs root and unshare for the kernel reference in a fresh namespace");
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/dump_parts.sh");
+    let kernel = run_limited(
+        Command::new("unshare").args(["-n", "sh", script]),
+        Duration::from_secs(60),
+    );
+    if !kernel.ok() {
+        skip(&format!(
+            "no fresh network namespace with veth here: {}",
+            kernel.stderr
+        ));
+        return;
+    }
+    let with = exec(&["sh", script]).expect_ok("dump parts under exec");
+    let without = exec_no_preload(&["sh", script]).expect_ok("dump parts, --no-preload");
+    let mut diff = differences(&kernel.stdout, &with.stdout, "exec");
+    diff.extend(differences(
+        &kernel.stdout,
+        &without.stdout,
+        "exec --no-preload",
+    ));
+    assert!(diff.is_empty(), "{diff:#?}\nkernel:\n{}", kernel.stdout);
+}

@@ -6,15 +6,16 @@
 //! times what Linux needs for the whole netlink receive. This library, loaded into the
 //! program by `exec`, takes the common receives in the program itself:
 //!
-//! - a datagram already queued on the connection that is not a dump part (an ACK or answer
-//!   the program peeked at before, a notification, a dump's last part) is taken with one
-//!   native receive and given netlink's source address;
+//! - a datagram already queued on the connection (an ACK or answer the program peeked at
+//!   before, a notification, a dump part) is taken with one native receive and given
+//!   netlink's source address; for a dump part, a pace note sent after it tells the engine
+//!   to make the next part, as Linux's recvmsg does;
 //! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered here.
 //!
-//! Everything else makes the original call, which the supervisor answers as before: dump
-//! parts (their receive must reach the engine so that it produces the next part, as Linux's
-//! recvmsg does), the rcvbuf overrun marker, odd flags, receives that find nothing, sockets
-//! this library did not see being created, and the first receive after a send. That one
+//! Everything else makes the original call, which the supervisor answers as before: the
+//! rcvbuf overrun marker, odd flags, receives that find nothing (a dump part the engine has
+//! not made yet included), sockets this library did not see being created, and the first
+//! receive after a send. That one
 //! would find nothing yet (the engine is still at work) and only add system calls before
 //! the trap. (Waiting for the answer in the program instead was measured: slower, as a
 //! wake-up across CPUs costs more than the trap's direct switch.)
@@ -306,10 +307,12 @@ const NATIVE_FLAGS: c_int = libc::MSG_PEEK
 /// None: make the original (trapped) call. Some(Ok((length, msg_flags))) or Some(Err(errno)).
 /// The kernel checks the iovec array and buffers (EFAULT, with the datagram gone, as in
 /// netlink).
+/// `capacity` gives the total size of the buffers, when it can: needed for a dump part.
 unsafe fn fast_recv(
     fd: c_int,
     iov: *mut iovec,
     iovlen: usize,
+    capacity: impl FnOnce() -> Option<usize>,
     flags: c_int,
 ) -> Option<Result<(ssize_t, c_int), c_int>> {
     if flags & !NATIVE_FLAGS != 0 || iovlen > libc::UIO_MAXIOV as usize {
@@ -327,10 +330,10 @@ unsafe fn fast_recv(
     }
     let ty = u16::from_ne_bytes([head[4], head[5]]);
     let nl_flags = u16::from_ne_bytes([head[6], head[7]]);
-    if nl_flags & NLM_F_MULTI != 0 && ty != NLMSG_DONE {
-        // A dump part: its receive must reach the engine, which then makes the next one.
-        return None;
-    }
+    // A dump part: as Linux's recvmsg, this receive makes the engine produce the next one,
+    // which it learns from a pace note sent after it (sized for the reader's buffers).
+    let dump_part = nl_flags & NLM_F_MULTI != 0 && ty != NLMSG_DONE;
+    let capacity = if dump_part { Some(capacity()?) } else { None };
     let mut m = msghdr_for(iov, iovlen);
     // SAFETY: the caller's iovec array, as it gave it.
     let n = unsafe { gate_recvmsg(fd, &mut m, flags | libc::MSG_DONTWAIT) };
@@ -341,7 +344,51 @@ unsafe fn fast_recv(
             e => Some(Err(e)),
         };
     }
+    if let Some(c) = capacity {
+        pace(fd, c);
+    }
     Some(Ok((n, m.msg_flags & libc::MSG_TRUNC)))
+}
+
+/// Tells the engine that the program received from a running dump (`proto::PACE_TAG` in
+/// nlroute): a native send on the connection, read in order with the requests. Should the
+/// note not get through, the next receive finds nothing and traps, which paces as well.
+fn pace(fd: c_int, capacity: usize) {
+    let mut note = [0u8; 8];
+    note[..4].copy_from_slice(b"nlRP");
+    note[4..].copy_from_slice(&(capacity.min(u32::MAX as usize) as u32).to_ne_bytes());
+    // SAFETY: a plain send of our own buffer (made directly: it must not count as a
+    // request of the program's, see `sent`).
+    unsafe {
+        libc::syscall(
+            libc::SYS_sendto,
+            fd,
+            note.as_ptr(),
+            note.len(),
+            libc::MSG_DONTWAIT,
+            0usize,
+            0usize,
+        )
+    };
+}
+
+/// The total size of the iovec array at `iov`, read through the kernel; None if it cannot
+/// be read or is long (the receive then traps).
+fn iov_capacity(iov: *const iovec, iovlen: usize) -> Option<usize> {
+    const MAX: usize = 8;
+    if iovlen > MAX {
+        return None;
+    }
+    let mut raw = [0u8; 16 * MAX];
+    if iovlen > 0 && !get_user(iov.cast(), &mut raw[..16 * iovlen]) {
+        return None;
+    }
+    let lens = raw[..16 * iovlen].chunks_exact(16).map(|c| {
+        let mut l = [0u8; 8];
+        l.copy_from_slice(&c[8..16]);
+        u64::from_ne_bytes(l) as usize
+    });
+    Some(lens.fold(0usize, usize::saturating_add))
 }
 
 /// The source address of everything an emulated socket receives: the kernel, port 0.
@@ -636,7 +683,7 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
         let namelen = u32::from_ne_bytes([h[8], h[9], h[10], h[11]]);
         let (iov, iovlen) = (field_u64(&h, 16) as *mut iovec, field_u64(&h, 24) as usize);
         // SAFETY: the caller's buffers, which the kernel checks.
-        match unsafe { fast_recv(fd, iov, iovlen, flags) } {
+        match unsafe { fast_recv(fd, iov, iovlen, || iov_capacity(iov, iovlen), flags) } {
             None => {}
             Some(Err(e)) => {
                 set_errno(e);
@@ -695,7 +742,7 @@ pub unsafe extern "C" fn recvfrom(
             iov_len: len,
         };
         // SAFETY: the caller's buffer, which the kernel checks.
-        match unsafe { fast_recv(fd, &mut iov, 1, flags) } {
+        match unsafe { fast_recv(fd, &mut iov, 1, || Some(len), flags) } {
             None => {}
             Some(Err(e)) => {
                 set_errno(e);
@@ -836,6 +883,10 @@ mod libc {
     pub const EFAULT: c_int = 14;
     #[cfg(target_arch = "x86_64")]
     pub const SYS_fstat: c_long = 5;
+    #[cfg(target_arch = "x86_64")]
+    pub const SYS_sendto: c_long = 44;
+    #[cfg(target_arch = "aarch64")]
+    pub const SYS_sendto: c_long = 206;
     #[cfg(target_arch = "aarch64")]
     pub const SYS_fstat: c_long = 80;
     pub const ENOSYS: c_int = 38;

@@ -606,6 +606,15 @@ impl Server {
                     self.kill(id);
                 }
             }
+            Kind::Data(d) if let Some(len) = proto::pace_note(datagram) => {
+                // A receive the program made without a trap, as `reader_called`.
+                d.reader_len = d.reader_len.max(len);
+                if self.host.dump_running(d.sock) {
+                    d.dump_credit = (d.dump_credit + 1).min(2);
+                    d.has_output = true;
+                    self.to_flush.push(id);
+                }
+            }
             Kind::Data(d) => {
                 let before = self.host.generation();
                 let cred = d.cred;

@@ -72,6 +72,22 @@ pub fn overrun_marker() -> Vec<u8> {
     (libc::ENOBUFS).to_le_bytes().to_vec()
 }
 
+/// The pace note: a data connection's client read a dump part itself (`exec`'s preload
+/// library) and tells the server, as a trapped receive would, so that the next part is
+/// made. 8 bytes: this tag, then the reader's buffer size (u32, native order). A program
+/// cannot mean anything else by it: Linux ignores datagrams shorter than a netlink header.
+pub const PACE_TAG: [u8; 4] = *b"nlRP";
+
+/// The reader's buffer size if `datagram` is a pace note.
+pub fn pace_note(datagram: &[u8]) -> Option<usize> {
+    match datagram {
+        [a, b, c, d, l @ ..] if [*a, *b, *c, *d] == PACE_TAG && l.len() == 4 => {
+            Some(u32::from_ne_bytes([l[0], l[1], l[2], l[3]]) as usize)
+        }
+        _ => None,
+    }
+}
+
 pub const OP_BIND: u32 = 1;
 pub const OP_CONNECT: u32 = 2;
 pub const OP_GETSOCKNAME: u32 = 3;
