@@ -18,8 +18,8 @@
 
 static int seq = 1;
 
-/* RTM_SETLINK lo mtu, asking for an ACK. */
-static void set_mtu(int fd, unsigned mtu) {
+/* RTM_SETLINK lo mtu, with the given flags besides NLM_F_REQUEST. */
+static void set_mtu_flags(int fd, unsigned mtu, unsigned short flags) {
     struct {
         struct nlmsghdr h;
         struct ifinfomsg i;
@@ -28,13 +28,18 @@ static void set_mtu(int fd, unsigned mtu) {
     } req = {0};
     req.h.nlmsg_len = sizeof req;
     req.h.nlmsg_type = RTM_SETLINK;
-    req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    req.h.nlmsg_flags = NLM_F_REQUEST | flags;
     req.h.nlmsg_seq = seq++;
     req.i.ifi_index = 1;
     req.a.rta_len = RTA_LENGTH(4);
     req.a.rta_type = IFLA_MTU;
     req.mtu = mtu;
     send(fd, &req, sizeof req, 0);
+}
+
+/* RTM_SETLINK lo mtu, asking for an ACK. */
+static void set_mtu(int fd, unsigned mtu) {
+    set_mtu_flags(fd, mtu, NLM_F_ACK);
 }
 
 static void drain(int fd) {
@@ -154,6 +159,21 @@ int main(void) {
     printf("bad_addrlen=%s left=%s\n", what, ERR(recv(l, buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT)));
     drain(l);
     drain(s);
+
+    /* A change sent without an ACK, then at once non-blocking receives on the listener:
+     * Linux applied it inside send, so its notification is there; then nothing is. */
+    set_mtu_flags(s, 1400, 0);
+    got = recv(l, buf, sizeof buf, MSG_DONTWAIT);
+    what = ERR(got);
+    printf("at_once=%s type=%u\n", what, ((struct nlmsghdr *)buf)->nlmsg_type);
+    drain(l);
+    got = recv(l, buf, sizeof buf, MSG_DONTWAIT);
+    printf("then_empty=%s\n", ERR(got));
+    set_mtu_flags(s, 1500, 0);
+    got = recv(l, buf, sizeof buf, MSG_DONTWAIT);
+    what = ERR(got);
+    printf("again_at_once=%s\n", what);
+    drain(l);
 
     /* Options answered without the engine. */
     int v = -1;
