@@ -56,7 +56,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 use core::sync::atomic::AtomicU8;
 use core::sync::atomic::AtomicU64;
 use core::sync::atomic::AtomicUsize;
-use core::sync::atomic::Ordering::Relaxed;
+use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use libc::{c_int, c_void, iovec, msghdr, size_t, sockaddr, socklen_t, ssize_t};
 
 const NLMSG_HDRLEN: usize = 16;
@@ -66,10 +66,13 @@ const SOCKADDR_NL_LEN: usize = 12;
 /// Descriptor numbers the table can describe (exec reserves at most 256 below 1024).
 const TABLE: usize = 1024;
 
-/// 0: not read yet; 1: off; 2: on.
+/// 0: not read yet; 1: off; 2: on; 3: being read by another thread (off meanwhile).
 static STATE: AtomicU8 = AtomicU8::new(0);
-/// Address of the gate's code (see [`open_gate`]).
+/// Where the gate's page goes (see [`open_gate`]); mapped at the first native receive, so
+/// that processes which never receive from an emulated socket do not pay for it.
 static GATE: AtomicUsize = AtomicUsize::new(0);
+/// 0: not mapped yet; 1: could not be mapped; 2: mapped; 3: being mapped by another thread.
+static GATE_STATE: AtomicU8 = AtomicU8::new(0);
 static RANGE: AtomicU64 = AtomicU64::new(0);
 /// Per descriptor: the socket type + 1 of an emulated socket this process created (0:
 /// unknown), and AWAITING.
@@ -84,14 +87,15 @@ static INODES: [AtomicU64; TABLE] = [const { AtomicU64::new(0) }; TABLE];
 /// Reads `NLROUTE_PRELOAD=GATE:LOW:HIGH` (the gate page's address in hex; the reserved
 /// descriptor range).
 fn enabled() -> bool {
-    match STATE.load(Relaxed) {
+    match STATE.load(Acquire) {
         2 => true,
-        1 => false,
-        _ => {
+        // One thread maps the gate; a call racing with it takes the trapped path.
+        0 if STATE.compare_exchange(0, 3, Acquire, Relaxed).is_ok() => {
             let on = configure();
-            STATE.store(if on { 2 } else { 1 }, Relaxed);
+            STATE.store(if on { 2 } else { 1 }, Release);
             on
         }
+        _ => false,
     }
 }
 
@@ -122,9 +126,10 @@ fn configure() -> bool {
     if lo >= hi || hi as usize > TABLE {
         return false;
     }
-    if !open_gate(gate) {
+    if GATE_CODE.is_empty() {
         return false;
     }
+    GATE.store(gate, Relaxed);
     RANGE.store((lo as u64) << 32 | hi as u64, Relaxed);
     true
 }
@@ -220,12 +225,23 @@ const GATE_CODE: &[u8] = &[
 #[cfg(not(target_arch = "x86_64"))]
 const GATE_CODE: &[u8] = &[];
 
+/// The gate's address once its page is mapped (None: take the trapped path).
+fn gate() -> Option<usize> {
+    match GATE_STATE.load(Acquire) {
+        2 => Some(GATE.load(Relaxed)),
+        0 if GATE_STATE.compare_exchange(0, 3, Acquire, Relaxed).is_ok() => {
+            let addr = GATE.load(Relaxed);
+            let ok = open_gate(addr);
+            GATE_STATE.store(if ok { 2 } else { 1 }, Release);
+            ok.then_some(addr)
+        }
+        _ => None,
+    }
+}
+
 /// Maps the gate page at `addr` (exactly there, or not at all: the filter knows only that
 /// address). Inherited by fork; made again after exec.
 fn open_gate(addr: usize) -> bool {
-    if GATE_CODE.is_empty() {
-        return false;
-    }
     // SAFETY: a fresh anonymous mapping that replaces nothing; filled, then made executable.
     unsafe {
         let p = libc::mmap(
@@ -248,16 +264,15 @@ fn open_gate(addr: usize) -> bool {
             return false;
         }
     }
-    GATE.store(addr, Relaxed);
     true
 }
 
-/// recvmsg(2) through the gate: not trapped. Returns like libc (-1 and errno).
-unsafe fn gate_recvmsg(fd: c_int, m: *mut msghdr, flags: c_int) -> ssize_t {
+/// recvmsg(2) through the gate at `gate`: not trapped. Returns like libc (-1 and errno).
+unsafe fn gate_recvmsg(gate: usize, fd: c_int, m: *mut msghdr, flags: c_int) -> ssize_t {
     type Gate = unsafe extern "C" fn(c_int, *mut msghdr, c_int) -> ssize_t;
-    // SAFETY: GATE is set (enabled() checked it) and holds GATE_CODE, which is such a
+    // SAFETY: `gate` comes from gate(), so its page holds GATE_CODE, which is such a
     // function: the three arguments are already where recvmsg wants them (rdi, rsi, rdx).
-    let r = unsafe { core::mem::transmute::<usize, Gate>(GATE.load(Relaxed))(fd, m, flags) };
+    let r = unsafe { core::mem::transmute::<usize, Gate>(gate)(fd, m, flags) };
     if (-4095..0).contains(&r) {
         set_errno(-r as c_int);
         return -1;
@@ -266,7 +281,7 @@ unsafe fn gate_recvmsg(fd: c_int, m: *mut msghdr, flags: c_int) -> ssize_t {
 }
 
 /// Full length and first header of the datagram at the head of the connection.
-fn peek_head(fd: c_int, head: &mut [u8; NLMSG_HDRLEN]) -> Result<usize, c_int> {
+fn peek_head(gate: usize, fd: c_int, head: &mut [u8; NLMSG_HDRLEN]) -> Result<usize, c_int> {
     let mut iov = iovec {
         iov_base: head.as_mut_ptr().cast(),
         iov_len: head.len(),
@@ -275,6 +290,7 @@ fn peek_head(fd: c_int, head: &mut [u8; NLMSG_HDRLEN]) -> Result<usize, c_int> {
     // SAFETY: `m` is valid.
     let n = unsafe {
         gate_recvmsg(
+            gate,
             fd,
             &mut m,
             libc::MSG_PEEK | libc::MSG_DONTWAIT | libc::MSG_TRUNC,
@@ -321,9 +337,10 @@ unsafe fn fast_recv(
     if awaiting(fd) || sock_type(fd).is_none() {
         return None;
     }
+    let gate = gate()?;
     let mut head = [0u8; NLMSG_HDRLEN];
     // Nothing queued, or anything unusual: the supervisor decides (and waits if need be).
-    let full = peek_head(fd, &mut head).ok()?;
+    let full = peek_head(gate, fd, &mut head).ok()?;
     if full < NLMSG_HDRLEN {
         // The overrun marker: the supervisor turns it into ENOBUFS.
         return None;
@@ -336,7 +353,7 @@ unsafe fn fast_recv(
     let capacity = if dump_part { Some(capacity()?) } else { None };
     let mut m = msghdr_for(iov, iovlen);
     // SAFETY: the caller's iovec array, as it gave it.
-    let n = unsafe { gate_recvmsg(fd, &mut m, flags | libc::MSG_DONTWAIT) };
+    let n = unsafe { gate_recvmsg(gate, fd, &mut m, flags | libc::MSG_DONTWAIT) };
     if n < 0 {
         return match errno() {
             // Another thread took it first: the supervisor decides (and waits if need be).
