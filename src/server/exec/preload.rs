@@ -2,9 +2,10 @@
 //! disk, and what the child's environment says about it.
 //!
 //! The library takes receives of datagrams that are already queued inside the program (see
-//! its own documentation); the filter lets its native
-//! receives through by a key it is told in `NLROUTE_PRELOAD`. A program the library does not
-//! reach (static, setuid, or a 32-bit one) keeps the trapped path, which stays complete.
+//! its own documentation). The filter lets its native receives through when they come from
+//! the one instruction of its gate page, whose address it is told in `NLROUTE_PRELOAD`. A
+//! program the library does not reach (static or setuid) keeps the trapped path, which
+//! stays complete.
 
 use std::ffi::OsString;
 use std::io::{self, Write};
