@@ -10,7 +10,9 @@
 //!   before, a notification, a dump part) is taken with one native receive and given
 //!   netlink's source address; for a dump part, a pace note sent after it tells the engine
 //!   to make the next part, as Linux's recvmsg does;
-//! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered here.
+//! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered here;
+//! - `setsockopt` of the options Linux never refuses (netlink's flags, SO_RCVBUF) travels
+//!   as an option note on the connection, in order with the socket's requests.
 //!
 //! Everything else makes the original call, which the supervisor answers as before: the
 //! rcvbuf overrun marker, odd flags, receives that find nothing (a dump part the engine has
@@ -651,6 +653,83 @@ pub unsafe extern "C" fn dup3(old: c_int, new: c_int, flags: c_int) -> c_int {
     r
 }
 
+/// Socket options Linux never refuses on a netlink socket once the value is an int (optlen
+/// of 4 or more, readable): netlink_setsockopt's flags and SO_RCVBUF. The engine owns them
+/// (they shape ACKs, strict checking and overruns), and they only matter for what the
+/// socket does later, so they travel as an option note in order with its requests.
+fn deferrable(level: c_int, name: c_int) -> Option<[u8; 4]> {
+    const NETLINK_PKTINFO: c_int = 3;
+    const NETLINK_BROADCAST_ERROR: c_int = 4;
+    const NETLINK_NO_ENOBUFS: c_int = 5;
+    const NETLINK_LISTEN_ALL_NSID: c_int = 8;
+    const NETLINK_CAP_ACK: c_int = 10;
+    const NETLINK_EXT_ACK: c_int = 11;
+    const NETLINK_GET_STRICT_CHK: c_int = 12;
+    match (level, name) {
+        (libc::SOL_SOCKET, libc::SO_RCVBUF) => Some(*b"nlRS"),
+        (
+            libc::SOL_NETLINK,
+            NETLINK_PKTINFO
+            | NETLINK_BROADCAST_ERROR
+            | NETLINK_NO_ENOBUFS
+            | NETLINK_LISTEN_ALL_NSID
+            | NETLINK_CAP_ACK
+            | NETLINK_EXT_ACK
+            | NETLINK_GET_STRICT_CHK,
+        ) => Some(*b"nlRN"),
+        _ => None,
+    }
+}
+
+/// Sends an option note (nlroute's `proto::option_note`); false if the connection did not
+/// take it (then the option goes the trapped way).
+fn option_note(fd: c_int, tag: [u8; 4], name: c_int, value: [u8; 4]) -> bool {
+    let mut note = [0u8; 12];
+    note[..4].copy_from_slice(&tag);
+    note[4..8].copy_from_slice(&name.to_ne_bytes());
+    note[8..].copy_from_slice(&value);
+    // SAFETY: a plain send of our own buffer (made directly, as `pace`).
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_sendto,
+            fd,
+            note.as_ptr(),
+            note.len(),
+            libc::MSG_DONTWAIT,
+            0usize,
+            0usize,
+        )
+    };
+    r == note.len() as libc::c_long
+}
+
+type SetSockOptFn = unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, socklen_t) -> c_int;
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn setsockopt(
+    fd: c_int,
+    level: c_int,
+    name: c_int,
+    val: *const c_void,
+    len: socklen_t,
+) -> c_int {
+    let mut value = [0u8; 4];
+    if let Some(tag) = deferrable(level, name)
+        && len >= 4
+        && known(fd)
+        && sock_type(fd).is_some()
+        && get_user(val, &mut value)
+        && option_note(fd, tag, name, value)
+    {
+        return 0;
+    }
+    let Some(f) = real!("setsockopt", SetSockOptFn) else {
+        return enosys();
+    };
+    // SAFETY: forwarding the caller's arguments.
+    unsafe { f(fd, level, name, val, len) }
+}
+
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn getsockopt(
     fd: c_int,
@@ -887,6 +966,8 @@ mod libc {
     pub const AF_NETLINK: c_int = 16;
     pub const NETLINK_ROUTE: c_int = 0;
     pub const SOL_SOCKET: c_int = 1;
+    pub const SOL_NETLINK: c_int = 270;
+    pub const SO_RCVBUF: c_int = 8;
     pub const SO_TYPE: c_int = 3;
     pub const SO_PROTOCOL: c_int = 38;
     pub const SO_DOMAIN: c_int = 39;

@@ -606,6 +606,12 @@ impl Server {
                     self.kill(id);
                 }
             }
+            Kind::Data(d) if let Some((level, name, value)) = proto::option_note(datagram) => {
+                // A setsockopt the program made without a trap (options that cannot fail).
+                if let Err(e) = self.host.set_option(d.sock, level, name, &value) {
+                    debug!("connection {id}: option note {level}/{name} failed with errno {e}");
+                }
+            }
             Kind::Data(d) if let Some(len) = proto::pace_note(datagram) => {
                 // A receive the program made without a trap, as `reader_called`.
                 d.reader_len = d.reader_len.max(len);

@@ -88,6 +88,31 @@ pub fn pace_note(datagram: &[u8]) -> Option<usize> {
     }
 }
 
+/// The option note: a data connection's client set a socket option that cannot fail
+/// (`exec`'s preload library) and tells the server in order with its requests, instead of
+/// through a trapped setsockopt. 12 bytes: a tag naming the level (SOL_SOCKET or
+/// SOL_NETLINK), the option name and its int value (native order). Shorter than a netlink
+/// header, so no program means anything else by it.
+pub const OPTION_TAG_SOCKET: [u8; 4] = *b"nlRS";
+pub const OPTION_TAG_NETLINK: [u8; 4] = *b"nlRN";
+
+/// (level, name, value) if `datagram` is an option note.
+pub fn option_note(datagram: &[u8]) -> Option<(i32, i32, [u8; 4])> {
+    let [t0, t1, t2, t3, n0, n1, n2, n3, v0, v1, v2, v3] = *datagram else {
+        return None;
+    };
+    let level = match [t0, t1, t2, t3] {
+        OPTION_TAG_SOCKET => libc::SOL_SOCKET,
+        OPTION_TAG_NETLINK => libc::SOL_NETLINK,
+        _ => return None,
+    };
+    Some((
+        level,
+        i32::from_ne_bytes([n0, n1, n2, n3]),
+        [v0, v1, v2, v3],
+    ))
+}
+
 pub const OP_BIND: u32 = 1;
 pub const OP_CONNECT: u32 = 2;
 pub const OP_GETSOCKNAME: u32 = 3;

@@ -175,6 +175,27 @@ int main(void) {
     printf("again_at_once=%s\n", what);
     drain(l);
 
+    /* Options set without a trap (the library sends them in order with the requests). */
+    int o = 65536;
+    printf("set_rcvbuf=%s\n", ERR(setsockopt(s, SOL_SOCKET, SO_RCVBUF, &o, sizeof o)));
+    socklen_t ol = sizeof o;
+    getsockopt(s, SOL_SOCKET, SO_RCVBUF, &o, &ol);
+    printf("rcvbuf=%d\n", o);
+    o = 1;
+    printf("set_cap_ack=%s\n", ERR(setsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, &o, sizeof o)));
+    printf("set_short=%s\n", ERR(setsockopt(s, SOL_SOCKET, SO_RCVBUF, &o, 2)));
+    printf("set_bad_val=%s\n", ERR(setsockopt(s, SOL_NETLINK, NETLINK_EXT_ACK, BAD, sizeof o)));
+    set_mtu(s, 1500);
+    got = recv(s, buf, sizeof buf, 0);
+    printf("capped_ack=%d error=%d\n", got, ((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)buf))->error);
+    o = -1, ol = sizeof o;
+    getsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, &o, &ol);
+    printf("cap_ack=%d\n", o);
+    o = 0;
+    setsockopt(s, SOL_NETLINK, NETLINK_CAP_ACK, &o, sizeof o);
+    drain(l);
+    drain(s);
+
     /* Options answered without the engine. */
     int v = -1;
     socklen_t vl = sizeof v;
