@@ -376,9 +376,14 @@ fn pace(fd: c_int, capacity: usize) {
     let mut note = [0u8; 8];
     note[..4].copy_from_slice(b"nlRP");
     note[4..].copy_from_slice(&(capacity.min(u32::MAX as usize) as u32).to_ne_bytes());
-    // SAFETY: a plain send of our own buffer (made directly: it must not count as a
-    // request of the program's, see `sent`).
-    unsafe {
+    send_note(fd, &note);
+}
+
+/// Sends one of the library's own notes on the connection; whether it went through whole.
+/// Made directly: it must not count as a request of the program's (see `sent`).
+fn send_note(fd: c_int, note: &[u8]) -> bool {
+    // SAFETY: a plain send of our own buffer.
+    let r = unsafe {
         libc::syscall(
             libc::SYS_sendto,
             fd,
@@ -389,6 +394,7 @@ fn pace(fd: c_int, capacity: usize) {
             0usize,
         )
     };
+    r == note.len() as libc::c_long
 }
 
 /// The total size of the iovec array at `iov`, read through the kernel; None if it cannot
@@ -688,19 +694,7 @@ fn option_note(fd: c_int, tag: [u8; 4], name: c_int, value: [u8; 4]) -> bool {
     note[..4].copy_from_slice(&tag);
     note[4..8].copy_from_slice(&name.to_ne_bytes());
     note[8..].copy_from_slice(&value);
-    // SAFETY: a plain send of our own buffer (made directly, as `pace`).
-    let r = unsafe {
-        libc::syscall(
-            libc::SYS_sendto,
-            fd,
-            note.as_ptr(),
-            note.len(),
-            libc::MSG_DONTWAIT,
-            0usize,
-            0usize,
-        )
-    };
-    r == note.len() as libc::c_long
+    send_note(fd, &note)
 }
 
 type SetSockOptFn = unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, socklen_t) -> c_int;
