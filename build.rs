@@ -8,7 +8,7 @@ use std::process::Command;
 
 fn main() {
     let src = "preload/src/lib.rs";
-    println!("cargo::rerun-if-changed={src}");
+    println!("cargo::rerun-if-changed=preload/src");
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let rustc = env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let target = env::var("TARGET").expect("cargo sets TARGET");

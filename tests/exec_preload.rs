@@ -31,29 +31,24 @@ fn differences(a: &str, b: &str, what: &str) -> Vec<String> {
     d
 }
 
-#[test]
-fn receives_and_options_answered_in_the_program_match_the_kernel() {
-    let Some(prog) = build_c("nlfast.c", false) else {
-        return;
-    };
-    let prog = prog.to_str().expect("utf-8 path");
+/// Runs `args` in a fresh namespace (the kernel), under `exec` and under `exec
+/// --no-preload`, and asserts that all three print the same. Returns false (after saying
+/// SKIPPED) when there is no fresh namespace here to compare with.
+fn same_in_all_three(args: &[&str], limit: Duration, what: &str) -> bool {
     if !is_root() || !have("unshare") {
         skip("needs root and unshare for the kernel reference in a fresh namespace");
-        return;
+        return false;
     }
-    let kernel = run_limited(
-        Command::new("unshare").args(["-n", prog]),
-        Duration::from_secs(30),
-    );
+    let kernel = run_limited(Command::new("unshare").arg("-n").args(args), limit);
     if !kernel.ok() {
         skip(&format!(
             "no fresh network namespace here: {}",
             kernel.stderr
         ));
-        return;
+        return false;
     }
-    let with = exec(&[prog]).expect_ok("nlfast under exec");
-    let without = exec_no_preload(&[prog]).expect_ok("nlfast under exec --no-preload");
+    let with = exec(args).expect_ok(&format!("{what} under exec"));
+    let without = exec_no_preload(args).expect_ok(&format!("{what} under exec --no-preload"));
     let mut diff = differences(&kernel.stdout, &with.stdout, "exec");
     diff.extend(differences(
         &kernel.stdout,
@@ -61,6 +56,16 @@ fn receives_and_options_answered_in_the_program_match_the_kernel() {
         "exec --no-preload",
     ));
     assert!(diff.is_empty(), "{diff:#?}\nkernel:\n{}", kernel.stdout);
+    true
+}
+
+#[test]
+fn receives_and_options_answered_in_the_program_match_the_kernel() {
+    let Some(prog) = build_c("nlfast.c", false) else {
+        return;
+    };
+    let prog = prog.to_str().expect("utf-8 path");
+    same_in_all_three(&[prog], Duration::from_secs(30), "nlfast");
 }
 
 #[test]
@@ -81,29 +86,6 @@ fn dump_parts_taken_in_the_program_are_paced_as_by_the_kernel() {
         skip("needs ip and python3");
         return;
     }
-    if !is_root() || !have("unshare") {
-        skip("needs root and unshare for the kernel reference in a fresh namespace");
-        return;
-    }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/dump_parts.sh");
-    let kernel = run_limited(
-        Command::new("unshare").args(["-n", "sh", script]),
-        Duration::from_secs(60),
-    );
-    if !kernel.ok() {
-        skip(&format!(
-            "no fresh network namespace with veth here: {}",
-            kernel.stderr
-        ));
-        return;
-    }
-    let with = exec(&["sh", script]).expect_ok("dump parts under exec");
-    let without = exec_no_preload(&["sh", script]).expect_ok("dump parts, --no-preload");
-    let mut diff = differences(&kernel.stdout, &with.stdout, "exec");
-    diff.extend(differences(
-        &kernel.stdout,
-        &without.stdout,
-        "exec --no-preload",
-    ));
-    assert!(diff.is_empty(), "{diff:#?}\nkernel:\n{}", kernel.stdout);
+    same_in_all_three(&["sh", script], Duration::from_secs(60), "dump parts");
 }

@@ -44,6 +44,7 @@
 
 /// The precompiled `core` refers to the unwinder's personality routine even when this
 /// library is built with panic=abort; nothing unwinds through here, so it is never called.
+#[cfg(not(test))]
 #[unsafe(no_mangle)]
 extern "C" fn rust_eh_personality() {}
 
@@ -60,6 +61,9 @@ use core::sync::atomic::AtomicU64;
 use core::sync::atomic::AtomicUsize;
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use libc::{c_int, c_void, iovec, msghdr, size_t, sockaddr, socklen_t, ssize_t};
+
+#[allow(dead_code)] // the reading half is the server's
+mod notes;
 
 const NLMSG_HDRLEN: usize = 16;
 const NLMSG_DONE: u16 = 3;
@@ -369,14 +373,11 @@ unsafe fn fast_recv(
     Some(Ok((n, m.msg_flags & libc::MSG_TRUNC)))
 }
 
-/// Tells the engine that the program received from a running dump (`proto::PACE_TAG` in
-/// nlroute): a native send on the connection, read in order with the requests. Should the
+/// Tells the engine that the program received from a running dump (a pace note, see
+/// `notes`): a native send on the connection, read in order with the requests. Should the
 /// note not get through, the next receive finds nothing and traps, which paces as well.
 fn pace(fd: c_int, capacity: usize) {
-    let mut note = [0u8; 8];
-    note[..4].copy_from_slice(b"nlRP");
-    note[4..].copy_from_slice(&(capacity.min(u32::MAX as usize) as u32).to_ne_bytes());
-    send_note(fd, &note);
+    send_note(fd, &notes::pace(capacity));
 }
 
 /// Sends one of the library's own notes on the connection; whether it went through whole.
@@ -659,42 +660,10 @@ pub unsafe extern "C" fn dup3(old: c_int, new: c_int, flags: c_int) -> c_int {
     r
 }
 
-/// Socket options Linux never refuses on a netlink socket once the value is an int (optlen
-/// of 4 or more, readable): netlink_setsockopt's flags and SO_RCVBUF. The engine owns them
-/// (they shape ACKs, strict checking and overruns), and they only matter for what the
-/// socket does later, so they travel as an option note in order with its requests.
-fn deferrable(level: c_int, name: c_int) -> Option<[u8; 4]> {
-    const NETLINK_PKTINFO: c_int = 3;
-    const NETLINK_BROADCAST_ERROR: c_int = 4;
-    const NETLINK_NO_ENOBUFS: c_int = 5;
-    const NETLINK_LISTEN_ALL_NSID: c_int = 8;
-    const NETLINK_CAP_ACK: c_int = 10;
-    const NETLINK_EXT_ACK: c_int = 11;
-    const NETLINK_GET_STRICT_CHK: c_int = 12;
-    match (level, name) {
-        (libc::SOL_SOCKET, libc::SO_RCVBUF) => Some(*b"nlRS"),
-        (
-            libc::SOL_NETLINK,
-            NETLINK_PKTINFO
-            | NETLINK_BROADCAST_ERROR
-            | NETLINK_NO_ENOBUFS
-            | NETLINK_LISTEN_ALL_NSID
-            | NETLINK_CAP_ACK
-            | NETLINK_EXT_ACK
-            | NETLINK_GET_STRICT_CHK,
-        ) => Some(*b"nlRN"),
-        _ => None,
-    }
-}
-
-/// Sends an option note (nlroute's `proto::option_note`); false if the connection did not
-/// take it (then the option goes the trapped way).
+/// Sends an option note; false if the connection did not take it (then the option goes
+/// the trapped way).
 fn option_note(fd: c_int, tag: [u8; 4], name: c_int, value: [u8; 4]) -> bool {
-    let mut note = [0u8; 12];
-    note[..4].copy_from_slice(&tag);
-    note[4..8].copy_from_slice(&name.to_ne_bytes());
-    note[8..].copy_from_slice(&value);
-    send_note(fd, &note)
+    send_note(fd, &notes::option(tag, name, value))
 }
 
 type SetSockOptFn = unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, socklen_t) -> c_int;
@@ -708,7 +677,7 @@ pub unsafe extern "C" fn setsockopt(
     len: socklen_t,
 ) -> c_int {
     let mut value = [0u8; 4];
-    if let Some(tag) = deferrable(level, name)
+    if let Some(tag) = notes::option_tag(level, name)
         && len >= 4
         && known(fd)
         && sock_type(fd).is_some()
@@ -960,8 +929,6 @@ mod libc {
     pub const AF_NETLINK: c_int = 16;
     pub const NETLINK_ROUTE: c_int = 0;
     pub const SOL_SOCKET: c_int = 1;
-    pub const SOL_NETLINK: c_int = 270;
-    pub const SO_RCVBUF: c_int = 8;
     pub const SO_TYPE: c_int = 3;
     pub const SO_PROTOCOL: c_int = 38;
     pub const SO_DOMAIN: c_int = 39;

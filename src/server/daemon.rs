@@ -227,11 +227,8 @@ impl Shared {
                 kind: Kind::Data(d),
                 ..
             }) = s.conns.get_mut(&id)
-                && s.host.dump_running(d.sock)
+                && reader_called(&s.host, d)
             {
-                // One part per call, and at most one more waiting.
-                d.dump_credit = (d.dump_credit + 1).min(2);
-                d.has_output = true;
                 s.flush(id);
             }
         });
@@ -606,18 +603,18 @@ impl Server {
                     self.kill(id);
                 }
             }
-            Kind::Data(d) if let Some((level, name, value)) = proto::option_note(datagram) => {
+            Kind::Data(d)
+                if let Some((level, name, value)) = proto::notes::read_option(datagram) =>
+            {
                 // A setsockopt the program made without a trap (options that cannot fail).
                 if let Err(e) = self.host.set_option(d.sock, level, name, &value) {
                     debug!("connection {id}: option note {level}/{name} failed with errno {e}");
                 }
             }
-            Kind::Data(d) if let Some(len) = proto::pace_note(datagram) => {
-                // A receive the program made without a trap, as `reader_called`.
+            Kind::Data(d) if let Some(len) = proto::notes::read_pace(datagram) => {
+                // A receive the program made without a trap.
                 d.reader_len = d.reader_len.max(len);
-                if self.host.dump_running(d.sock) {
-                    d.dump_credit = (d.dump_credit + 1).min(2);
-                    d.has_output = true;
+                if reader_called(&self.host, d) {
                     self.to_flush.push(id);
                 }
             }
@@ -1069,6 +1066,18 @@ impl Server {
             }
         }
     }
+}
+
+/// A receive call on a paced connection's socket (trapped, or told by a pace note): as
+/// Linux's recvmsg, it lets a running dump make its next part — one per call, and at most
+/// one more waiting. Whether there is output to flush.
+fn reader_called(host: &Host, d: &mut Data) -> bool {
+    if !host.dump_running(d.sock) {
+        return false;
+    }
+    d.dump_credit = (d.dump_credit + 1).min(2);
+    d.has_output = true;
+    true
 }
 
 /// The next datagram the engine has for a data connection's socket: what is queued, then

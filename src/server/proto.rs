@@ -72,46 +72,10 @@ pub fn overrun_marker() -> Vec<u8> {
     (libc::ENOBUFS).to_le_bytes().to_vec()
 }
 
-/// The pace note: a data connection's client read a dump part itself (`exec`'s preload
-/// library) and tells the server, as a trapped receive would, so that the next part is
-/// made. 8 bytes: this tag, then the reader's buffer size (u32, native order). A program
-/// cannot mean anything else by it: Linux ignores datagrams shorter than a netlink header.
-pub const PACE_TAG: [u8; 4] = *b"nlRP";
-
-/// The reader's buffer size if `datagram` is a pace note.
-pub fn pace_note(datagram: &[u8]) -> Option<usize> {
-    match datagram {
-        [a, b, c, d, l @ ..] if [*a, *b, *c, *d] == PACE_TAG && l.len() == 4 => {
-            Some(u32::from_ne_bytes([l[0], l[1], l[2], l[3]]) as usize)
-        }
-        _ => None,
-    }
-}
-
-/// The option note: a data connection's client set a socket option that cannot fail
-/// (`exec`'s preload library) and tells the server in order with its requests, instead of
-/// through a trapped setsockopt. 12 bytes: a tag naming the level (SOL_SOCKET or
-/// SOL_NETLINK), the option name and its int value (native order). Shorter than a netlink
-/// header, so no program means anything else by it.
-pub const OPTION_TAG_SOCKET: [u8; 4] = *b"nlRS";
-pub const OPTION_TAG_NETLINK: [u8; 4] = *b"nlRN";
-
-/// (level, name, value) if `datagram` is an option note.
-pub fn option_note(datagram: &[u8]) -> Option<(i32, i32, [u8; 4])> {
-    let [t0, t1, t2, t3, n0, n1, n2, n3, v0, v1, v2, v3] = *datagram else {
-        return None;
-    };
-    let level = match [t0, t1, t2, t3] {
-        OPTION_TAG_SOCKET => libc::SOL_SOCKET,
-        OPTION_TAG_NETLINK => libc::SOL_NETLINK,
-        _ => return None,
-    };
-    Some((
-        level,
-        i32::from_ne_bytes([n0, n1, n2, n3]),
-        [v0, v1, v2, v3],
-    ))
-}
+/// The preload library's notes on a data connection (pace, socket options).
+#[path = "../../preload/src/notes.rs"]
+#[allow(dead_code)] // the writing half is the library's
+pub mod notes;
 
 pub const OP_BIND: u32 = 1;
 pub const OP_CONNECT: u32 = 2;
@@ -329,5 +293,30 @@ mod tests {
         assert_eq!(Request::decode(&[0; 23]), None);
         assert_eq!(Reply::decode(&[0; 11]), None);
         assert!(overrun_marker().len() < NLMSG_HDRLEN);
+    }
+}
+
+#[cfg(test)]
+mod note_tests {
+    use super::notes::*;
+
+    #[test]
+    fn notes_read_back_and_only_listed_options_are_accepted() {
+        assert_eq!(read_pace(&pace(32768)), Some(32768));
+        assert_eq!(read_pace(&[0u8; 8]), None);
+        let on = 1i32.to_ne_bytes();
+        let tag = option_tag(libc::SOL_NETLINK, 11).expect("NETLINK_EXT_ACK");
+        assert_eq!(
+            read_option(&option(tag, 11, on)),
+            Some((libc::SOL_NETLINK, 11, on))
+        );
+        let tag = option_tag(libc::SOL_SOCKET, libc::SO_RCVBUF).expect("SO_RCVBUF");
+        assert_eq!(tag, OPTION_TAG_SOCKET);
+        // Options that can fail, or need privileges, never travel as notes.
+        assert_eq!(option_tag(libc::SOL_NETLINK, 1), None); // NETLINK_ADD_MEMBERSHIP
+        assert_eq!(option_tag(libc::SOL_SOCKET, libc::SO_RCVBUFFORCE), None);
+        let forced = option(OPTION_TAG_SOCKET, libc::SO_RCVBUFFORCE, on);
+        assert_eq!(read_option(&forced), None);
+        assert_eq!(read_option(&pace(1)), None);
     }
 }
