@@ -1288,3 +1288,27 @@ fn a_group_of_links_coming_up_settles_each_link_a_bounded_number_of_times() {
     let links = c.links();
     assert_eq!(links.len(), 101);
 }
+
+#[test]
+fn a_negative_receive_buffer_size_asks_for_the_most_as_on_linux() {
+    // sock_setsockopt: val = min_t(u32, val, rmem_max); the buffer is twice that.
+    let mut c = Client::new();
+    let get = |c: &Client| {
+        let v = c
+            .host
+            .get_option(c.s, libc::SOL_SOCKET, libc::SO_RCVBUF)
+            .expect("SO_RCVBUF");
+        i32::from_ne_bytes([v[0], v[1], v[2], v[3]])
+    };
+    for (set, want) in [
+        (-1i32, 425_984),
+        (0, 2304),
+        (1 << 30, 425_984),
+        (65536, 131_072),
+    ] {
+        c.host
+            .set_option(c.s, libc::SOL_SOCKET, libc::SO_RCVBUF, &set.to_ne_bytes())
+            .expect("set SO_RCVBUF");
+        assert_eq!(get(&c), want, "SO_RCVBUF {set}");
+    }
+}

@@ -310,13 +310,17 @@ impl Host {
             .get(..4)
             .map(|b| i32::from_ne_bytes([b[0], b[1], b[2], b[3]]));
         if level == libc::SOL_SOCKET {
-            let v = int.ok_or(libc::EINVAL)?.max(0) as usize;
+            let int = int.ok_or(libc::EINVAL)?;
+            // sock_setsockopt caps SO_RCVBUF/SO_SNDBUF with min_t(u32, ...): a negative
+            // value asks for the most; the FORCE variants take max(val, 0).
+            let capped = (int as u32 as usize).min(RCVBUF_MAX);
+            let v = int.max(0) as usize;
             match name {
-                libc::SO_RCVBUF => sock.rcvbuf = (v.min(RCVBUF_MAX) * 2).max(RCVBUF_MIN),
+                libc::SO_RCVBUF => sock.rcvbuf = (capped * 2).max(RCVBUF_MIN),
                 libc::SO_RCVBUFFORCE => {
                     sock.rcvbuf = (v.saturating_mul(2)).clamp(RCVBUF_MIN, 1 << 26)
                 }
-                libc::SO_SNDBUF => sock.sndbuf = (v.min(RCVBUF_MAX) * 2).max(4608),
+                libc::SO_SNDBUF => sock.sndbuf = (capped * 2).max(4608),
                 _ => {}
             }
             return Ok(());
