@@ -89,3 +89,13 @@ fn dump_parts_taken_in_the_program_are_paced_as_by_the_kernel() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/dump_parts.sh");
     same_in_all_three(&["sh", script], Duration::from_secs(60), "dump parts");
 }
+
+#[test]
+fn nonblocking_receives_see_what_the_kernel_would_have_queued() {
+    if !have("ip") || !have("python3") {
+        skip("needs ip and python3");
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/nonblocking.py");
+    same_in_all_three(&["python3", script], Duration::from_secs(60), "nonblocking");
+}

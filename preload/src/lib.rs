@@ -56,14 +56,17 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     unsafe { libc::abort() }
 }
 
+use core::sync::atomic::AtomicI32;
 use core::sync::atomic::AtomicU8;
 use core::sync::atomic::AtomicU64;
 use core::sync::atomic::AtomicUsize;
-use core::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use core::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use libc::{c_int, c_void, iovec, msghdr, size_t, sockaddr, socklen_t, ssize_t};
 
 #[allow(dead_code)] // the reading half is the server's
 mod notes;
+#[allow(dead_code)] // some constants are the server's
+mod status;
 
 const NLMSG_HDRLEN: usize = 16;
 const NLMSG_DONE: u16 = 3;
@@ -160,12 +163,18 @@ fn slot(fd: c_int) -> Option<&'static AtomicU8> {
 /// The socket type of an emulated socket this process made (or copied), once its inode
 /// confirms that the number still holds it; else None.
 fn sock_type(fd: c_int) -> Option<c_int> {
+    verified(fd).map(|(t, _)| t)
+}
+
+/// The socket type and connection inode of an emulated socket, as [`sock_type`].
+fn verified(fd: c_int) -> Option<(c_int, u64)> {
     let i = index(fd)?;
     let t = TYPES[i].load(Relaxed) & !AWAITING;
-    if t == 0 || inode(fd) != Some(INODES[i].load(Relaxed)) {
+    let ino = INODES[i].load(Relaxed);
+    if t == 0 || inode(fd) != Some(ino) {
         return None;
     }
-    Some(t as c_int - 1)
+    Some((t as c_int - 1, ino))
 }
 
 /// Whether this library has seen `fd` made as an emulated socket (unverified: cheap).
@@ -221,12 +230,21 @@ macro_rules! real {
 /// the one the filter lets through. On x86_64 the three C arguments are already in the
 /// system call's registers (rdi, rsi, rdx); the filter sees the address just past
 /// `syscall`, 7 bytes in (`exec`'s GATE_IP_OFFSET).
+///
+/// At [`GATE_GETSOCKOPT`], `getsockopt(fd, level, name, val, len)`: trapped like any
+/// getsockopt on an emulated socket, but the supervisor knows from its instruction pointer
+/// (18 bytes in, `exec`'s GETSOCKOPT_IP_OFFSET) that the library asks, not the program.
 #[cfg(target_arch = "x86_64")]
 const GATE_CODE: &[u8] = &[
     0xb8, 0x2f, 0x00, 0x00, 0x00, // mov eax, 47 (SYS_recvmsg)
     0x0f, 0x05, // syscall
     0xc3, // ret
+    0xb8, 0x37, 0x00, 0x00, 0x00, // mov eax, 55 (SYS_getsockopt)
+    0x49, 0x89, 0xca, // mov r10, rcx (the 4th argument's register differs)
+    0x0f, 0x05, // syscall
+    0xc3, // ret
 ];
+const GATE_GETSOCKOPT: usize = 8;
 /// Elsewhere `exec` does not offer the library a gate (untested), and this never opens.
 #[cfg(not(target_arch = "x86_64"))]
 const GATE_CODE: &[u8] = &[];
@@ -286,6 +304,146 @@ unsafe fn gate_recvmsg(gate: usize, fd: c_int, m: *mut msghdr, flags: c_int) -> 
     r
 }
 
+/// The status page (see `status`): 0 not asked for yet; 1 not to be had; 2 mapped; 3 being
+/// asked for by another thread.
+static PAGE_STATE: AtomicU8 = AtomicU8::new(0);
+static PAGE: AtomicUsize = AtomicUsize::new(0);
+/// The server's epoll descriptor, handed over with the page, and its inode: the program
+/// may close the number and reuse it.
+static EPOLL_FD: AtomicI32 = AtomicI32::new(-1);
+static EPOLL_INODE: AtomicU64 = AtomicU64::new(0);
+
+/// The status page's words, asked for the first time a process needs them (one trapped
+/// call); through `fd`, an emulated socket.
+fn page(gate: usize, fd: c_int) -> Option<&'static [AtomicU64]> {
+    let at = match PAGE_STATE.load(Acquire) {
+        2 => PAGE.load(Relaxed),
+        0 if PAGE_STATE.compare_exchange(0, 3, Acquire, Relaxed).is_ok() => {
+            let at = ask_for_page(gate, fd);
+            PAGE.store(at.unwrap_or(0), Relaxed);
+            PAGE_STATE.store(if at.is_some() { 2 } else { 1 }, Release);
+            at?
+        }
+        _ => return None,
+    };
+    // SAFETY: a shared read-only mapping of WORDS words that stays for the process's life;
+    // the server changes it only through atomics.
+    Some(unsafe { core::slice::from_raw_parts(at as *const AtomicU64, status::WORDS) })
+}
+
+/// Asks the supervisor for the page and the epoll descriptor (the gate's getsockopt), maps
+/// the page and keeps the descriptor. The address of the mapping, or None.
+fn ask_for_page(gate: usize, fd: c_int) -> Option<usize> {
+    type Gate = unsafe extern "C" fn(c_int, c_int, c_int, *mut c_void, *mut socklen_t) -> isize;
+    let mut fds = [-1 as c_int; 2];
+    let mut len = core::mem::size_of_val(&fds) as socklen_t;
+    // SAFETY: the gate's second function, a getsockopt with these five arguments, writing
+    // into our own buffers.
+    let r = unsafe {
+        core::mem::transmute::<usize, Gate>(gate + GATE_GETSOCKOPT)(
+            fd,
+            status::GETSOCKOPT_LEVEL,
+            status::GETSOCKOPT_NAME,
+            fds.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    if r != 0 || len as usize != core::mem::size_of_val(&fds) {
+        return None;
+    }
+    let [file, epoll] = fds;
+    let bytes = status::WORDS * 8;
+    // SAFETY: a new shared read-only mapping of the page's file, then our copy of the file
+    // closes (the mapping stays).
+    let p = unsafe {
+        let p = libc::mmap(
+            core::ptr::null_mut(),
+            bytes,
+            libc::PROT_READ,
+            libc::MAP_SHARED,
+            file,
+            0,
+        );
+        libc::syscall(libc::SYS_close, file);
+        p
+    };
+    let ino = inode(epoll);
+    // SAFETY: when mapped, the page is at least one word long.
+    let magic_ok = p != libc::MAP_FAILED
+        && unsafe { *(p as *const u64).add(status::MAGIC_WORD) } == status::MAGIC;
+    if !magic_ok || ino.is_none() {
+        // SAFETY: our own mapping and descriptor, unused elsewhere.
+        unsafe {
+            if p != libc::MAP_FAILED {
+                libc::munmap(p, bytes);
+            }
+            libc::syscall(libc::SYS_close, epoll);
+        }
+        return None;
+    }
+    EPOLL_INODE.store(ino.unwrap_or(0), Relaxed);
+    EPOLL_FD.store(epoll, Relaxed);
+    Some(p as usize)
+}
+
+/// Whether the receive does not wait: MSG_DONTWAIT, or a non-blocking descriptor.
+fn nonblocking(fd: c_int, flags: c_int) -> bool {
+    if flags & libc::MSG_DONTWAIT != 0 {
+        return true;
+    }
+    // SAFETY: F_GETFL takes no argument.
+    let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    fl >= 0 && fl & libc::O_NONBLOCK != 0
+}
+
+/// Whether the emulated socket `fd` (connection inode `ino`), whose connection was just
+/// found empty, is empty for netlink too: the server holds nothing for it, has read every
+/// request sent so far, and is not between reading one and writing what it caused (see
+/// `status`). The round is read first, then both the server's connections and this one
+/// are polled, then the slot and the round again: a request sent before this call began is
+/// then either unread (the epoll descriptor is readable), in a round (the counter is odd or
+/// moves), or answered, its output in the connection (readable) or held (the slot says so).
+fn empty_for_sure(gate: usize, fd: c_int, ino: u64) -> bool {
+    let Some(w) = page(gate, fd) else {
+        return false;
+    };
+    let round = w[status::ROUND_WORD].load(SeqCst);
+    if round % 2 == 1 || w[status::STASH_WORD].load(SeqCst) != 0 {
+        return false;
+    }
+    let epoll = EPOLL_FD.load(Relaxed);
+    if inode(epoll) != Some(EPOLL_INODE.load(Relaxed)) {
+        return false;
+    }
+    // Nothing to read in any connection, this one included (looked at again: inside the
+    // round read above).
+    let mut p = [
+        libc::pollfd {
+            fd: epoll,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    // SAFETY: two pollfds of ours, no waiting.
+    if unsafe { libc::poll(p.as_mut_ptr(), 2, 0) } != 0 {
+        return false;
+    }
+    let holds = status::probe(ino)
+        .map(status::slot_word)
+        .find(|&s| {
+            let v = w[s].load(SeqCst);
+            v == ino || v == status::FREE
+        })
+        .filter(|&s| w[s].load(SeqCst) == ino)
+        .map(|s| w[s + 1].load(SeqCst));
+    holds == Some(0) && w[status::ROUND_WORD].load(SeqCst) == round
+}
+
 /// Full length and first header of the datagram at the head of the connection.
 fn peek_head(gate: usize, fd: c_int, head: &mut [u8; NLMSG_HDRLEN]) -> Result<usize, c_int> {
     let mut iov = iovec {
@@ -340,13 +498,21 @@ unsafe fn fast_recv(
     if flags & !NATIVE_FLAGS != 0 || iovlen > libc::UIO_MAXIOV as usize {
         return None;
     }
-    if awaiting(fd) || sock_type(fd).is_none() {
+    if awaiting(fd) {
         return None;
     }
+    let (_, ino) = verified(fd)?;
     let gate = gate()?;
     let mut head = [0u8; NLMSG_HDRLEN];
-    // Nothing queued, or anything unusual: the supervisor decides (and waits if need be).
-    let full = peek_head(gate, fd, &mut head).ok()?;
+    // Nothing queued, or anything unusual: the supervisor decides (and waits if need be),
+    // unless the receive would not wait and the socket is surely empty.
+    let full = match peek_head(gate, fd, &mut head) {
+        Ok(n) => n,
+        Err(libc::EAGAIN) if nonblocking(fd, flags) && empty_for_sure(gate, fd, ino) => {
+            return Some(Err(libc::EAGAIN));
+        }
+        Err(_) => return None,
+    };
     if full < NLMSG_HDRLEN {
         // The overrun marker: the supervisor turns it into ENOBUFS.
         return None;
@@ -925,6 +1091,13 @@ mod libc {
     /// Opaque: only passed through.
     pub enum sockaddr {}
 
+    #[repr(C)]
+    pub struct pollfd {
+        pub fd: c_int,
+        pub events: i16,
+        pub revents: i16,
+    }
+
     pub const RTLD_NEXT: *mut c_void = -1isize as *mut c_void;
     pub const AF_NETLINK: c_int = 16;
     pub const NETLINK_ROUTE: c_int = 0;
@@ -949,10 +1122,18 @@ mod libc {
     #[cfg(target_arch = "aarch64")]
     pub const SYS_fstat: c_long = 80;
     pub const ENOSYS: c_int = 38;
+    pub const POLLIN: i16 = 1;
+    pub const F_GETFL: c_int = 3;
+    pub const O_NONBLOCK: c_int = 0o4000;
+    #[cfg(target_arch = "x86_64")]
+    pub const SYS_close: c_long = 3;
+    #[cfg(target_arch = "aarch64")]
+    pub const SYS_close: c_long = 57;
     pub const UIO_MAXIOV: c_int = 1024;
     pub const PROT_READ: c_int = 1;
     pub const PROT_WRITE: c_int = 2;
     pub const PROT_EXEC: c_int = 4;
+    pub const MAP_SHARED: c_int = 1;
     pub const MAP_PRIVATE: c_int = 2;
     pub const MAP_ANONYMOUS: c_int = 0x20;
     pub const MAP_FIXED_NOREPLACE: c_int = 0x10_0000;
@@ -981,6 +1162,8 @@ mod libc {
         pub fn munmap(addr: *mut c_void, len: size_t) -> c_int;
         pub fn getpid() -> c_int;
         pub fn syscall(num: c_long, ...) -> c_long;
+        pub fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
+        pub fn poll(fds: *mut pollfd, nfds: c_ulong, timeout: c_int) -> c_int;
         pub fn process_vm_readv(
             pid: c_int,
             local: *const iovec,

@@ -11,6 +11,7 @@
 use super::engine::{Credentials, Host, Outgoing, SockId};
 use super::proto::{self, Hello, Reply, Request, Welcome};
 use super::state;
+use super::status::StatusPage;
 use super::sys;
 use std::collections::HashMap;
 use std::io;
@@ -94,7 +95,12 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(server: Server) -> Arc<Shared> {
+    pub fn new(mut server: Server) -> Arc<Shared> {
+        // Without the page the preload library traps where it would have looked.
+        server.status = StatusPage::new()
+            .map_err(|e| warn!("no status page for the preload library: {e}"))
+            .ok()
+            .map(Arc::new);
         Arc::new(Shared {
             server: Mutex::new(server),
         })
@@ -109,15 +115,32 @@ impl Shared {
         })
     }
 
-    /// Runs `f` on the server, which takes care of its output itself.
+    /// Runs `f` on the server, which takes care of its output itself. The status page shows
+    /// a round under way until the output is written (held output: until [`Shared::release`]).
     pub fn lock<T>(&self, f: impl FnOnce(&mut Server) -> T) -> T {
-        f(&mut self.server.lock().unwrap_or_else(|e| e.into_inner()))
+        let mut s = self.server.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(p) = &s.status {
+            p.begin_round();
+        }
+        let out = f(&mut s);
+        if !s.holding
+            && let Some(p) = &s.status
+        {
+            p.end_round();
+        }
+        out
+    }
+
+    /// Reads from the server without changing it (no round on the status page).
+    pub fn inspect<T>(&self, f: impl FnOnce(&Server) -> T) -> T {
+        f(&self.server.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Opens a data connection for an emulated socket: the handshake without the round trip.
     pub fn open_data(&self, hello: proto::DataHello) -> io::Result<(OwnedFd, Welcome)> {
         let (mine, theirs) = sys::seqpacket_pair()?;
         sys::set_nonblocking(theirs.as_raw_fd(), true)?;
+        let inode = sys::inode(mine.as_raw_fd())?;
         let welcome = self.with(|s| {
             // Sockets the program closed go first, as in a loop round: Linux frees a port
             // id at close(), and this socket must be able to take it again.
@@ -131,6 +154,7 @@ impl Shared {
             }) = s.conns.get_mut(&id)
             {
                 d.paced = true;
+                d.slot = s.status.as_ref().and_then(|p| p.attach(inode));
             }
             Some(welcome)
         });
@@ -299,6 +323,8 @@ struct Data {
     has_output: bool,
     /// This connection changed state during the current round (so its ACKs need the disk).
     changed: bool,
+    /// Its slot on the status page (embedded server only).
+    slot: Option<usize>,
 }
 
 enum Kind {
@@ -345,6 +371,8 @@ pub struct Server {
     to_flush: Vec<u64>,
     /// Output stays in the engine until `Shared::release` (see `Shared::round`).
     holding: bool,
+    /// Shared with exec's preload library (see `status`); embedded server only.
+    status: Option<Arc<StatusPage>>,
 }
 
 impl Server {
@@ -382,6 +410,7 @@ impl Server {
             reap_due: false,
             to_flush: Vec::new(),
             holding: false,
+            status: None,
         })
     }
 
@@ -395,6 +424,11 @@ impl Server {
     /// a round costs the same with one connection as with thousands.
     pub fn ready_fd(&self) -> RawFd {
         self.epoll.fd()
+    }
+
+    /// The page shared with exec's preload library, if there is one.
+    pub fn status(&self) -> Option<&Arc<StatusPage>> {
+        self.status.as_ref()
     }
 
     /// One loop round: due timers, closed connections, requests, then output.
@@ -727,6 +761,7 @@ impl Server {
                             dump_credit: 0,
                             has_output: false,
                             changed: false,
+                            slot: None,
                         });
                         self.by_token.insert(token, id);
                         self.by_sock.insert(sock, id);
@@ -965,6 +1000,7 @@ impl Server {
         let fd = c.fd.as_raw_fd();
         let Kind::Data(d) = &mut c.kind else { return };
         if !d.has_output && d.pending.is_none() {
+            publish_holds(self.status.as_deref(), &self.host, d);
             return;
         }
         let mut budget = ROUND_BUDGET;
@@ -1003,6 +1039,7 @@ impl Server {
                 }
             }
         }
+        publish_holds(self.status.as_deref(), &self.host, d);
         // Poll for room only while a datagram waits for it.
         let want_out = d.pending.is_some();
         if want_out != d.polls_out {
@@ -1058,6 +1095,9 @@ impl Server {
                 Kind::Hello => self.hellos -= 1,
                 Kind::Control => {}
                 Kind::Data(d) => {
+                    if let (Some(p), Some(slot)) = (&self.status, d.slot) {
+                        p.detach(slot);
+                    }
                     self.host.close(d.sock);
                     self.by_token.remove(&d.token);
                     self.by_sock.remove(&d.sock);
@@ -1065,6 +1105,14 @@ impl Server {
                 }
             }
         }
+    }
+}
+
+/// Tells the preload library whether the server may have output for `d`'s socket: what
+/// waits for room in the connection, what is queued, or a running dump.
+fn publish_holds(page: Option<&StatusPage>, host: &Host, d: &Data) {
+    if let (Some(p), Some(slot)) = (page, d.slot) {
+        p.set_holds(slot, d.pending.is_some() || host.has_output(d.sock));
     }
 }
 

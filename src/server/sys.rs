@@ -389,3 +389,12 @@ impl Epoll {
         self.0.as_raw_fd()
     }
 }
+
+/// The inode number that identifies a socket (or any open file).
+pub fn inode(fd: RawFd) -> io::Result<u64> {
+    // SAFETY: stat is plain data.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: fstat with a valid buffer.
+    cvt(unsafe { libc::fstat(fd, &mut st) })?;
+    Ok(st.st_ino)
+}

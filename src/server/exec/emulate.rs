@@ -15,11 +15,13 @@ use super::kernel::{
 };
 use crate::server::daemon::Connector;
 use crate::server::proto::{self, Hello, Reply, Request, Welcome};
+use crate::server::status::{self, StatusPage};
 use crate::server::sys;
 use std::collections::{HashMap, VecDeque};
 use std::io;
 use std::ops::Range;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::{debug, warn};
 
@@ -110,6 +112,11 @@ pub struct Supervisor {
     /// The id the next notification has if none is withdrawn (the kernel numbers them in
     /// order); None before the first.
     next_notif_id: Option<u64>,
+    /// The embedded server's status page, and the instruction pointer from which the
+    /// preload library asks for it (see `crate::server::status`).
+    status: Option<(Arc<StatusPage>, u64)>,
+    /// A receive is being completed: its datagram is out of the connection (see `finish`).
+    completing: bool,
 }
 
 impl Supervisor {
@@ -118,7 +125,14 @@ impl Supervisor {
         connector: Connector,
         range: Range<i32>,
         killable: bool,
+        status_ip: Option<u64>,
     ) -> Supervisor {
+        let status = match (&connector, status_ip) {
+            (Connector::Embedded(shared), Some(ip)) => {
+                shared.inspect(|s| s.status().cloned()).map(|p| (p, ip))
+            }
+            _ => None,
+        };
         Supervisor {
             notifier,
             connector,
@@ -136,6 +150,8 @@ impl Supervisor {
             killable,
             signal_cursor: 0,
             next_notif_id: None,
+            status,
+            completing: false,
         }
     }
 
@@ -151,7 +167,7 @@ impl Supervisor {
         };
         loop {
             let (server_fd, server_timeout) = match &embedded {
-                Some(shared) => shared.lock(|s| (s.ready_fd(), s.poll_timeout())),
+                Some(shared) => shared.inspect(|s| (s.ready_fd(), s.poll_timeout())),
                 None => (-1, -1),
             };
             let mut pfds = vec![
@@ -211,7 +227,7 @@ impl Supervisor {
             if let Some(shared) = &embedded
                 && (pfds[POLL_SERVER].revents != 0
                     || unpolled_call
-                    || (server_timeout >= 0 && shared.lock(|s| s.poll_timeout()) == 0))
+                    || (server_timeout >= 0 && shared.inspect(|s| s.poll_timeout()) == 0))
             {
                 shared.round(notif.is_some());
                 self.held |= notif.is_some();
@@ -736,6 +752,13 @@ impl Supervisor {
     fn do_getsockopt(&mut self, n: &libc::seccomp_notif, inode: u64) -> Result<Option<i64>, Errno> {
         let (tid, level, name) = (n.pid, n.data.args[1] as i32, n.data.args[2] as i32);
         let (val, lenp) = (n.data.args[3], n.data.args[4]);
+        if (level, name) == (status::GETSOCKOPT_LEVEL, status::GETSOCKOPT_NAME)
+            && let Some((page, ip)) = &self.status
+            && n.data.instruction_pointer == *ip
+        {
+            let page = page.clone();
+            return self.hand_out_status(n, &page).map(Some);
+        }
         let local = match (level, name) {
             (libc::SOL_SOCKET, libc::SO_DOMAIN) => Some(libc::AF_NETLINK),
             (libc::SOL_SOCKET, libc::SO_PROTOCOL) => Some(libc::NETLINK_ROUTE),
@@ -777,6 +800,46 @@ impl Supervisor {
         let report = (report as u32).to_ne_bytes();
         write_gather(tid, &[(val, &value[..copy]), (lenp, &report)])?;
         Ok(Some(0))
+    }
+
+    /// The preload library asks for the status page and the server's epoll descriptor: both
+    /// are placed in the reserved range (close-on-exec; a new program asks again), their
+    /// numbers written to the option's value.
+    fn hand_out_status(
+        &mut self,
+        n: &libc::seccomp_notif,
+        page: &StatusPage,
+    ) -> Result<i64, Errno> {
+        let (tid, val, lenp) = (n.pid, n.data.args[3], n.data.args[4]);
+        let Connector::Embedded(shared) = &self.connector else {
+            return Err(libc::ENOPROTOOPT);
+        };
+        if read_i32(tid, lenp)? != 8 {
+            return Err(libc::EINVAL);
+        }
+        let epoll = shared.inspect(|s| s.ready_fd());
+        let mut numbers = Vec::with_capacity(8);
+        for src in [page.file().as_raw_fd(), epoll] {
+            let target = self
+                .pidfds
+                .free_fd_from_top(n.pid, &self.range)
+                .ok_or(libc::EMFILE)?;
+            let fd = self
+                .notifier
+                .add_fd(n.id, src, target, true)
+                .map_err(|e| e.raw_os_error().unwrap_or(libc::EMFILE))?;
+            numbers.extend_from_slice(&fd.to_ne_bytes());
+        }
+        write_mem(tid, val, &numbers)?;
+        Ok(0)
+    }
+
+    /// The supervisor holds datagrams out of their connections (stashed, or one being
+    /// completed): the library must not take an empty connection for an empty socket.
+    fn publish_stash(&self) {
+        if let Some((page, _)) = &self.status {
+            page.set_stashed(self.stash.len() as u64 + u64::from(self.completing));
+        }
     }
 
     /// recvmsg, recvfrom, recvmmsg, read, readv.
@@ -851,6 +914,8 @@ impl Supervisor {
             .peeked
             .take()
             .filter(|_| !self.stash.contains_key(&inode));
+        self.completing = true;
+        self.publish_stash();
         let d = match whole {
             Some(_) => {
                 let _ = sys::recv(file.as_raw_fd(), &mut [], libc::MSG_DONTWAIT);
@@ -865,6 +930,8 @@ impl Supervisor {
                 self.stash.entry(inode).or_default().push_front(d);
             }
         }
+        self.completing = false;
+        self.publish_stash();
     }
 
     /// A receive call on a socket of the embedded server produces the next part of a running
@@ -886,6 +953,7 @@ impl Supervisor {
         {
             if q.is_empty() {
                 self.stash.remove(&inode);
+                self.publish_stash();
             }
             return Some(d);
         }
@@ -1289,6 +1357,7 @@ impl Supervisor {
             self.socks.retain(|_, s| alive.contains(&s.token));
             let socks = &self.socks;
             self.stash.retain(|inode, _| socks.contains_key(inode));
+            self.publish_stash();
         }
         self.prune_at = (self.socks.len() * 2).max(1024);
     }

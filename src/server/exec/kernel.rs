@@ -110,9 +110,30 @@ impl Notifier {
         newfd: i32,
         cloexec: bool,
     ) -> io::Result<i32> {
+        self.add_fd_at(id, src, newfd, cloexec, true)
+    }
+
+    /// Installs `src` in the caller at `newfd`; its call goes on waiting for an answer.
+    pub fn add_fd(&self, id: u64, src: RawFd, newfd: i32, cloexec: bool) -> io::Result<i32> {
+        self.add_fd_at(id, src, newfd, cloexec, false)
+    }
+
+    fn add_fd_at(
+        &self,
+        id: u64,
+        src: RawFd,
+        newfd: i32,
+        cloexec: bool,
+        reply: bool,
+    ) -> io::Result<i32> {
+        let send = if reply {
+            libc::SECCOMP_ADDFD_FLAG_SEND
+        } else {
+            0
+        };
         let a = libc::seccomp_notif_addfd {
             id,
-            flags: (libc::SECCOMP_ADDFD_FLAG_SETFD | libc::SECCOMP_ADDFD_FLAG_SEND) as u32,
+            flags: (libc::SECCOMP_ADDFD_FLAG_SETFD | send) as u32,
             srcfd: src as u32,
             newfd: newfd as u32,
             newfd_flags: if cloexec { libc::O_CLOEXEC as u32 } else { 0 },
@@ -275,14 +296,7 @@ fn getfd(pidfd: &OwnedFd, fd: i32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(r as RawFd) })
 }
 
-/// The inode number that identifies a socket.
-pub fn inode(fd: RawFd) -> io::Result<u64> {
-    // SAFETY: stat is plain data.
-    let mut st: libc::stat = unsafe { zeroed() };
-    // SAFETY: fstat with a valid buffer.
-    cvt(unsafe { libc::fstat(fd, &mut st) })?;
-    Ok(st.st_ino)
-}
+pub use crate::server::sys::inode;
 
 /// Reads `len` bytes at `addr` in process `tid`.
 pub fn read_mem(tid: u32, addr: u64, len: usize) -> Result<Vec<u8>, Errno> {

@@ -1,0 +1,64 @@
+//! The status page: what `exec`'s embedded server tells the preload library, so that a
+//! non-blocking receive that finds an emulated socket's connection empty can answer EAGAIN
+//! in the program instead of trapping. One definition of the layout for both sides: the
+//! server (src/server/status.rs) writes it, the library (preload/src/lib.rs) reads it.
+//!
+//! An empty connection is an empty netlink socket when, at the moment of the receive:
+//! - the server has no output waiting for that socket (its slot below says so): output
+//!   waits in the server while the connection is full, and a running dump makes its next
+//!   part only when the reader asks;
+//! - no request is unread: the library polls the server's epoll descriptor (which it is
+//!   given with this page), readable while any connection has something to read;
+//! - the server is not in the middle of a round (the round counter is even and did not
+//!   move while the library looked): a request it read may not be answered yet;
+//! - the supervisor holds no datagram it took out of a connection.
+//!
+//! The page is a memfd of native-endian u64 words:
+//! - word [`MAGIC_WORD`]: [`MAGIC`];
+//! - word [`ROUND_WORD`]: odd while the server works, even when its output is all written;
+//! - word [`STASH_WORD`]: datagrams the supervisor took out of connections and still holds
+//!   (a receive being completed, or one a signal interrupted): while not 0, nothing is
+//!   trusted;
+//! - from word [`SLOTS_AT`], [`SLOTS`] slots of two words: the inode of a socket's
+//!   connection (the program's end; [`FREE`] or [`GONE`] otherwise), and [`HOLDS`] while
+//!   the server may have output for it. A socket's slot is found by open addressing from
+//!   [`home`], at most [`PROBE`] slots on; a socket without one (all taken) always traps.
+
+pub const MAGIC: u64 = u64::from_le_bytes(*b"nlRstat1");
+pub const MAGIC_WORD: usize = 0;
+pub const ROUND_WORD: usize = 1;
+pub const STASH_WORD: usize = 2;
+pub const SLOTS_AT: usize = 8;
+pub const SLOTS: usize = 1 << 16;
+pub const PROBE: usize = 16;
+/// Size of the page in words (1 MiB; only the slots in use are ever touched).
+pub const WORDS: usize = SLOTS_AT + 2 * SLOTS;
+/// A slot never used: a search for an inode stops here.
+pub const FREE: u64 = 0;
+/// A slot whose socket is gone: a search goes on past it; a new socket may take it.
+pub const GONE: u64 = u64::MAX;
+/// The second word of a slot while the server may have output for its socket.
+pub const HOLDS: u64 = 1;
+
+/// The private getsockopt that hands the library this page and the server's epoll
+/// descriptor (SOL_NETLINK, an option number Linux does not define). The supervisor answers
+/// it only when made from the library's gate (its instruction pointer), so a program that
+/// asks for it itself gets Linux's ENOPROTOOPT.
+pub const GETSOCKOPT_LEVEL: i32 = 270;
+pub const GETSOCKOPT_NAME: i32 = 0x6e6c;
+
+/// Where the search for `inode`'s slot starts.
+pub fn home(inode: u64) -> usize {
+    (inode.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 48) as usize & (SLOTS - 1)
+}
+
+/// The slots a search for `inode` looks at, in order.
+pub fn probe(inode: u64) -> impl Iterator<Item = usize> {
+    let h = home(inode);
+    (0..PROBE).map(move |i| (h + i) & (SLOTS - 1))
+}
+
+/// Word index of slot `i`'s inode; its state is the next word.
+pub fn slot_word(i: usize) -> usize {
+    SLOTS_AT + 2 * i
+}

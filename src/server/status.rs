@@ -1,0 +1,195 @@
+//! The status page the embedded server shares with `exec`'s preload library: whether it may
+//! hold output for a socket, and whether it is in the middle of a round. With it, and the
+//! server's epoll descriptor, the library answers a non-blocking receive on an empty socket
+//! with EAGAIN without a trap. The layout and the reasoning are in
+//! preload/src/status.rs, shared with the library.
+
+#[path = "../../preload/src/status.rs"]
+mod layout;
+
+use layout::{FREE, GONE, HOLDS, MAGIC, MAGIC_WORD, ROUND_WORD, STASH_WORD, WORDS};
+pub use layout::{GETSOCKOPT_LEVEL, GETSOCKOPT_NAME};
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+
+/// A shared memfd mapped here; the library maps the same file read-only.
+pub struct StatusPage {
+    file: OwnedFd,
+    words: NonNull<AtomicU64>,
+}
+
+// SAFETY: the mapping is only ever accessed through atomics.
+unsafe impl Send for StatusPage {}
+// SAFETY: as above.
+unsafe impl Sync for StatusPage {}
+
+const LEN: usize = WORDS * 8;
+
+impl StatusPage {
+    pub fn new() -> io::Result<StatusPage> {
+        // SAFETY: memfd_create with a NUL-terminated name.
+        let fd = unsafe { libc::memfd_create(c"nlroute-status".as_ptr(), libc::MFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: a fresh descriptor we own.
+        let file = unsafe { OwnedFd::from_raw_fd(fd) };
+        // SAFETY: ftruncate on our memfd.
+        if unsafe { libc::ftruncate(fd, LEN as libc::off_t) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: a new shared mapping of the whole file, which is zero-filled.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                LEN,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_SHARED,
+                fd,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let words = NonNull::new(p.cast::<AtomicU64>()).ok_or_else(io::Error::last_os_error)?;
+        let page = StatusPage { file, words };
+        page.word(MAGIC_WORD).store(MAGIC, SeqCst);
+        Ok(page)
+    }
+
+    fn word(&self, i: usize) -> &AtomicU64 {
+        assert!(i < WORDS);
+        // SAFETY: `i` is inside the mapping, which lives as long as `self`; page-aligned, so
+        // every word is aligned.
+        unsafe { &*self.words.as_ptr().add(i) }
+    }
+
+    /// The file, for the library to map.
+    pub fn file(&self) -> BorrowedFd<'_> {
+        self.file.as_fd()
+    }
+
+    /// The server starts work that may read requests or make output: until [`end_round`],
+    /// the library does not trust an empty connection.
+    ///
+    /// [`end_round`]: StatusPage::end_round
+    pub fn begin_round(&self) {
+        let w = self.word(ROUND_WORD);
+        if w.load(SeqCst).is_multiple_of(2) {
+            w.fetch_add(1, SeqCst);
+        }
+    }
+
+    /// All output is written, or waits in the server with its socket's slot saying so.
+    pub fn end_round(&self) {
+        let w = self.word(ROUND_WORD);
+        if !w.load(SeqCst).is_multiple_of(2) {
+            w.fetch_add(1, SeqCst);
+        }
+    }
+
+    /// Datagrams the supervisor took from connections and holds (a receive being completed,
+    /// or one interrupted): while any, the library does not trust an empty connection.
+    pub fn set_stashed(&self, n: u64) {
+        self.word(STASH_WORD).store(n, SeqCst);
+    }
+
+    /// Gives the socket whose connection (the program's end) has `inode` a slot; None when
+    /// its probe sequence is full (the library then always traps for it).
+    pub fn attach(&self, inode: u64) -> Option<usize> {
+        if inode == FREE || inode == GONE {
+            return None;
+        }
+        let slot = layout::probe(inode).find(|&i| {
+            let v = self.word(layout::slot_word(i)).load(SeqCst);
+            v == FREE || v == GONE
+        })?;
+        let w = layout::slot_word(slot);
+        // A new socket has nothing to read.
+        self.word(w + 1).store(0, SeqCst);
+        self.word(w).store(inode, SeqCst);
+        Some(slot)
+    }
+
+    /// Whether the server may have output for the socket in `slot`.
+    pub fn set_holds(&self, slot: usize, holds: bool) {
+        self.word(layout::slot_word(slot) + 1)
+            .store(if holds { HOLDS } else { 0 }, SeqCst);
+    }
+
+    pub fn detach(&self, slot: usize) {
+        let w = layout::slot_word(slot);
+        self.word(w + 1).store(HOLDS, SeqCst);
+        self.word(w).store(GONE, SeqCst);
+    }
+}
+
+impl Drop for StatusPage {
+    fn drop(&mut self) {
+        // SAFETY: the mapping made in `new`, no longer referenced.
+        unsafe { libc::munmap(self.words.as_ptr().cast(), LEN) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holds(p: &StatusPage, inode: u64) -> Option<bool> {
+        let slot = layout::probe(inode).find(|&i| {
+            let v = p.word(layout::slot_word(i)).load(SeqCst);
+            v == inode || v == FREE
+        })?;
+        let w = layout::slot_word(slot);
+        (p.word(w).load(SeqCst) == inode).then(|| p.word(w + 1).load(SeqCst) == HOLDS)
+    }
+
+    #[test]
+    fn slots_are_found_from_their_inode_and_reused_once_gone() {
+        let p = StatusPage::new().expect("memfd");
+        // Inodes that share a home slot: the second goes on to the next one.
+        let a = 12345;
+        let b = (1..u64::MAX)
+            .map(|k| a + k)
+            .find(|x| layout::home(*x) == layout::home(a))
+            .expect("a collision");
+        let sa = p.attach(a).expect("slot");
+        let sb = p.attach(b).expect("slot");
+        assert_ne!(sa, sb);
+        assert_eq!(
+            holds(&p, a),
+            Some(false),
+            "a new socket has nothing to read"
+        );
+        p.set_holds(sa, true);
+        assert_eq!(holds(&p, a), Some(true));
+        p.set_holds(sa, false);
+        assert_eq!(holds(&p, b), Some(false));
+        // A search goes past a socket that is gone.
+        p.detach(sa);
+        assert_eq!(holds(&p, a), None);
+        assert_eq!(holds(&p, b), Some(false));
+        // A new socket with the same home takes the freed slot.
+        let c = (b + 1..u64::MAX)
+            .find(|x| layout::home(*x) == layout::home(a))
+            .expect("a collision");
+        assert_eq!(p.attach(c), Some(sa));
+        assert_eq!(holds(&p, c), Some(false));
+    }
+
+    #[test]
+    fn rounds_are_odd_while_the_server_works() {
+        let p = StatusPage::new().expect("memfd");
+        let round = || p.word(ROUND_WORD).load(SeqCst);
+        assert_eq!(round() % 2, 0);
+        p.begin_round();
+        p.begin_round();
+        assert_eq!(round(), 1);
+        p.end_round();
+        p.end_round();
+        assert_eq!(round(), 2);
+    }
+}
