@@ -10,17 +10,20 @@
 //!   before, a notification, a dump part) is taken with one native receive and given
 //!   netlink's source address; for a dump part, a pace note sent after it tells the engine
 //!   to make the next part, as Linux's recvmsg does;
+//! - a receive that would not wait and finds the connection empty answers EAGAIN when the
+//!   server's status page (see `status`) shows that the socket is empty for netlink too;
+//! - `getsockname` is answered from the same page;
 //! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered here;
 //! - `setsockopt` of the options Linux never refuses (netlink's flags, SO_RCVBUF) travels
 //!   as an option note on the connection, in order with the socket's requests.
 //!
 //! Everything else makes the original call, which the supervisor answers as before: the
-//! rcvbuf overrun marker, odd flags, receives that find nothing (a dump part the engine has
-//! not made yet included), sockets this library did not see being created, and the first
-//! receive after a send. That one
-//! would find nothing yet (the engine is still at work) and only add system calls before
-//! the trap. (Waiting for the answer in the program instead was measured: slower, as a
-//! wake-up across CPUs costs more than the trap's direct switch.)
+//! rcvbuf overrun marker, odd flags, blocking receives that find nothing (a dump part the
+//! engine has not made yet included), sockets this library did not see being created, and
+//! the first receive after a send. That one would find nothing yet (the engine is still at
+//! work) and only add system calls before the trap. (Waiting for the answer in the program
+//! instead was measured: slower, as a wake-up across CPUs costs more than the trap's direct
+//! switch.)
 //!
 //! The native receives pass the filter because they are made from one instruction, in a
 //! "gate" page this library maps at the address `NLROUTE_PRELOAD` names: the filter lets
@@ -231,20 +234,19 @@ macro_rules! real {
 /// system call's registers (rdi, rsi, rdx); the filter sees the address just past
 /// `syscall`, 7 bytes in (`exec`'s GATE_IP_OFFSET).
 ///
-/// At [`GATE_GETSOCKOPT`], `getsockopt(fd, level, name, val, len)`: trapped like any
-/// getsockopt on an emulated socket, but the supervisor knows from its instruction pointer
-/// (18 bytes in, `exec`'s GETSOCKOPT_IP_OFFSET) that the library asks, not the program.
+/// At [`GATE_SOCKET`], `socket(domain, type, protocol)`: trapped like any netlink
+/// socket(), but the supervisor knows from its instruction pointer (15 bytes in, `exec`'s
+/// SOCKET_IP_OFFSET) that the library asks, and queues the status page on the socket.
 #[cfg(target_arch = "x86_64")]
 const GATE_CODE: &[u8] = &[
     0xb8, 0x2f, 0x00, 0x00, 0x00, // mov eax, 47 (SYS_recvmsg)
     0x0f, 0x05, // syscall
     0xc3, // ret
-    0xb8, 0x37, 0x00, 0x00, 0x00, // mov eax, 55 (SYS_getsockopt)
-    0x49, 0x89, 0xca, // mov r10, rcx (the 4th argument's register differs)
+    0xb8, 0x29, 0x00, 0x00, 0x00, // mov eax, 41 (SYS_socket)
     0x0f, 0x05, // syscall
     0xc3, // ret
 ];
-const GATE_GETSOCKOPT: usize = 8;
+const GATE_SOCKET: usize = 8;
 /// Elsewhere `exec` does not offer the library a gate (untested), and this never opens.
 #[cfg(not(target_arch = "x86_64"))]
 const GATE_CODE: &[u8] = &[];
@@ -313,45 +315,91 @@ static PAGE: AtomicUsize = AtomicUsize::new(0);
 static EPOLL_FD: AtomicI32 = AtomicI32::new(-1);
 static EPOLL_INODE: AtomicU64 = AtomicU64::new(0);
 
-/// The status page's words, asked for the first time a process needs them (one trapped
-/// call); through `fd`, an emulated socket.
-fn page(gate: usize, fd: c_int) -> Option<&'static [AtomicU64]> {
-    let at = match PAGE_STATE.load(Acquire) {
-        2 => PAGE.load(Relaxed),
-        0 if PAGE_STATE.compare_exchange(0, 3, Acquire, Relaxed).is_ok() => {
-            let at = ask_for_page(gate, fd);
-            PAGE.store(at.unwrap_or(0), Relaxed);
-            PAGE_STATE.store(if at.is_some() { 2 } else { 1 }, Release);
-            at?
-        }
-        _ => return None,
-    };
+/// The status page's words, once the first netlink socket brought them.
+fn page() -> Option<&'static [AtomicU64]> {
+    if PAGE_STATE.load(Acquire) != 2 {
+        return None;
+    }
+    let at = PAGE.load(Relaxed);
     // SAFETY: a shared read-only mapping of WORDS words that stays for the process's life;
     // the server changes it only through atomics.
     Some(unsafe { core::slice::from_raw_parts(at as *const AtomicU64, status::WORDS) })
 }
 
-/// Asks the supervisor for the page and the epoll descriptor (the gate's getsockopt), maps
-/// the page and keeps the descriptor. The address of the mapping, or None.
-fn ask_for_page(gate: usize, fd: c_int) -> Option<usize> {
-    type Gate = unsafe extern "C" fn(c_int, c_int, c_int, *mut c_void, *mut socklen_t) -> isize;
-    let mut fds = [-1 as c_int; 2];
-    let mut len = core::mem::size_of_val(&fds) as socklen_t;
-    // SAFETY: the gate's second function, a getsockopt with these five arguments, writing
-    // into our own buffers.
+/// socket(AF_NETLINK, ty, NETLINK_ROUTE) from the gate, which also brings the status page
+/// the first time (see `status`); like libc's socket otherwise.
+fn socket_with_page(gate: usize, ty: c_int) -> c_int {
+    type Gate = unsafe extern "C" fn(c_int, c_int, c_int) -> isize;
+    // SAFETY: the gate's second function, a socket() with these three arguments.
     let r = unsafe {
-        core::mem::transmute::<usize, Gate>(gate + GATE_GETSOCKOPT)(
-            fd,
-            status::GETSOCKOPT_LEVEL,
-            status::GETSOCKOPT_NAME,
-            fds.as_mut_ptr().cast(),
-            &mut len,
+        core::mem::transmute::<usize, Gate>(gate + GATE_SOCKET)(
+            libc::AF_NETLINK,
+            ty,
+            libc::NETLINK_ROUTE,
         )
     };
-    if r != 0 || len as usize != core::mem::size_of_val(&fds) {
+    if (-4095..0).contains(&r) {
+        // Asked again with the next socket.
+        PAGE_STATE.store(0, Release);
+        set_errno(-r as c_int);
+        return -1;
+    }
+    let fd = r as c_int;
+    let at = take_handout(gate, fd).and_then(adopt_page);
+    PAGE.store(at.unwrap_or(0), Relaxed);
+    PAGE_STATE.store(if at.is_some() { 2 } else { 1 }, Release);
+    fd
+}
+
+/// Receives the hand-out datagram from the new socket `fd`, where the supervisor queued
+/// it first: the page's descriptor and the epoll descriptor (close-on-exec).
+fn take_handout(gate: usize, fd: c_int) -> Option<[c_int; 2]> {
+    let mut tag = [0u8; 8];
+    let mut iov = iovec {
+        iov_base: tag.as_mut_ptr().cast(),
+        iov_len: tag.len(),
+    };
+    // cmsghdr (16 bytes) and two ints, aligned for cmsghdr.
+    let mut control = [0u64; 4];
+    let mut m = msghdr_for(&mut iov, 1);
+    m.msg_control = control.as_mut_ptr().cast();
+    m.msg_controllen = 24;
+    // SAFETY: `m` and its buffers are ours.
+    let n = unsafe {
+        gate_recvmsg(
+            gate,
+            fd,
+            &mut m,
+            libc::MSG_DONTWAIT | libc::MSG_CMSG_CLOEXEC,
+        )
+    };
+    // control[0]: cmsg_len; control[1]: level, type; control[2]: the two ints.
+    let rights = m.msg_controllen >= 24
+        && control[0] == 24
+        && control[1] == (libc::SCM_RIGHTS as u64) << 32 | libc::SOL_SOCKET as u64;
+    if !rights {
         return None;
     }
-    let [file, epoll] = fds;
+    let fds = [
+        control[2] as u32 as c_int,
+        (control[2] >> 32) as u32 as c_int,
+    ];
+    if n != tag.len() as ssize_t || tag != status::HANDOUT {
+        for f in fds {
+            // SAFETY: descriptors just received, ours to close.
+            unsafe { libc::syscall(libc::SYS_close, f) };
+        }
+        return None;
+    }
+    Some(fds)
+}
+
+/// Maps the page from the first of the two descriptors the supervisor placed (then closed)
+/// and keeps the second, the server's epoll descriptor. The mapping's address, or None.
+fn adopt_page([file, epoll]: [c_int; 2]) -> Option<usize> {
+    if file < 0 || epoll < 0 {
+        return None;
+    }
     let bytes = status::WORDS * 8;
     // SAFETY: a new shared read-only mapping of the page's file, then our copy of the file
     // closes (the mapping stays).
@@ -371,7 +419,7 @@ fn ask_for_page(gate: usize, fd: c_int) -> Option<usize> {
     // SAFETY: when mapped, the page is at least one word long.
     let magic_ok = p != libc::MAP_FAILED
         && unsafe { *(p as *const u64).add(status::MAGIC_WORD) } == status::MAGIC;
-    if !magic_ok || ino.is_none() {
+    let Some(ino) = ino.filter(|_| magic_ok) else {
         // SAFETY: our own mapping and descriptor, unused elsewhere.
         unsafe {
             if p != libc::MAP_FAILED {
@@ -380,10 +428,31 @@ fn ask_for_page(gate: usize, fd: c_int) -> Option<usize> {
             libc::syscall(libc::SYS_close, epoll);
         }
         return None;
-    }
-    EPOLL_INODE.store(ino.unwrap_or(0), Relaxed);
+    };
+    EPOLL_INODE.store(ino, Relaxed);
     EPOLL_FD.store(epoll, Relaxed);
     Some(p as usize)
+}
+
+/// The first word of the slot of the socket whose connection has inode `ino`.
+fn find_slot(w: &[AtomicU64], ino: u64) -> Option<usize> {
+    status::probe(ino)
+        .map(status::slot_word)
+        .find(|&s| {
+            let v = w[s].load(SeqCst);
+            v == ino || v == status::FREE
+        })
+        .filter(|&s| w[s].load(SeqCst) == ino)
+}
+
+/// Reads `f` of the page inside a round in which the server did not work (see `status`).
+fn between_rounds<T>(w: &[AtomicU64], f: impl FnOnce() -> Option<T>) -> Option<T> {
+    let round = w[status::ROUND_WORD].load(SeqCst);
+    if round % 2 == 1 || w[status::STASH_WORD].load(SeqCst) != 0 {
+        return None;
+    }
+    let v = f()?;
+    (w[status::ROUND_WORD].load(SeqCst) == round).then_some(v)
 }
 
 /// Whether the receive does not wait: MSG_DONTWAIT, or a non-blocking descriptor.
@@ -403,45 +472,53 @@ fn nonblocking(fd: c_int, flags: c_int) -> bool {
 /// are polled, then the slot and the round again: a request sent before this call began is
 /// then either unread (the epoll descriptor is readable), in a round (the counter is odd or
 /// moves), or answered, its output in the connection (readable) or held (the slot says so).
-fn empty_for_sure(gate: usize, fd: c_int, ino: u64) -> bool {
-    let Some(w) = page(gate, fd) else {
+fn empty_for_sure(fd: c_int, ino: u64) -> bool {
+    let Some(w) = page() else {
         return false;
     };
-    let round = w[status::ROUND_WORD].load(SeqCst);
-    if round % 2 == 1 || w[status::STASH_WORD].load(SeqCst) != 0 {
-        return false;
-    }
     let epoll = EPOLL_FD.load(Relaxed);
-    if inode(epoll) != Some(EPOLL_INODE.load(Relaxed)) {
-        return false;
+    let quiet = || {
+        if inode(epoll) != Some(EPOLL_INODE.load(Relaxed)) {
+            return None;
+        }
+        // Nothing to read in any connection, this one included (looked at again: inside
+        // the round).
+        let mut p = [
+            libc::pollfd {
+                fd: epoll,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        // SAFETY: two pollfds of ours, no waiting.
+        if unsafe { libc::poll(p.as_mut_ptr(), 2, 0) } != 0 {
+            return None;
+        }
+        let slot = find_slot(w, ino)?;
+        (w[slot + status::HOLDS_AT].load(SeqCst) == 0).then_some(())
+    };
+    between_rounds(w, quiet).is_some()
+}
+
+/// The local address of the emulated socket `fd` (port id, groups), from the status page:
+/// it changes only with the socket's own calls, trapped (bind, connect, options) or a send
+/// (autobind, which `awaiting` covers).
+fn local_address(fd: c_int) -> Option<(u32, u32)> {
+    if awaiting(fd) {
+        return None;
     }
-    // Nothing to read in any connection, this one included (looked at again: inside the
-    // round read above).
-    let mut p = [
-        libc::pollfd {
-            fd: epoll,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-    ];
-    // SAFETY: two pollfds of ours, no waiting.
-    if unsafe { libc::poll(p.as_mut_ptr(), 2, 0) } != 0 {
-        return false;
-    }
-    let holds = status::probe(ino)
-        .map(status::slot_word)
-        .find(|&s| {
-            let v = w[s].load(SeqCst);
-            v == ino || v == status::FREE
-        })
-        .filter(|&s| w[s].load(SeqCst) == ino)
-        .map(|s| w[s + 1].load(SeqCst));
-    holds == Some(0) && w[status::ROUND_WORD].load(SeqCst) == round
+    let (_, ino) = verified(fd)?;
+    let w = page()?;
+    let a = between_rounds(w, || {
+        let slot = find_slot(w, ino)?;
+        Some(w[slot + status::ADDRESS_AT].load(SeqCst))
+    })?;
+    Some((a as u32, (a >> 32) as u32))
 }
 
 /// Full length and first header of the datagram at the head of the connection.
@@ -508,7 +585,7 @@ unsafe fn fast_recv(
     // unless the receive would not wait and the socket is surely empty.
     let full = match peek_head(gate, fd, &mut head) {
         Ok(n) => n,
-        Err(libc::EAGAIN) if nonblocking(fd, flags) && empty_for_sure(gate, fd, ino) => {
+        Err(libc::EAGAIN) if nonblocking(fd, flags) && empty_for_sure(fd, ino) => {
             return Some(Err(libc::EAGAIN));
         }
         Err(_) => return None,
@@ -583,11 +660,18 @@ fn iov_capacity(iov: *const iovec, iovlen: usize) -> Option<usize> {
     Some(lens.fold(0usize, usize::saturating_add))
 }
 
-/// The source address of everything an emulated socket receives: the kernel, port 0.
-fn netlink_source() -> [u8; SOCKADDR_NL_LEN] {
+/// A struct sockaddr_nl.
+fn sockaddr_nl(port_id: u32, groups: u32) -> [u8; SOCKADDR_NL_LEN] {
     let mut a = [0u8; SOCKADDR_NL_LEN];
     a[..2].copy_from_slice(&(libc::AF_NETLINK as u16).to_ne_bytes());
+    a[4..8].copy_from_slice(&port_id.to_ne_bytes());
+    a[8..12].copy_from_slice(&groups.to_ne_bytes());
     a
+}
+
+/// The source address of everything an emulated socket receives: the kernel, port 0.
+fn netlink_source() -> [u8; SOCKADDR_NL_LEN] {
+    sockaddr_nl(0, 0)
 }
 
 // The program's pointers are read and written through the kernel (process_vm_readv/writev
@@ -677,11 +761,20 @@ fn enosys() -> c_int {
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
-    let Some(f) = real!("socket", SocketFn) else {
-        return enosys();
+    let netlink = domain == libc::AF_NETLINK && protocol == libc::NETLINK_ROUTE;
+    // The process's first netlink socket also brings the status page.
+    let fd = if netlink && enabled() && PAGE_STATE.compare_exchange(0, 3, Acquire, Relaxed).is_ok()
+    {
+        match gate() {
+            Some(gate) => socket_with_page(gate, ty),
+            None => {
+                PAGE_STATE.store(1, Release);
+                real_socket(domain, ty, protocol)
+            }
+        }
+    } else {
+        real_socket(domain, ty, protocol)
     };
-    // SAFETY: forwarding the caller's arguments.
-    let fd = unsafe { f(domain, ty, protocol) };
     if fd >= 0
         && domain == libc::AF_NETLINK
         && protocol == libc::NETLINK_ROUTE
@@ -692,6 +785,50 @@ pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_
         TYPES[i].store(((ty & 0xf) + 1) as u8, Relaxed);
     }
     fd
+}
+
+fn real_socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
+    let Some(f) = real!("socket", SocketFn) else {
+        return enosys();
+    };
+    // SAFETY: forwarding the caller's arguments.
+    unsafe { f(domain, ty, protocol) }
+}
+
+type GetSockNameFn = unsafe extern "C" fn(c_int, *mut sockaddr, *mut socklen_t) -> c_int;
+
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn getsockname(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int {
+    if known(fd)
+        && let Some((port_id, groups)) = local_address(fd)
+    {
+        // As Linux's move_addr_to_user: the caller's length is read first (EFAULT), must not
+        // be negative (EINVAL), caps the copy; the full length is written back.
+        let mut want = [0u8; 4];
+        if !get_user(len.cast(), &mut want) {
+            set_errno(libc::EFAULT);
+            return -1;
+        }
+        let want = i32::from_ne_bytes(want);
+        if want < 0 {
+            set_errno(libc::EINVAL);
+            return -1;
+        }
+        let a = sockaddr_nl(port_id, groups);
+        let n = (want as usize).min(a.len());
+        let full = (SOCKADDR_NL_LEN as socklen_t).to_ne_bytes();
+        let pieces = [(len.cast(), &full[..]), (addr.cast(), &a[..n])];
+        if !put_user(&pieces[..if n == 0 { 1 } else { 2 }]) {
+            set_errno(libc::EFAULT);
+            return -1;
+        }
+        return 0;
+    }
+    let Some(f) = real!("getsockname", GetSockNameFn) else {
+        return enosys();
+    };
+    // SAFETY: forwarding the caller's arguments.
+    unsafe { f(fd, addr, len) }
 }
 
 fn forget(fd: c_int) {
@@ -1102,6 +1239,7 @@ mod libc {
     pub const AF_NETLINK: c_int = 16;
     pub const NETLINK_ROUTE: c_int = 0;
     pub const SOL_SOCKET: c_int = 1;
+    pub const SCM_RIGHTS: c_int = 1;
     pub const SO_TYPE: c_int = 3;
     pub const SO_PROTOCOL: c_int = 38;
     pub const SO_DOMAIN: c_int = 39;

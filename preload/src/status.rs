@@ -19,37 +19,45 @@
 //! - word [`STASH_WORD`]: datagrams the supervisor took out of connections and still holds
 //!   (a receive being completed, or one a signal interrupted): while not 0, nothing is
 //!   trusted;
-//! - from word [`SLOTS_AT`], [`SLOTS`] slots of two words: the inode of a socket's
-//!   connection (the program's end; [`FREE`] or [`GONE`] otherwise), and [`HOLDS`] while
-//!   the server may have output for it. A socket's slot is found by open addressing from
-//!   [`home`], at most [`PROBE`] slots on; a socket without one (all taken) always traps.
+//! - from word [`SLOTS_AT`], [`SLOTS`] slots of [`SLOT_WORDS`] words: the inode of a
+//!   socket's connection (the program's end; [`FREE`] or [`GONE`] otherwise); at
+//!   [`HOLDS_AT`], [`HOLDS`] while the server may have output for it; at [`ADDRESS_AT`], its
+//!   local address as getsockname gives it (port id in the low half, the first 32 groups in
+//!   the high half). A socket's slot is found by open addressing from [`home`], at most
+//!   [`PROBE`] slots on; a socket without one (all taken) always traps.
+//!
+//! The library gets the page and the server's epoll descriptor with its first netlink
+//! socket: it makes that socket() from its gate, and the supervisor (which knows the call
+//! is the library's from its instruction pointer) queues a [`HANDOUT`] datagram on the new
+//! connection carrying both descriptors (SCM_RIGHTS), which the library receives before
+//! returning the socket to the program. (Not installed in the program by the supervisor:
+//! that waits for the program's thread to wake and costs ~0.2 ms on a cold process.)
 
 pub const MAGIC: u64 = u64::from_le_bytes(*b"nlRstat1");
 pub const MAGIC_WORD: usize = 0;
 pub const ROUND_WORD: usize = 1;
 pub const STASH_WORD: usize = 2;
 pub const SLOTS_AT: usize = 8;
-pub const SLOTS: usize = 1 << 16;
+pub const SLOTS: usize = 1 << 14;
+pub const SLOT_WORDS: usize = 4;
+pub const HOLDS_AT: usize = 1;
+pub const ADDRESS_AT: usize = 2;
 pub const PROBE: usize = 16;
-/// Size of the page in words (1 MiB; only the slots in use are ever touched).
-pub const WORDS: usize = SLOTS_AT + 2 * SLOTS;
+/// Size of the page in words (512 KiB; only the slots in use are ever touched).
+pub const WORDS: usize = SLOTS_AT + SLOT_WORDS * SLOTS;
 /// A slot never used: a search for an inode stops here.
 pub const FREE: u64 = 0;
 /// A slot whose socket is gone: a search goes on past it; a new socket may take it.
 pub const GONE: u64 = u64::MAX;
-/// The second word of a slot while the server may have output for its socket.
+/// A slot's word at [`HOLDS_AT`] while the server may have output for its socket.
 pub const HOLDS: u64 = 1;
-
-/// The private getsockopt that hands the library this page and the server's epoll
-/// descriptor (SOL_NETLINK, an option number Linux does not define). The supervisor answers
-/// it only when made from the library's gate (its instruction pointer), so a program that
-/// asks for it itself gets Linux's ENOPROTOOPT.
-pub const GETSOCKOPT_LEVEL: i32 = 270;
-pub const GETSOCKOPT_NAME: i32 = 0x6e6c;
+/// The datagram that hands the page over (shorter than a netlink header, so nothing a
+/// program could mistake for an answer).
+pub const HANDOUT: [u8; 8] = *b"nlRpage\0";
 
 /// Where the search for `inode`'s slot starts.
 pub fn home(inode: u64) -> usize {
-    (inode.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 48) as usize & (SLOTS - 1)
+    (inode.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 50) as usize & (SLOTS - 1)
 }
 
 /// The slots a search for `inode` looks at, in order.
@@ -58,7 +66,12 @@ pub fn probe(inode: u64) -> impl Iterator<Item = usize> {
     (0..PROBE).map(move |i| (h + i) & (SLOTS - 1))
 }
 
-/// Word index of slot `i`'s inode; its state is the next word.
+/// Word index of slot `i`'s inode; its other words follow.
 pub fn slot_word(i: usize) -> usize {
-    SLOTS_AT + 2 * i
+    SLOTS_AT + SLOT_WORDS * i
+}
+
+/// The word at [`ADDRESS_AT`] for a local address.
+pub fn address_word(port_id: u32, groups: u32) -> u64 {
+    u64::from(port_id) | u64::from(groups) << 32
 }

@@ -11,7 +11,7 @@
 use super::engine::{Credentials, Host, Outgoing, SockId};
 use super::proto::{self, Hello, Reply, Request, Welcome};
 use super::state;
-use super::status::StatusPage;
+use super::status::{self, StatusPage};
 use super::sys;
 use std::collections::HashMap;
 use std::io;
@@ -174,6 +174,21 @@ impl Shared {
             s.holding |= hold;
             s.handle_ready();
         });
+    }
+
+    /// Queues the status page and the server's epoll descriptor on the new connection of
+    /// the socket with `token`, for exec's preload library (see `crate::server::status`).
+    pub fn hand_out_status(&self, token: u32) -> io::Result<()> {
+        self.lock(|s| {
+            let page = s.status.as_ref().ok_or(io::ErrorKind::Unsupported)?;
+            let c = s
+                .by_token
+                .get(&token)
+                .and_then(|id| s.conns.get(id))
+                .ok_or(io::ErrorKind::NotFound)?;
+            let fds = [page.file().as_raw_fd(), s.epoll.fd()];
+            sys::send_fds(c.fd.as_raw_fd(), &status::HANDOUT, &fds)
+        })
     }
 
     /// Writes all output held since [`Shared::round`] (or put back) to the connections.
@@ -1000,7 +1015,7 @@ impl Server {
         let fd = c.fd.as_raw_fd();
         let Kind::Data(d) = &mut c.kind else { return };
         if !d.has_output && d.pending.is_none() {
-            publish_holds(self.status.as_deref(), &self.host, d);
+            publish(self.status.as_deref(), &self.host, d);
             return;
         }
         let mut budget = ROUND_BUDGET;
@@ -1039,7 +1054,7 @@ impl Server {
                 }
             }
         }
-        publish_holds(self.status.as_deref(), &self.host, d);
+        publish(self.status.as_deref(), &self.host, d);
         // Poll for room only while a datagram waits for it.
         let want_out = d.pending.is_some();
         if want_out != d.polls_out {
@@ -1108,11 +1123,14 @@ impl Server {
     }
 }
 
-/// Tells the preload library whether the server may have output for `d`'s socket: what
-/// waits for room in the connection, what is queued, or a running dump.
-fn publish_holds(page: Option<&StatusPage>, host: &Host, d: &Data) {
+/// Tells the preload library whether the server may have output for `d`'s socket (what
+/// waits for room in the connection, what is queued, or a running dump) and its local
+/// address. Every operation on a socket flushes it, so this runs after each.
+fn publish(page: Option<&StatusPage>, host: &Host, d: &Data) {
     if let (Some(p), Some(slot)) = (page, d.slot) {
-        p.set_holds(slot, d.pending.is_some() || host.has_output(d.sock));
+        let a = host.local_addr(d.sock);
+        let holds = d.pending.is_some() || host.has_output(d.sock);
+        p.publish(slot, holds, a.port_id, a.groups);
     }
 }
 

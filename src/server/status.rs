@@ -7,8 +7,10 @@
 #[path = "../../preload/src/status.rs"]
 mod layout;
 
-use layout::{FREE, GONE, HOLDS, MAGIC, MAGIC_WORD, ROUND_WORD, STASH_WORD, WORDS};
-pub use layout::{GETSOCKOPT_LEVEL, GETSOCKOPT_NAME};
+pub use layout::HANDOUT;
+use layout::{
+    ADDRESS_AT, FREE, GONE, HOLDS, HOLDS_AT, MAGIC, MAGIC_WORD, ROUND_WORD, STASH_WORD, WORDS,
+};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
@@ -108,21 +110,25 @@ impl StatusPage {
             v == FREE || v == GONE
         })?;
         let w = layout::slot_word(slot);
-        // A new socket has nothing to read.
-        self.word(w + 1).store(0, SeqCst);
+        // A new socket has nothing to read and is not bound.
+        self.word(w + HOLDS_AT).store(0, SeqCst);
+        self.word(w + ADDRESS_AT).store(0, SeqCst);
         self.word(w).store(inode, SeqCst);
         Some(slot)
     }
 
-    /// Whether the server may have output for the socket in `slot`.
-    pub fn set_holds(&self, slot: usize, holds: bool) {
-        self.word(layout::slot_word(slot) + 1)
+    /// Whether the server may have output for the socket in `slot`, and its local address.
+    pub fn publish(&self, slot: usize, holds: bool, port_id: u32, groups: u32) {
+        let w = layout::slot_word(slot);
+        self.word(w + HOLDS_AT)
             .store(if holds { HOLDS } else { 0 }, SeqCst);
+        self.word(w + ADDRESS_AT)
+            .store(layout::address_word(port_id, groups), SeqCst);
     }
 
     pub fn detach(&self, slot: usize) {
         let w = layout::slot_word(slot);
-        self.word(w + 1).store(HOLDS, SeqCst);
+        self.word(w + HOLDS_AT).store(HOLDS, SeqCst);
         self.word(w).store(GONE, SeqCst);
     }
 }
@@ -144,7 +150,7 @@ mod tests {
             v == inode || v == FREE
         })?;
         let w = layout::slot_word(slot);
-        (p.word(w).load(SeqCst) == inode).then(|| p.word(w + 1).load(SeqCst) == HOLDS)
+        (p.word(w).load(SeqCst) == inode).then(|| p.word(w + HOLDS_AT).load(SeqCst) == HOLDS)
     }
 
     #[test]
@@ -164,9 +170,11 @@ mod tests {
             Some(false),
             "a new socket has nothing to read"
         );
-        p.set_holds(sa, true);
+        p.publish(sa, true, 7, 1);
         assert_eq!(holds(&p, a), Some(true));
-        p.set_holds(sa, false);
+        let address = p.word(layout::slot_word(sa) + ADDRESS_AT).load(SeqCst);
+        assert_eq!(address, 7 | 1 << 32);
+        p.publish(sa, false, 7, 1);
         assert_eq!(holds(&p, b), Some(false));
         // A search goes past a socket that is gone.
         p.detach(sa);

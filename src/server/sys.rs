@@ -225,26 +225,44 @@ pub fn recv_batch(
 
 /// Sends `data` with one descriptor attached (SCM_RIGHTS).
 pub fn send_fd(sock: RawFd, data: &[u8], fd: RawFd) -> io::Result<()> {
+    send_fds(sock, data, &[fd])
+}
+
+/// Sends `data` with up to 4 descriptors attached (SCM_RIGHTS), without waiting.
+pub fn send_fds(sock: RawFd, data: &[u8], fds: &[RawFd]) -> io::Result<()> {
+    if fds.is_empty() || fds.len() > 4 {
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    let bytes = size_of_val(fds) as u32;
     let mut iov = libc::iovec {
         iov_base: data.as_ptr() as *mut libc::c_void,
         iov_len: data.len(),
     };
     // u64 alignment covers cmsghdr's alignment.
-    let mut cbuf = [0u64; 4];
+    let mut cbuf = [0u64; 6];
     // SAFETY: msghdr is plain data; the pointers set below outlive the sendmsg call and
-    // the control buffer is large enough for one int (CMSG_SPACE(4) = 24 bytes).
+    // the control buffer is large enough for four ints (CMSG_SPACE(16) = 32 bytes).
     unsafe {
         let mut msg: libc::msghdr = zeroed();
         msg.msg_iov = &mut iov;
         msg.msg_iovlen = 1;
         msg.msg_control = cbuf.as_mut_ptr() as *mut libc::c_void;
-        msg.msg_controllen = libc::CMSG_SPACE(size_of::<RawFd>() as u32) as usize;
+        msg.msg_controllen = libc::CMSG_SPACE(bytes) as usize;
         let c = libc::CMSG_FIRSTHDR(&msg);
         (*c).cmsg_level = libc::SOL_SOCKET;
         (*c).cmsg_type = libc::SCM_RIGHTS;
-        (*c).cmsg_len = libc::CMSG_LEN(size_of::<RawFd>() as u32) as usize;
-        std::ptr::write_unaligned(libc::CMSG_DATA(c) as *mut RawFd, fd);
-        retry(|| cvt(libc::sendmsg(sock, &msg, libc::MSG_NOSIGNAL)).map(|_| ()))
+        (*c).cmsg_len = libc::CMSG_LEN(bytes) as usize;
+        for (i, fd) in fds.iter().enumerate() {
+            std::ptr::write_unaligned((libc::CMSG_DATA(c) as *mut RawFd).add(i), *fd);
+        }
+        retry(|| {
+            cvt(libc::sendmsg(
+                sock,
+                &msg,
+                libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+            ))
+            .map(|_| ())
+        })
     }
 }
 

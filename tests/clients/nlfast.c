@@ -48,6 +48,19 @@ static void drain(int fd) {
     }
 }
 
+/* getsockname's answer, with the port id shown as "self" (the process id, the first port
+ * a process binds), "neg" (Linux's later autobound ports) or its value. */
+static void show_name(const char *what, int fd, socklen_t len) {
+    struct sockaddr_nl a;
+    memset(&a, 0xff, sizeof a);
+    socklen_t l = len;
+    int r = getsockname(fd, (struct sockaddr *)&a, &l);
+    const char *pid = a.nl_pid == (unsigned)getpid() ? "self" : (int)a.nl_pid < 0 ? "neg" : NULL;
+    printf("%s=%s len=%d family=%d pid=%s%u groups=%x\n", what, ERR(r), (int)l,
+           a.nl_family == 0xffff ? -1 : a.nl_family, pid ? pid : "", pid ? 0 : a.nl_pid,
+           a.nl_groups);
+}
+
 /* Waits until `fd` has something (the change is applied by then under exec too). */
 static void wait_readable(int fd) {
     char b[1];
@@ -241,5 +254,32 @@ int main(void) {
     v = -1, vl = sizeof v;
     getsockopt(t, SOL_SOCKET, SO_TYPE, &v, &vl);
     printf("behind_libc=%d alen=%u type=%d\n", got, alen, v);
+    /* getsockname, which the library answers from the server's status page. */
+    int n = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    show_name("name_unbound", n, sizeof(struct sockaddr_nl));
+    struct sockaddr_nl gb = {.nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR};
+    printf("name_bind=%s\n", ERR(bind(n, (struct sockaddr *)&gb, sizeof gb)));
+    show_name("name_bound", n, sizeof(struct sockaddr_nl));
+    int grp = RTNLGRP_IPV6_IFADDR;
+    printf("name_join=%s\n", ERR(setsockopt(n, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp, sizeof grp)));
+    show_name("name_joined", n, sizeof(struct sockaddr_nl));
+    grp = RTNLGRP_LINK;
+    printf("name_leave=%s\n", ERR(setsockopt(n, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, &grp, sizeof grp)));
+    show_name("name_left", n, sizeof(struct sockaddr_nl));
+    show_name("name_short", n, 6);
+    show_name("name_zero", n, 0);
+    show_name("name_negative", n, (socklen_t)-1);
+    socklen_t gl = sizeof(struct sockaddr_nl);
+    printf("name_bad_addr=%s\n", ERR(getsockname(n, BAD, &gl)));
+    printf("name_bad_len=%s\n", ERR(getsockname(n, (struct sockaddr *)&gb, BAD)));
+    /* A send binds an unbound socket at once on Linux; asked before any answer is read. */
+    int h = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    show_name("name_fresh", h, sizeof(struct sockaddr_nl));
+    set_mtu(h, 1500);
+    show_name("name_after_send", h, sizeof(struct sockaddr_nl));
+    drain(h);
+    show_name("name_after_answer", h, sizeof(struct sockaddr_nl));
+    close(n);
+    close(h);
     return 0;
 }

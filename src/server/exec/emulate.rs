@@ -15,7 +15,7 @@ use super::kernel::{
 };
 use crate::server::daemon::Connector;
 use crate::server::proto::{self, Hello, Reply, Request, Welcome};
-use crate::server::status::{self, StatusPage};
+use crate::server::status::StatusPage;
 use crate::server::sys;
 use std::collections::{HashMap, VecDeque};
 use std::io;
@@ -470,6 +470,7 @@ impl Supervisor {
             self.fail(n.id, libc::ENOMEM);
             return;
         };
+        self.hand_out_status(n, token);
         // From the top down: far from where the program's own descriptors grow.
         let Some(target) = self.pidfds.free_fd_from_top(n.pid, &self.range) else {
             self.fail(n.id, libc::EMFILE);
@@ -752,13 +753,6 @@ impl Supervisor {
     fn do_getsockopt(&mut self, n: &libc::seccomp_notif, inode: u64) -> Result<Option<i64>, Errno> {
         let (tid, level, name) = (n.pid, n.data.args[1] as i32, n.data.args[2] as i32);
         let (val, lenp) = (n.data.args[3], n.data.args[4]);
-        if (level, name) == (status::GETSOCKOPT_LEVEL, status::GETSOCKOPT_NAME)
-            && let Some((page, ip)) = &self.status
-            && n.data.instruction_pointer == *ip
-        {
-            let page = page.clone();
-            return self.hand_out_status(n, &page).map(Some);
-        }
         let local = match (level, name) {
             (libc::SOL_SOCKET, libc::SO_DOMAIN) => Some(libc::AF_NETLINK),
             (libc::SOL_SOCKET, libc::SO_PROTOCOL) => Some(libc::NETLINK_ROUTE),
@@ -802,36 +796,17 @@ impl Supervisor {
         Ok(Some(0))
     }
 
-    /// The preload library asks for the status page and the server's epoll descriptor: both
-    /// are placed in the reserved range (close-on-exec; a new program asks again), their
-    /// numbers written to the option's value.
-    fn hand_out_status(
-        &mut self,
-        n: &libc::seccomp_notif,
-        page: &StatusPage,
-    ) -> Result<i64, Errno> {
-        let (tid, val, lenp) = (n.pid, n.data.args[3], n.data.args[4]);
-        let Connector::Embedded(shared) = &self.connector else {
-            return Err(libc::ENOPROTOOPT);
-        };
-        if read_i32(tid, lenp)? != 8 {
-            return Err(libc::EINVAL);
+    /// The preload library makes its first netlink socket() from its gate, asking for the
+    /// status page (see `crate::server::status`): it is queued on the new connection, where
+    /// the library takes it before the program sees the socket. Should that fail, the
+    /// library does without.
+    fn hand_out_status(&mut self, n: &libc::seccomp_notif, token: u32) {
+        if let (Some((_, ip)), Connector::Embedded(shared)) = (&self.status, &self.connector)
+            && n.data.instruction_pointer == *ip
+            && let Err(e) = shared.hand_out_status(token)
+        {
+            debug!("pid {}: status page not handed out: {e}", n.pid);
         }
-        let epoll = shared.inspect(|s| s.ready_fd());
-        let mut numbers = Vec::with_capacity(8);
-        for src in [page.file().as_raw_fd(), epoll] {
-            let target = self
-                .pidfds
-                .free_fd_from_top(n.pid, &self.range)
-                .ok_or(libc::EMFILE)?;
-            let fd = self
-                .notifier
-                .add_fd(n.id, src, target, true)
-                .map_err(|e| e.raw_os_error().unwrap_or(libc::EMFILE))?;
-            numbers.extend_from_slice(&fd.to_ne_bytes());
-        }
-        write_mem(tid, val, &numbers)?;
-        Ok(0)
     }
 
     /// The supervisor holds datagrams out of their connections (stashed, or one being

@@ -110,30 +110,9 @@ impl Notifier {
         newfd: i32,
         cloexec: bool,
     ) -> io::Result<i32> {
-        self.add_fd_at(id, src, newfd, cloexec, true)
-    }
-
-    /// Installs `src` in the caller at `newfd`; its call goes on waiting for an answer.
-    pub fn add_fd(&self, id: u64, src: RawFd, newfd: i32, cloexec: bool) -> io::Result<i32> {
-        self.add_fd_at(id, src, newfd, cloexec, false)
-    }
-
-    fn add_fd_at(
-        &self,
-        id: u64,
-        src: RawFd,
-        newfd: i32,
-        cloexec: bool,
-        reply: bool,
-    ) -> io::Result<i32> {
-        let send = if reply {
-            libc::SECCOMP_ADDFD_FLAG_SEND
-        } else {
-            0
-        };
         let a = libc::seccomp_notif_addfd {
             id,
-            flags: (libc::SECCOMP_ADDFD_FLAG_SETFD | send) as u32,
+            flags: (libc::SECCOMP_ADDFD_FLAG_SETFD | libc::SECCOMP_ADDFD_FLAG_SEND) as u32,
             srcfd: src as u32,
             newfd: newfd as u32,
             newfd_flags: if cloexec { libc::O_CLOEXEC as u32 } else { 0 },

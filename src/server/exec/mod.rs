@@ -176,7 +176,7 @@ pub fn run(opts: Options) -> Result<i32, String> {
     if !notifier.prefer_sync_wakeups() {
         tracing::debug!("kernel has no synchronous seccomp wake-ups; trapped calls are slower");
     }
-    let status_ip = preload.as_ref().map(|p| p.getsockopt_ip());
+    let status_ip = preload.as_ref().map(|p| p.socket_ip());
     let mut sup = emulate::Supervisor::new(notifier, connector, range, mode == KILLABLE, status_ip);
     let status = sup
         .run(child.id() as libc::pid_t, sigfd)

@@ -19,10 +19,10 @@ static LIBRARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/libnlroute_pre
 /// instruction pointer the filter sees for it (preload/src/lib.rs, GATE_CODE).
 #[cfg(target_arch = "x86_64")]
 const GATE_IP_OFFSET: u64 = 7;
-/// Where the gate's getsockopt instruction ends: the library asks for the status page
+/// Where the gate's socket instruction ends: the library asks for the status page
 /// (`crate::server::status`) with it.
 #[cfg(target_arch = "x86_64")]
-const GETSOCKOPT_IP_OFFSET: u64 = 18;
+const SOCKET_IP_OFFSET: u64 = 15;
 
 /// What the child needs: the library's path and the address of its gate page.
 pub struct Preload {
@@ -64,14 +64,14 @@ impl Preload {
         self.gate
     }
 
-    /// The instruction pointer of the library's request for the status page.
+    /// The instruction pointer of the library's socket() that asks for the status page.
     #[cfg(target_arch = "x86_64")]
-    pub fn getsockopt_ip(&self) -> u64 {
-        self.gate + GETSOCKOPT_IP_OFFSET
+    pub fn socket_ip(&self) -> u64 {
+        self.gate + SOCKET_IP_OFFSET
     }
 
     #[cfg(not(target_arch = "x86_64"))]
-    pub fn getsockopt_ip(&self) -> u64 {
+    pub fn socket_ip(&self) -> u64 {
         self.gate
     }
 
