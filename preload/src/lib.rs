@@ -400,6 +400,7 @@ fn adopt_page([file, epoll]: [c_int; 2]) -> Option<usize> {
     if file < 0 || epoll < 0 {
         return None;
     }
+    let epoll = out_of_the_way(epoll);
     let bytes = status::WORDS * 8;
     // SAFETY: a new shared read-only mapping of the page's file, then our copy of the file
     // closes (the mapping stays).
@@ -432,6 +433,21 @@ fn adopt_page([file, epoll]: [c_int; 2]) -> Option<usize> {
     EPOLL_INODE.store(ino, Relaxed);
     EPOLL_FD.store(epoll, Relaxed);
     Some(p as usize)
+}
+
+/// Moves a descriptor the library keeps into the reserved range, with the emulated sockets:
+/// the program's own numbers stay as they would be without the library.
+fn out_of_the_way(fd: c_int) -> c_int {
+    let lo = (RANGE.load(Relaxed) >> 32) as c_int;
+    // SAFETY: F_DUPFD_CLOEXEC takes an int; on success the old number is ours to close.
+    unsafe {
+        let moved = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, lo);
+        if moved < 0 {
+            return fd;
+        }
+        libc::syscall(libc::SYS_close, fd);
+        moved
+    }
 }
 
 /// The first word of the slot of the socket whose connection has inode `ino`.
@@ -1262,6 +1278,7 @@ mod libc {
     pub const ENOSYS: c_int = 38;
     pub const POLLIN: i16 = 1;
     pub const F_GETFL: c_int = 3;
+    pub const F_DUPFD_CLOEXEC: c_int = 1030;
     pub const O_NONBLOCK: c_int = 0o4000;
     #[cfg(target_arch = "x86_64")]
     pub const SYS_close: c_long = 3;
