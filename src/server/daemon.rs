@@ -1261,3 +1261,101 @@ fn describe(datagram: &[u8]) -> String {
     }
     names.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RTM_GETLINK: u16 = 18;
+    const NLMSG_DONE: u16 = 3;
+    const NLM_F_REQUEST_DUMP: u16 = 0x301;
+
+    fn getlink_dump() -> Vec<u8> {
+        let mut m = Vec::new();
+        m.extend_from_slice(&32u32.to_ne_bytes());
+        m.extend_from_slice(&RTM_GETLINK.to_ne_bytes());
+        m.extend_from_slice(&NLM_F_REQUEST_DUMP.to_ne_bytes());
+        m.extend_from_slice(&[0; 8]); // seq, port id
+        m.extend_from_slice(&[0; 16]); // ifinfomsg
+        m
+    }
+
+    /// Reads what the connection holds; whether NLMSG_DONE was among it.
+    fn read_all(fd: RawFd) -> bool {
+        let mut done = false;
+        let mut buf = vec![0u8; 65536];
+        while let Ok(n) = sys::recv(fd, &mut buf, libc::MSG_DONTWAIT) {
+            let mut off = 0;
+            while off + 16 <= n {
+                let len = u32::from_ne_bytes([buf[off], buf[off + 1], buf[off + 2], buf[off + 3]]);
+                done |= u16::from_ne_bytes([buf[off + 4], buf[off + 5]]) == NLMSG_DONE;
+                off += (len as usize).next_multiple_of(4).max(16);
+            }
+        }
+        done
+    }
+
+    /// What exec's preload library reads on the status page follows each operation.
+    #[test]
+    fn the_status_page_follows_each_socket() {
+        let shared = Shared::new(Server::new(Config::default()).expect("server"));
+        let page = shared
+            .inspect(|s| s.status().cloned())
+            .expect("a status page");
+        let hello = proto::DataHello {
+            pid: 4242,
+            sock_type: libc::SOCK_RAW,
+            protocol: 0,
+            uid: 0,
+            gid: 0,
+        };
+        let (fd, welcome) = shared.open_data(hello).expect("socket");
+        assert_eq!(welcome.status, 0);
+        let ino = sys::inode(fd.as_raw_fd()).expect("inode");
+        let (round, seen) = page.look(ino);
+        assert_eq!(round % 2, 0, "no round under way");
+        assert_eq!(seen, Some((false, 0)), "new: nothing held, not bound");
+
+        let bind = Request {
+            op: proto::OP_BIND,
+            token: welcome.token,
+            b: 1,
+            ..Request::default()
+        };
+        assert_eq!(shared.control(bind).status, 0);
+        let address = page.look(ino).1.expect("slot").1;
+        assert_eq!(
+            (address as u32, address >> 32),
+            (4242, 1),
+            "port id, groups"
+        );
+
+        // A dump runs as the reader asks: held until its last part is out.
+        sys::send(fd.as_raw_fd(), &getlink_dump(), 0).expect("send");
+        shared.round(true);
+        assert_eq!(
+            page.look(ino).0 % 2,
+            1,
+            "output held: the round is not over"
+        );
+        shared.release();
+        let (round, seen) = page.look(ino);
+        assert_eq!(round % 2, 0, "released");
+        assert_eq!(seen, Some((true, address)), "the dump is running");
+        let mut done = false;
+        for _ in 0..100 {
+            shared.reader_called(welcome.token);
+            if read_all(fd.as_raw_fd()) {
+                done = true;
+                break;
+            }
+        }
+        assert!(done, "the dump ended");
+        assert_eq!(page.look(ino).1, Some((false, address)));
+
+        // Closed: the slot goes.
+        drop(fd);
+        shared.round(false);
+        assert_eq!(page.look(ino).1, None);
+    }
+}

@@ -133,6 +133,28 @@ impl StatusPage {
     }
 }
 
+#[cfg(test)]
+impl StatusPage {
+    /// The round counter, and for the socket whose connection has `inode`: whether the
+    /// server may hold output for it, and its local address word (as the library reads them).
+    pub fn look(&self, inode: u64) -> (u64, Option<(bool, u64)>) {
+        let round = self.word(ROUND_WORD).load(SeqCst);
+        let slot = layout::probe(inode).map(layout::slot_word).find(|&w| {
+            let v = self.word(w).load(SeqCst);
+            v == inode || v == FREE
+        });
+        let seen = slot
+            .filter(|&w| self.word(w).load(SeqCst) == inode)
+            .map(|w| {
+                (
+                    self.word(w + HOLDS_AT).load(SeqCst) == HOLDS,
+                    self.word(w + ADDRESS_AT).load(SeqCst),
+                )
+            });
+        (round, seen)
+    }
+}
+
 impl Drop for StatusPage {
     fn drop(&mut self) {
         // SAFETY: the mapping made in `new`, no longer referenced.
