@@ -521,6 +521,15 @@ fn empty_for_sure(fd: c_int, ino: u64) -> bool {
     between_rounds(w, quiet).is_some()
 }
 
+/// Whether the status page says an overrun waits to be reported on the socket whose
+/// connection has inode `ino` (see `status::OVERRUN`). One that happens just after this
+/// look is reported by the next receive, as on Linux for one that happens just after it.
+fn overrun_waits(ino: u64) -> bool {
+    page()
+        .and_then(|w| find_slot(w, ino).map(|s| w[s + status::HOLDS_AT].load(SeqCst)))
+        .is_some_and(|state| state & status::OVERRUN != 0)
+}
+
 /// The local address of the emulated socket `fd` (port id, groups), from the status page:
 /// it changes only with the socket's own calls, trapped (bind, connect, options) or a send
 /// (autobind, which `awaiting` covers).
@@ -595,6 +604,10 @@ unsafe fn fast_recv(
         return None;
     }
     let (_, ino) = verified(fd)?;
+    if overrun_waits(ino) {
+        // ENOBUFS comes first, even before what is queued: the supervisor reports it.
+        return None;
+    }
     let gate = gate()?;
     let mut head = [0u8; NLMSG_HDRLEN];
     // Nothing queued, or anything unusual: the supervisor decides (and waits if need be),

@@ -21,7 +21,8 @@
 //!   trusted;
 //! - from word [`SLOTS_AT`], [`SLOTS`] slots of [`SLOT_WORDS`] words: the inode of a
 //!   socket's connection (the program's end; [`FREE`] or [`GONE`] otherwise); at
-//!   [`HOLDS_AT`], [`HOLDS`] while the server may have output for it; at [`ADDRESS_AT`], its
+//!   [`HOLDS_AT`], [`HOLDS`] while the server may have output for it (and [`OVERRUN`]
+//!   while an overrun waits to be reported); at [`ADDRESS_AT`], its
 //!   local address as getsockname gives it (port id in the low half, the first 32 groups in
 //!   the high half). A socket's slot is found by open addressing from [`home`], at most
 //!   [`PROBE`] slots on; a socket without one (all taken) always traps.
@@ -51,6 +52,9 @@ pub const FREE: u64 = 0;
 pub const GONE: u64 = u64::MAX;
 /// A slot's word at [`HOLDS_AT`] while the server may have output for its socket.
 pub const HOLDS: u64 = 1;
+/// Also set there while an overrun waits to be reported: Linux reports it (ENOBUFS) before
+/// anything queued, so the library leaves even a queued datagram to the supervisor.
+pub const OVERRUN: u64 = 2;
 /// The datagram that hands the page over (shorter than a netlink header, so nothing a
 /// program could mistake for an answer).
 pub const HANDOUT: [u8; 8] = *b"nlRpage\0";

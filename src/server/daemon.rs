@@ -254,6 +254,31 @@ impl Shared {
         });
     }
 
+    /// A receive on the socket with `token` reports an overrun that waits (see `flush`):
+    /// whether there was one.
+    pub fn take_overrun(&self, token: u32) -> bool {
+        self.lock(|s| {
+            let Some(&id) = s.by_token.get(&token) else {
+                return false;
+            };
+            let Some(Conn {
+                kind: Kind::Data(d),
+                ..
+            }) = s.conns.get_mut(&id)
+            else {
+                return false;
+            };
+            if !s.host.take_overrun(d.sock) {
+                return false;
+            }
+            // What waited behind it may go now.
+            d.has_output = true;
+            s.to_flush.push(id);
+            s.settle();
+            true
+        })
+    }
+
     /// The program made a receive call on the socket with `token` (its datagram, if any,
     /// already taken): as Linux's recvmsg, that produces the next part of a running dump,
     /// sized for the reader's buffer.
@@ -1027,6 +1052,17 @@ impl Server {
                 break;
             }
             budget -= 1;
+            // Linux reports an overrun before anything queued. What is in the connection
+            // cannot be overtaken there, so the overrun waits in the engine for the next
+            // receive (the status page makes it trap), and what follows waits behind it.
+            // Into an empty connection it goes as the marker, which wakes a poll.
+            if d.pending.is_none()
+                && d.paced
+                && self.host.overrun_pending(d.sock)
+                && sys::unread_by_peer(fd).map_or(true, |n| n > 0)
+            {
+                break;
+            }
             if d.pending.is_none() {
                 d.pending = next_output(&mut self.host, d);
                 if d.pending.is_none() {
@@ -1124,13 +1160,20 @@ impl Server {
 }
 
 /// Tells the preload library whether the server may have output for `d`'s socket (what
-/// waits for room in the connection, what is queued, or a running dump) and its local
-/// address. Every operation on a socket flushes it, so this runs after each.
+/// waits for room in the connection, what is queued, or a running dump), whether an
+/// overrun waits to be reported, and its local address. Every operation on a socket
+/// flushes it, so this runs after each.
 fn publish(page: Option<&StatusPage>, host: &Host, d: &Data) {
     if let (Some(p), Some(slot)) = (page, d.slot) {
         let a = host.local_addr(d.sock);
         let holds = d.pending.is_some() || host.has_output(d.sock);
-        p.publish(slot, holds, a.port_id, a.groups);
+        p.publish(
+            slot,
+            holds,
+            host.overrun_pending(d.sock),
+            a.port_id,
+            a.groups,
+        );
     }
 }
 

@@ -9,7 +9,8 @@ mod layout;
 
 pub use layout::HANDOUT;
 use layout::{
-    ADDRESS_AT, FREE, GONE, HOLDS, HOLDS_AT, MAGIC, MAGIC_WORD, ROUND_WORD, STASH_WORD, WORDS,
+    ADDRESS_AT, FREE, GONE, HOLDS, HOLDS_AT, MAGIC, MAGIC_WORD, OVERRUN, ROUND_WORD, STASH_WORD,
+    WORDS,
 };
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
@@ -117,11 +118,12 @@ impl StatusPage {
         Some(slot)
     }
 
-    /// Whether the server may have output for the socket in `slot`, and its local address.
-    pub fn publish(&self, slot: usize, holds: bool, port_id: u32, groups: u32) {
+    /// Whether the server may have output for the socket in `slot`, whether an overrun
+    /// waits to be reported, and its local address.
+    pub fn publish(&self, slot: usize, holds: bool, overrun: bool, port_id: u32, groups: u32) {
         let w = layout::slot_word(slot);
-        self.word(w + HOLDS_AT)
-            .store(if holds { HOLDS } else { 0 }, SeqCst);
+        let state = if holds { HOLDS } else { 0 } | if overrun { OVERRUN } else { 0 };
+        self.word(w + HOLDS_AT).store(state, SeqCst);
         self.word(w + ADDRESS_AT)
             .store(layout::address_word(port_id, groups), SeqCst);
     }
@@ -192,11 +194,11 @@ mod tests {
             Some(false),
             "a new socket has nothing to read"
         );
-        p.publish(sa, true, 7, 1);
+        p.publish(sa, true, false, 7, 1);
         assert_eq!(holds(&p, a), Some(true));
         let address = p.word(layout::slot_word(sa) + ADDRESS_AT).load(SeqCst);
         assert_eq!(address, 7 | 1 << 32);
-        p.publish(sa, false, 7, 1);
+        p.publish(sa, false, false, 7, 1);
         assert_eq!(holds(&p, b), Some(false));
         // A search goes past a socket that is gone.
         p.detach(sa);

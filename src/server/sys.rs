@@ -135,6 +135,14 @@ pub fn set_nonblocking(fd: RawFd, on: bool) -> io::Result<()> {
     cvt(unsafe { libc::ioctl(fd, libc::FIONBIO, &mut on) }).map(|_| ())
 }
 
+/// Bytes sent on a unix socket that its peer has not read yet (SIOCOUTQ).
+pub fn unread_by_peer(fd: RawFd) -> io::Result<usize> {
+    let mut n: libc::c_int = 0;
+    // SAFETY: SIOCOUTQ writes one int.
+    cvt(unsafe { libc::ioctl(fd, libc::TIOCOUTQ, &mut n) })?;
+    Ok(n.max(0) as usize)
+}
+
 pub fn is_nonblocking(fd: RawFd) -> bool {
     // SAFETY: fcntl on a descriptor; invalid fds give EBADF.
     let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };

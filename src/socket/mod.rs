@@ -578,8 +578,11 @@ impl Host {
         let bytes = w.into_bytes();
         for m in members.into_iter().chain(echo_to) {
             if let Some(sock) = self.sock_mut(m) {
+                let overrun_before = sock.overrun;
                 enqueue(sock, bytes.clone());
-                if !sock.woken {
+                // An overrun wakes the reader too (sk_error_report), even one already woken
+                // and not read since: its transport must learn that an error waits.
+                if !sock.woken || sock.overrun != overrun_before {
                     sock.woken = true;
                     self.woken.push(m);
                 }
@@ -626,6 +629,18 @@ impl Host {
     /// Whether a dump is under way on this socket.
     pub fn dump_running(&self, s: SockId) -> bool {
         self.sock(s).is_some_and(|x| x.dump.is_some())
+    }
+
+    /// Whether an overrun waits to be reported (ENOBUFS, before anything queued).
+    pub fn overrun_pending(&self, s: SockId) -> bool {
+        self.sock(s).is_some_and(|x| x.overrun)
+    }
+
+    /// Reports a pending overrun, as the reader's next receive does on Linux (sock_error
+    /// comes before the queue); whether there was one.
+    pub fn take_overrun(&mut self, s: SockId) -> bool {
+        self.sock_mut(s)
+            .is_some_and(|x| std::mem::replace(&mut x.overrun, false))
     }
 
     /// Whether `recv` would return something now.

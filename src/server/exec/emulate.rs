@@ -1077,6 +1077,10 @@ impl Supervisor {
                 (read_iovecs(tid, iov, cnt)?, Name::None, None)
             }
         };
+        // Linux's receive reports a socket error first (sock_error), before the queue.
+        if self.take_overrun(inode) {
+            return Err(libc::ENOBUFS);
+        }
         let capacity: usize = iovs.iter().fold(0usize, |a, (_, l)| a.saturating_add(*l));
         if report_len {
             self.report_reader_len(inode, capacity);
@@ -1134,6 +1138,17 @@ impl Supervisor {
         } else {
             copied as i64
         }))
+    }
+
+    /// An overrun the embedded server keeps for the socket's next receive (see
+    /// `Shared::take_overrun`), taken; whether there was one.
+    fn take_overrun(&mut self, inode: u64) -> bool {
+        let Connector::Embedded(shared) = &self.connector else {
+            return false;
+        };
+        self.socks
+            .get(&inode)
+            .is_some_and(|s| shared.take_overrun(s.token))
     }
 
     /// Takes the next datagram of an empty socket straight from the embedded server into
