@@ -1312,3 +1312,47 @@ fn a_negative_receive_buffer_size_asks_for_the_most_as_on_linux() {
         assert_eq!(get(&c), want, "SO_RCVBUF {set}");
     }
 }
+
+/// What a receive queue keeps when it overflows, as this kernel keeps it (checked with
+/// SO_MEMINFO in a namespace): each message counts its buffer's true size, the error comes
+/// first, and after it nothing is queued until the reader has emptied the queue.
+#[test]
+fn an_overflowing_queue_keeps_what_linux_keeps_then_congests() {
+    assert_eq!(
+        [76, 1468, 1492, 1880].map(nlroute::socket::truesize),
+        [832, 2304, 2304, 4352]
+    );
+    let mut c = Client::new();
+    let l = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(l, 0, 1).unwrap(); // RTMGRP_LINK
+    c.host
+        .set_option(l, libc::SOL_SOCKET, libc::SO_RCVBUF, &4096i32.to_ne_bytes())
+        .unwrap();
+    let mut mtu = 1400u32;
+    let mut change = |c: &mut Client| {
+        mtu = if mtu == 1400 { 1500 } else { 1400 };
+        let r = c.send(
+            Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(1, 0, 0))
+                .attr(4, &mtu.to_ne_bytes())
+                .done(),
+        );
+        assert_eq!(ack_errno(&r), 0);
+    };
+    let next = |c: &mut Client| match c.host.recv(l, 65536) {
+        Some(Outgoing::Overrun) => "ENOBUFS",
+        Some(Outgoing::Datagram(_)) => "data",
+        None => "nothing",
+    };
+    for _ in 0..6 {
+        change(&mut c);
+    }
+    // 8192 bytes of buffer: three 2,304-byte notifications; the fourth would not fit.
+    assert_eq!([next(&mut c), next(&mut c)], ["ENOBUFS", "data"]);
+    change(&mut c); // congested: dropped, and no second error
+    assert_eq!(
+        [next(&mut c), next(&mut c), next(&mut c)],
+        ["data", "data", "nothing"]
+    );
+    change(&mut c); // the reader emptied the queue: queued again
+    assert_eq!([next(&mut c), next(&mut c)], ["data", "nothing"]);
+}

@@ -413,6 +413,34 @@ pub struct Server {
     holding: bool,
     /// Shared with exec's preload library (see `status`); embedded server only.
     status: Option<Arc<StatusPage>>,
+    /// Each data connection's descriptor by socket, for the engine's admission to receive
+    /// queues (see `TransportFds`).
+    transport_fds: TransportFds,
+}
+
+/// Data connections by socket, shared with the engine's admission check: what a connection
+/// holds unread is part of its socket's receive queue for Linux's accounting (SO_RCVBUF,
+/// overruns). Asked only when a queue is near its limit.
+#[derive(Clone, Default)]
+struct TransportFds(Arc<Mutex<HashMap<SockId, RawFd>>>);
+
+impl TransportFds {
+    fn set(&self, s: SockId, fd: Option<RawFd>) {
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match fd {
+            Some(fd) => m.insert(s, fd),
+            None => m.remove(&s),
+        };
+    }
+
+    /// What the socket's connection holds unread (its sender's SIOCOUTQ, counted like
+    /// the engine's `truesize`); 0 when there is none.
+    fn unread(&self, s: SockId) -> usize {
+        let m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        m.get(&s)
+            .and_then(|fd| sys::unread_by_peer(*fd).ok())
+            .unwrap_or(0)
+    }
 }
 
 impl Server {
@@ -426,6 +454,10 @@ impl Server {
             }
             None => (None, Host::new()),
         };
+        let mut host = host;
+        let transport_fds = TransportFds::default();
+        let fds = transport_fds.clone();
+        host.set_backlog(Box::new(move |s| fds.unread(s)));
         let rng = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -451,6 +483,7 @@ impl Server {
             to_flush: Vec::new(),
             holding: false,
             status: None,
+            transport_fds,
         })
     }
 
@@ -805,6 +838,7 @@ impl Server {
                         });
                         self.by_token.insert(token, id);
                         self.by_sock.insert(sock, id);
+                        self.transport_fds.set(sock, Some(fd));
                         Welcome { status: 0, token }
                     }
                 }
@@ -1149,6 +1183,7 @@ impl Server {
                     if let (Some(p), Some(slot)) = (&self.status, d.slot) {
                         p.detach(slot);
                     }
+                    self.transport_fds.set(d.sock, None);
                     self.host.close(d.sock);
                     self.by_token.remove(&d.token);
                     self.by_sock.remove(&d.sock);
