@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 const RTM_NEWADDR: u16 = 20;
@@ -180,6 +182,9 @@ impl Change {
 
 const ROUNDS: usize = 5;
 const PER_ROUND: usize = 2000;
+/// Changes a writer may have unacknowledged: 200 ACKs of 832 bytes each (their buffers'
+/// true size) stay within the default SO_RCVBUF (212,992 bytes).
+const WINDOW: usize = 200;
 
 #[test]
 fn kill_9_at_random_points_of_10000_changes() {
@@ -207,6 +212,10 @@ fn kill_9_at_random_points_of_10000_changes() {
         sent_all.extend(batch.iter().cloned());
         let fd = raw_socket(&sock);
         set_timeout(&fd, 30);
+        // The writer keeps at most WINDOW changes unacknowledged, as a client must: ACKs
+        // beyond its receive buffer are dropped (an overrun, as on Linux).
+        let acked_count = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
         let writer = {
             let fd = fd.try_clone().expect("dup");
             let reqs: Vec<Vec<u8>> = batch
@@ -214,9 +223,16 @@ fn kill_9_at_random_points_of_10000_changes() {
                 .enumerate()
                 .map(|(i, c)| c.request(i as u32 + 1))
                 .collect();
+            let (acked_count, stop) = (acked_count.clone(), stop.clone());
             std::thread::spawn(move || {
-                for r in reqs {
-                    if send(&fd, &r).is_err() {
+                for (i, r) in reqs.iter().enumerate() {
+                    while i >= acked_count.load(Relaxed) + WINDOW {
+                        if stop.load(Relaxed) {
+                            return;
+                        }
+                        std::thread::sleep(Duration::from_micros(50));
+                    }
+                    if send(&fd, r).is_err() {
                         break;
                     }
                 }
@@ -232,6 +248,7 @@ fn kill_9_at_random_points_of_10000_changes() {
                 assert_eq!(&p[..4], &0i32.to_ne_bytes(), "round {round}: {c:?} failed");
                 acked.push(c.clone());
             }
+            acked_count.store(acked.len(), Relaxed);
         };
         while acked.len() < kill_after {
             let d = recv(&fd).unwrap_or_else(|| panic!("round {round}: server went away"));
@@ -242,6 +259,7 @@ fn kill_9_at_random_points_of_10000_changes() {
             std::hint::spin_loop();
         }
         srv.kill9();
+        stop.store(true, Relaxed);
         // ACKs the server sent before dying are still queued: they count too.
         while let Some(d) = recv(&fd) {
             take(&d, &mut acked);
