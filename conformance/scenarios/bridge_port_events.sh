@@ -32,7 +32,8 @@ run bridge link show
 run ip link set v2 nomaster
 run ip link set v0 down
 run ip link del v0
-sleep 1.5  # link watch may hold a bridge's last change for up to a second
+sleep 2.5  # link watch may hold a bridge's last change for up to a second (and a loaded
+           # machine may need more to print it)
 kill $BM
 wait $BM 2>/dev/null
 echo "# bridge monitor saw:"

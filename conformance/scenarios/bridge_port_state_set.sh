@@ -21,7 +21,8 @@ run bridge link show
 run ip link set v1 down
 run ip link set v1 up
 run bridge link show
-sleep 1.5  # link watch may hold a bridge's last change for up to a second
+sleep 2.5  # link watch may hold a bridge's last change for up to a second (and a loaded
+           # machine may need more to print it)
 kill $BM
 wait $BM 2>/dev/null
 echo "# bridge monitor saw:"

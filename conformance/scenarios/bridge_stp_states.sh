@@ -32,7 +32,8 @@ run bridge link show
 sleep 2.2
 run bridge link show
 ip -d link show br0 | grep -o "ageing_time [0-9]*\|topology_change [0-9]\|topology_change_detected [0-9]\|stp_state [0-9]"
-sleep 1.5  # link watch may hold a bridge's last change for up to a second
+sleep 2.5  # link watch may hold a bridge's last change for up to a second (and a loaded
+           # machine may need more to print it)
 kill $BM
 wait $BM 2>/dev/null
 echo "# bridge monitor saw:"
