@@ -80,22 +80,23 @@ fn exec_offers_the_library_unless_told_not_to() {
     assert_eq!(r.stdout.trim(), "none");
 }
 
-#[test]
-fn dump_parts_taken_in_the_program_are_paced_as_by_the_kernel() {
+/// Runs a script of tests/clients with `interpreter` in all three (see
+/// `same_in_all_three`); it drives `ip`.
+fn client_script_in_all_three(interpreter: &str, script: &str, what: &str) {
     if !have("ip") || !have("python3") {
         skip("needs ip and python3");
         return;
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/dump_parts.sh");
-    same_in_all_three(&["sh", script], Duration::from_secs(60), "dump parts");
+    let path = format!("{}/tests/clients/{script}", env!("CARGO_MANIFEST_DIR"));
+    same_in_all_three(&[interpreter, &path], Duration::from_secs(60), what);
+}
+
+#[test]
+fn dump_parts_taken_in_the_program_are_paced_as_by_the_kernel() {
+    client_script_in_all_three("sh", "dump_parts.sh", "dump parts");
 }
 
 #[test]
 fn nonblocking_receives_see_what_the_kernel_would_have_queued() {
-    if !have("ip") || !have("python3") {
-        skip("needs ip and python3");
-        return;
-    }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/nonblocking.py");
-    same_in_all_three(&["python3", script], Duration::from_secs(60), "nonblocking");
+    client_script_in_all_three("python3", "nonblocking.py", "nonblocking");
 }

@@ -452,13 +452,7 @@ fn out_of_the_way(fd: c_int) -> c_int {
 
 /// The first word of the slot of the socket whose connection has inode `ino`.
 fn find_slot(w: &[AtomicU64], ino: u64) -> Option<usize> {
-    status::probe(ino)
-        .map(status::slot_word)
-        .find(|&s| {
-            let v = w[s].load(SeqCst);
-            v == ino || v == status::FREE
-        })
-        .filter(|&s| w[s].load(SeqCst) == ino)
+    status::find(ino, |i| w[i].load(SeqCst))
 }
 
 /// Reads `f` of the page inside a round in which the server did not work (see `status`).

@@ -75,6 +75,17 @@ pub fn slot_word(i: usize) -> usize {
     SLOTS_AT + SLOT_WORDS * i
 }
 
+/// The word index of `inode`'s slot, reading the page with `word`; None if it has none.
+pub fn find(inode: u64, word: impl Fn(usize) -> u64) -> Option<usize> {
+    probe(inode)
+        .map(slot_word)
+        .find(|&w| {
+            let v = word(w);
+            v == inode || v == FREE
+        })
+        .filter(|&w| word(w) == inode)
+}
+
 /// The word at [`ADDRESS_AT`] for a local address.
 pub fn address_word(port_id: u32, groups: u32) -> u64 {
     u64::from(port_id) | u64::from(groups) << 32

@@ -257,7 +257,7 @@ impl Shared {
     /// A receive on the socket with `token` reports an overrun that waits (see `flush`):
     /// whether there was one.
     pub fn take_overrun(&self, token: u32) -> bool {
-        self.lock(|s| {
+        self.with(|s| {
             let Some(&id) = s.by_token.get(&token) else {
                 return false;
             };
@@ -274,7 +274,6 @@ impl Shared {
             // What waited behind it may go now.
             d.has_output = true;
             s.to_flush.push(id);
-            s.settle();
             true
         })
     }
@@ -413,34 +412,6 @@ pub struct Server {
     holding: bool,
     /// Shared with exec's preload library (see `status`); embedded server only.
     status: Option<Arc<StatusPage>>,
-    /// Each data connection's descriptor by socket, for the engine's admission to receive
-    /// queues (see `TransportFds`).
-    transport_fds: TransportFds,
-}
-
-/// Data connections by socket, shared with the engine's admission check: what a connection
-/// holds unread is part of its socket's receive queue for Linux's accounting (SO_RCVBUF,
-/// overruns). Asked only when a queue is near its limit.
-#[derive(Clone, Default)]
-struct TransportFds(Arc<Mutex<HashMap<SockId, RawFd>>>);
-
-impl TransportFds {
-    fn set(&self, s: SockId, fd: Option<RawFd>) {
-        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        match fd {
-            Some(fd) => m.insert(s, fd),
-            None => m.remove(&s),
-        };
-    }
-
-    /// What the socket's connection holds unread (its sender's SIOCOUTQ, counted like
-    /// the engine's `truesize`); 0 when there is none.
-    fn unread(&self, s: SockId) -> usize {
-        let m = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        m.get(&s)
-            .and_then(|fd| sys::unread_by_peer(*fd).ok())
-            .unwrap_or(0)
-    }
 }
 
 impl Server {
@@ -455,9 +426,9 @@ impl Server {
             None => (None, Host::new()),
         };
         let mut host = host;
-        let transport_fds = TransportFds::default();
-        let fds = transport_fds.clone();
-        host.set_backlog(Box::new(move |s| fds.unread(s)));
+        // What a data connection holds unread is part of its socket's receive queue for
+        // Linux's accounting (SO_RCVBUF, overruns): the engine asks near the limit.
+        host.set_backlog(|fd| sys::unread_by_peer(fd).unwrap_or(0));
         let rng = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -483,7 +454,6 @@ impl Server {
             to_flush: Vec::new(),
             holding: false,
             status: None,
-            transport_fds,
         })
     }
 
@@ -838,7 +808,7 @@ impl Server {
                         });
                         self.by_token.insert(token, id);
                         self.by_sock.insert(sock, id);
-                        self.transport_fds.set(sock, Some(fd));
+                        self.host.attach_transport(sock, fd);
                         Welcome { status: 0, token }
                     }
                 }
@@ -1183,7 +1153,6 @@ impl Server {
                     if let (Some(p), Some(slot)) = (&self.status, d.slot) {
                         p.detach(slot);
                     }
-                    self.transport_fds.set(d.sock, None);
                     self.host.close(d.sock);
                     self.by_token.remove(&d.token);
                     self.by_sock.remove(&d.sock);

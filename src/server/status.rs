@@ -5,6 +5,7 @@
 //! preload/src/status.rs, shared with the library.
 
 #[path = "../../preload/src/status.rs"]
+#[allow(dead_code)] // the reading half is the library's (and this file's tests')
 mod layout;
 
 pub use layout::HANDOUT;
@@ -141,18 +142,12 @@ impl StatusPage {
     /// server may hold output for it, and its local address word (as the library reads them).
     pub fn look(&self, inode: u64) -> (u64, Option<(bool, u64)>) {
         let round = self.word(ROUND_WORD).load(SeqCst);
-        let slot = layout::probe(inode).map(layout::slot_word).find(|&w| {
-            let v = self.word(w).load(SeqCst);
-            v == inode || v == FREE
+        let seen = layout::find(inode, |i| self.word(i).load(SeqCst)).map(|w| {
+            (
+                self.word(w + HOLDS_AT).load(SeqCst) & HOLDS != 0,
+                self.word(w + ADDRESS_AT).load(SeqCst),
+            )
         });
-        let seen = slot
-            .filter(|&w| self.word(w).load(SeqCst) == inode)
-            .map(|w| {
-                (
-                    self.word(w + HOLDS_AT).load(SeqCst) == HOLDS,
-                    self.word(w + ADDRESS_AT).load(SeqCst),
-                )
-            });
         (round, seen)
     }
 }
@@ -169,12 +164,7 @@ mod tests {
     use super::*;
 
     fn holds(p: &StatusPage, inode: u64) -> Option<bool> {
-        let slot = layout::probe(inode).find(|&i| {
-            let v = p.word(layout::slot_word(i)).load(SeqCst);
-            v == inode || v == FREE
-        })?;
-        let w = layout::slot_word(slot);
-        (p.word(w).load(SeqCst) == inode).then(|| p.word(w + HOLDS_AT).load(SeqCst) == HOLDS)
+        p.look(inode).1.map(|(holds, _)| holds)
     }
 
     #[test]

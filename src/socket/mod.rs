@@ -76,6 +76,8 @@ struct Sock {
     /// Dropping everything since an overrun, until the reader has emptied the queue
     /// (NETLINK_S_CONGESTED).
     congested: bool,
+    /// The transport's handle for this socket, for [`Backlog`] (see `attach_transport`).
+    transport: Option<i32>,
     dump: Option<Dump>,
     dump_ext_ack: bool,
     max_reader_buf: usize,
@@ -93,9 +95,10 @@ pub struct Host {
     backlog: Option<Backlog>,
 }
 
-/// What a socket's transport holds that its reader has not read yet, in bytes counted as
-/// [`truesize`] counts them: part of the socket's receive queue for Linux's accounting.
-pub type Backlog = Box<dyn Fn(SockId) -> usize + Send>;
+/// What a socket's transport holds that its reader has not read yet, asked by the handle
+/// the transport gave the socket, in bytes counted as [`truesize`] counts them: part of
+/// the socket's receive queue for Linux's accounting.
+pub type Backlog = fn(i32) -> usize;
 
 /// Most a transport may hold for one socket without being asked (see [`Backlog`]): below
 /// this much room, admission asks it.
@@ -126,23 +129,31 @@ impl Host {
     }
 
     /// Lets admission to receive queues count what the transport holds for each socket
-    /// (without it, a transport is taken to hold nothing).
+    /// that has a handle (without, a transport is taken to hold nothing).
     pub fn set_backlog(&mut self, backlog: Backlog) {
         self.backlog = Some(backlog);
     }
 
-    /// Whether `bytes` more may join `s`'s receive queue, as netlink_broadcast_deliver and
+    /// The transport's handle for socket `s` (its connection's descriptor, say), which
+    /// [`Backlog`] is asked with.
+    pub fn attach_transport(&mut self, s: SockId, handle: i32) {
+        if let Some(sock) = self.sock_mut(s) {
+            sock.transport = Some(handle);
+        }
+    }
+
+    /// Adds `bytes` to `s`'s receive queue if it may join, as netlink_broadcast_deliver and
     /// netlink_attachskb decide (Linux 6.x adds, then checks): when the queue (with what the
     /// transport holds) is empty or stays within SO_RCVBUF with it, and the socket is not
     /// congested. A refusal is an overrun.
     fn admit(&mut self, s: SockId, bytes: Vec<u8>) {
-        let Some(sock) = self.sock(s) else { return };
+        let backlog = self.backlog;
+        let Some(sock) = self.sock_mut(s) else { return };
         let unasked = sock.queued + BACKLOG_UNASKED <= sock.rcvbuf && !sock.congested;
-        let held = match &self.backlog {
-            Some(b) if !unasked => b(s),
+        let held = match (backlog, sock.transport) {
+            (Some(b), Some(h)) if !unasked => b(h),
             _ => 0,
         };
-        let Some(sock) = self.sock_mut(s) else { return };
         // netlink_rcv_wake: a reader that emptied the queue ended the congestion.
         if sock.congested && sock.queue.is_empty() && held == 0 {
             sock.congested = false;
@@ -220,6 +231,7 @@ impl Host {
             queued: 0,
             overrun: false,
             congested: false,
+            transport: None,
             dump: None,
             dump_ext_ack: false,
             max_reader_buf: 0,
