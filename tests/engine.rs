@@ -1313,6 +1313,37 @@ fn a_negative_receive_buffer_size_asks_for_the_most_as_on_linux() {
     }
 }
 
+#[test]
+fn buffer_sizes_follow_the_limits_the_host_gives() {
+    // A host with net.core.rmem_max and wmem_max at 4 MiB, defaults raised too.
+    let mut host = Host::new();
+    host.set_buffer_limits(nlroute::socket::BufferLimits {
+        rmem_default: 300_000,
+        rmem_max: 4 << 20,
+        wmem_default: 250_000,
+        wmem_max: 4 << 20,
+    });
+    let mut c = Client::with_host(host);
+    let s = c.host.open(1, libc::SOCK_RAW, 0).expect("socket");
+    let get = |c: &Client, name| {
+        let v = c
+            .host
+            .get_option(s, libc::SOL_SOCKET, name)
+            .expect("getsockopt");
+        i32::from_ne_bytes([v[0], v[1], v[2], v[3]])
+    };
+    assert_eq!(get(&c, libc::SO_RCVBUF), 300_000);
+    assert_eq!(get(&c, libc::SO_SNDBUF), 250_000);
+    for (set, want) in [(1i32 << 20, 2 << 20), (1 << 30, 8 << 20), (-1, 8 << 20)] {
+        for name in [libc::SO_RCVBUF, libc::SO_SNDBUF] {
+            c.host
+                .set_option(s, libc::SOL_SOCKET, name, &set.to_ne_bytes())
+                .expect("setsockopt");
+            assert_eq!(get(&c, name), want, "option {name} set to {set}");
+        }
+    }
+}
+
 /// What a receive queue keeps when it overflows, as this kernel keeps it (checked with
 /// SO_MEMINFO in a namespace): each message counts its buffer's true size, the error comes
 /// first, and after it nothing is queued until the reader has emptied the queue.

@@ -429,6 +429,8 @@ impl Server {
         // What a data connection holds unread is part of its socket's receive queue for
         // Linux's accounting (SO_RCVBUF, overruns): the engine asks near the limit.
         host.set_backlog(|fd| sys::unread_by_peer(fd).unwrap_or(0));
+        // A program asking for a large SO_RCVBUF gets what Linux would give it here.
+        host.set_buffer_limits(sys::buffer_limits());
         let rng = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)

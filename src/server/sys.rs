@@ -424,3 +424,23 @@ pub fn inode(fd: RawFd) -> io::Result<u64> {
     cvt(unsafe { libc::fstat(fd, &mut st) })?;
     Ok(st.st_ino)
 }
+
+/// The host's net.core buffer sysctls (rmem/wmem default and max); Linux's built-in values
+/// for any that cannot be read.
+pub fn buffer_limits() -> crate::socket::BufferLimits {
+    let builtin = crate::socket::BufferLimits::default();
+    let read = |name: &str, or: usize| {
+        std::fs::read_to_string(format!("/proc/sys/net/core/{name}"))
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            // sock_setsockopt works in ints: a larger sysctl cannot be asked for anyway.
+            .map(|v| v.min(i32::MAX as usize / 2))
+            .unwrap_or(or)
+    };
+    crate::socket::BufferLimits {
+        rmem_default: read("rmem_default", builtin.rmem_default),
+        rmem_max: read("rmem_max", builtin.rmem_max),
+        wmem_default: read("wmem_default", builtin.wmem_default),
+        wmem_max: read("wmem_max", builtin.wmem_max),
+    }
+}

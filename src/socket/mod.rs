@@ -36,9 +36,27 @@ pub struct SockAddr {
     pub groups: u32,
 }
 
-/// Linux's default and maximum socket buffer sizes (net.core.rmem_default / rmem_max).
-const RCVBUF_DEFAULT: usize = 212_992;
-const RCVBUF_MAX: usize = 212_992;
+/// Socket buffer sizes as the net.core sysctls set them: what a new socket gets and the
+/// most SO_RCVBUF / SO_SNDBUF may ask for (before Linux doubles it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BufferLimits {
+    pub rmem_default: usize,
+    pub rmem_max: usize,
+    pub wmem_default: usize,
+    pub wmem_max: usize,
+}
+
+impl Default for BufferLimits {
+    /// Linux's built-in values (SK_RMEM_MAX / SK_WMEM_MAX on 64-bit).
+    fn default() -> Self {
+        BufferLimits {
+            rmem_default: 212_992,
+            rmem_max: 212_992,
+            wmem_default: 212_992,
+            wmem_max: 212_992,
+        }
+    }
+}
 /// Minimum receive buffer Linux enforces (SOCK_MIN_RCVBUF).
 const RCVBUF_MIN: usize = 2304;
 /// Largest dump part, as netlink_dump caps the allocation (SKB_WITH_OVERHEAD(32768)).
@@ -93,6 +111,7 @@ pub struct Host {
     woken: Vec<SockId>,
     rover: u32,
     backlog: Option<Backlog>,
+    limits: BufferLimits,
 }
 
 /// What a socket's transport holds that its reader has not read yet, asked by the handle
@@ -125,7 +144,14 @@ impl Host {
             woken: Vec::new(),
             rover: (-4096i32) as u32,
             backlog: None,
+            limits: BufferLimits::default(),
         }
+    }
+
+    /// Buffer sizes for sockets opened from now on and for SO_RCVBUF / SO_SNDBUF (the
+    /// host's net.core sysctls, say, so that a program gets what Linux would give it here).
+    pub fn set_buffer_limits(&mut self, limits: BufferLimits) {
+        self.limits = limits;
     }
 
     /// Lets admission to receive queues count what the transport holds for each socket
@@ -209,6 +235,7 @@ impl Host {
         if ns >= self.stack.namespaces.len() {
             return Err(libc::EINVAL);
         }
+        let limits = self.limits;
         let sock = Sock {
             ns,
             pid,
@@ -224,8 +251,8 @@ impl Host {
             pktinfo: false,
             broadcast_error: false,
             listen_all_nsid: false,
-            rcvbuf: RCVBUF_DEFAULT,
-            sndbuf: RCVBUF_DEFAULT,
+            rcvbuf: limits.rmem_default,
+            sndbuf: limits.wmem_default,
             send_size_by_transport: false,
             queue: VecDeque::new(),
             queued: 0,
@@ -369,6 +396,7 @@ impl Host {
         name: i32,
         value: &[u8],
     ) -> Result<(), i32> {
+        let limits = self.limits;
         let sock = self.sock_mut(s).ok_or(libc::EBADF)?;
         let int = value
             .get(..4)
@@ -377,14 +405,14 @@ impl Host {
             let int = int.ok_or(libc::EINVAL)?;
             // sock_setsockopt caps SO_RCVBUF/SO_SNDBUF with min_t(u32, ...): a negative
             // value asks for the most; the FORCE variants take max(val, 0).
-            let capped = (int as u32 as usize).min(RCVBUF_MAX);
+            let asked = int as u32 as usize;
             let v = int.max(0) as usize;
             match name {
-                libc::SO_RCVBUF => sock.rcvbuf = (capped * 2).max(RCVBUF_MIN),
+                libc::SO_RCVBUF => sock.rcvbuf = (asked.min(limits.rmem_max) * 2).max(RCVBUF_MIN),
                 libc::SO_RCVBUFFORCE => {
                     sock.rcvbuf = (v.saturating_mul(2)).clamp(RCVBUF_MIN, 1 << 26)
                 }
-                libc::SO_SNDBUF => sock.sndbuf = (capped * 2).max(4608),
+                libc::SO_SNDBUF => sock.sndbuf = (asked.min(limits.wmem_max) * 2).max(4608),
                 _ => {}
             }
             return Ok(());
