@@ -5,6 +5,7 @@
  * library. Changes only lo's MTU. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -281,5 +282,38 @@ int main(void) {
     show_name("name_after_answer", h, sizeof(struct sockaddr_nl));
     close(n);
     close(h);
+    /* socket() itself, which the library makes without a descriptor installed for it: its
+     * flags, the type and protocol checks, and a socket that works. */
+    static const struct { const char *what; int type, protocol; } kinds[] = {
+        {"raw", SOCK_RAW, NETLINK_ROUTE},
+        {"dgram", SOCK_DGRAM, NETLINK_ROUTE},
+        {"cloexec", SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE},
+        {"nonblock", SOCK_RAW | SOCK_NONBLOCK, NETLINK_ROUTE},
+        {"both", SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE},
+        {"odd_flag", SOCK_RAW | 0x40000000, NETLINK_ROUTE},
+        {"stream", SOCK_STREAM, NETLINK_ROUTE},
+        {"seqpacket", SOCK_SEQPACKET, NETLINK_ROUTE},
+        {"protocol", SOCK_RAW, 99},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        int f = socket(AF_NETLINK, kinds[k].type, kinds[k].protocol);
+        if (f < 0) {
+            printf("socket_%s=%s\n", kinds[k].what, strerrorname_np(errno));
+            continue;
+        }
+        int ty = -1, proto = -1;
+        socklen_t tl = sizeof ty, pl = sizeof proto;
+        getsockopt(f, SOL_SOCKET, SO_TYPE, &ty, &tl);
+        getsockopt(f, SOL_SOCKET, SO_PROTOCOL, &proto, &pl);
+        int cloexec = (fcntl(f, F_GETFD) & FD_CLOEXEC) != 0;
+        int nonblock = (fcntl(f, F_GETFL) & O_NONBLOCK) != 0;
+        set_mtu(f, 1500);
+        wait_readable(f);
+        int r = recv(f, buf, sizeof buf, 0);
+        int ack = r > 0 ? ((struct nlmsghdr *)buf)->nlmsg_type : -errno;
+        int closed = close(f);
+        printf("socket_%s=ok cloexec=%d nonblock=%d type=%d protocol=%d ack=%d close=%s\n",
+               kinds[k].what, cloexec, nonblock, ty, proto, ack, ERR(closed));
+    }
     return 0;
 }
