@@ -802,6 +802,14 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         .as_ref()
         .and_then(|i| i.get(IFLA_INFO_KIND))
         .map(|k| k.str_bytes().to_vec());
+    // ops->validate runs before the device is looked up: a kind that refuses refuses a
+    // change as well as a creation.
+    if let Some((_, why)) = REFUSING_KINDS
+        .iter()
+        .find(|(name, _)| kind_name.as_deref() == Some(*name))
+    {
+        return Err(NlError::new(libc::EOPNOTSUPP, why));
+    }
     let ns = stack.ns(req.ns);
     let existing = if ifm.index > 0 {
         ns.link(ifm.index as u32)
@@ -879,6 +887,11 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
     };
     create(stack, req, &ifm, &attrs, new_kind, data.as_ref(), &loc, out)
 }
+
+/// Kinds Linux registers whose `validate` refuses every RTM_NEWLINK naming them, with the
+/// message it gives: such links are made another way (tun/tap: the /dev/net/tun ioctl).
+const REFUSING_KINDS: &[(&[u8], &str)] =
+    &[(b"tun", "tun/tap creation via rtnetlink is not supported.")];
 
 /// Validates a requested name or picks "kind%d".
 fn choose_name(
