@@ -170,3 +170,48 @@ fn other_sockets_and_files_behave_as_usual() {
     .expect_ok("python");
     assert_eq!(r.stdout, "hi\npython3\n127.0.0.1\n");
 }
+
+/// Requests that would change the host's network stack, not the emulated one, are refused:
+/// a tun/tap device (the /dev/net/tun ioctl), a route or an ARP entry by ioctl. As root,
+/// they would otherwise land in the host's namespace.
+#[test]
+fn ioctls_that_would_reach_the_host_are_refused() {
+    if !need_ip() {
+        return;
+    }
+    let name = format!("nlrt{}", std::process::id() % 100_000);
+    let r = exec_sh(&format!("ip tuntap add {name} mode tap; echo status=$?"));
+    let on_host = |args: &[&str]| {
+        std::process::Command::new("ip")
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if on_host(&["link", "show", &name]) {
+        on_host(&["link", "del", &name]);
+        panic!("{name} was made in the host's namespace: {r:?}");
+    }
+    assert!(r.stdout.contains("status=1"), "{r:?}");
+    assert!(r.stderr.contains("Operation not supported"), "{r:?}");
+    if !have("python3") {
+        skip("python3 is not installed: the route and ARP ioctls are not tried");
+        return;
+    }
+    // SIOCADDRT with a zeroed struct rtentry, SIOCSARP with a zeroed struct arpreq: refused
+    // before their arguments are read.
+    let script = "import fcntl, socket\n\
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+        for name, req, size in (('addrt', 0x890b, 120), ('sarp', 0x8955, 68)):\n\
+        \x20   try:\n\
+        \x20       fcntl.ioctl(s.fileno(), req, bytes(size))\n\
+        \x20       print(name, 'ok')\n\
+        \x20   except OSError as e:\n\
+        \x20       print(name, e.errno)\n";
+    let r = exec(&["python3", "-c", script]).expect_ok("python3");
+    let eopnotsupp = libc::EOPNOTSUPP;
+    assert_eq!(
+        r.stdout,
+        format!("addrt {eopnotsupp}\nsarp {eopnotsupp}\n"),
+        "{r:?}"
+    );
+}

@@ -418,11 +418,16 @@ impl Epoll {
 
 /// The inode number that identifies a socket (or any open file).
 pub fn inode(fd: RawFd) -> io::Result<u64> {
+    Ok(stat(fd)?.st_ino)
+}
+
+/// fstat(2).
+pub fn stat(fd: RawFd) -> io::Result<libc::stat> {
     // SAFETY: stat is plain data.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: fstat with a valid buffer.
     cvt(unsafe { libc::fstat(fd, &mut st) })?;
-    Ok(st.st_ino)
+    Ok(st)
 }
 
 /// The host's net.core buffer sysctls (rmem/wmem default and max); Linux's built-in values

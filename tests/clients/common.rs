@@ -39,6 +39,7 @@ pub fn tmpdir(name: &str) -> PathBuf {
 }
 
 /// The result of a finished command, with its output as text.
+#[derive(Debug)]
 pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,

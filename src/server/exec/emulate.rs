@@ -507,7 +507,9 @@ impl Supervisor {
     }
 
     /// An interface ioctl ([`ifreq`]) on any socket, answered from the emulated stack with
-    /// the caller's rights; on anything that is not a socket it runs in the kernel.
+    /// the caller's rights (or refused, for the ones that would change the host's stack);
+    /// on anything that is not a socket it runs in the kernel, except TUNSETIFF on
+    /// /dev/net/tun, which is refused.
     fn do_ioctl(&mut self, n: &libc::seccomp_notif) {
         let (tid, fd, request, arg) = (
             n.pid,
@@ -515,12 +517,29 @@ impl Supervisor {
             n.data.args[1] as u32,
             n.data.args[2],
         );
-        let family = self
-            .pidfds
-            .take_fd(tid, fd)
-            .ok()
-            .and_then(|f| sys::socket_domain(f.as_raw_fd()));
-        if !family.is_some_and(|f| ifreq::emulated(request, f)) {
+        let file = self.pidfds.take_fd(tid, fd).ok();
+        if request == ifreq::TUNSETIFF {
+            // On /dev/net/tun it would make a device in the host's namespace.
+            let tun = file
+                .as_ref()
+                .and_then(|f| sys::stat(f.as_raw_fd()).ok())
+                .is_some_and(|st| ifreq::is_tun_device(st.st_mode, st.st_rdev));
+            if tun {
+                self.fail(n.id, libc::EOPNOTSUPP);
+            } else {
+                self.pass(n.id);
+            }
+            return;
+        }
+        let Some(family) = file.and_then(|f| sys::socket_domain(f.as_raw_fd())) else {
+            self.pass(n.id);
+            return;
+        };
+        if ifreq::refused(request) {
+            self.fail(n.id, libc::EOPNOTSUPP);
+            return;
+        }
+        if !ifreq::emulated(request, family) {
             self.pass(n.id);
             return;
         }
@@ -531,6 +550,13 @@ impl Supervisor {
         let mut ask = Query { sup: self, task };
         let result = if request == ifreq::SIOCGIFCONF {
             ifconf(&mut ask, n, arg)
+        } else if request == ifreq::SIOCBRADDBR || request == ifreq::SIOCBRDELBR {
+            // Their argument is a bridge name, not a struct ifreq.
+            read_mem(tid, arg, ifreq::IFNAMSIZ).and_then(|b| {
+                let mut name = [0u8; ifreq::IFNAMSIZ];
+                name.copy_from_slice(&b);
+                ifreq::bridge_by_name(request, &name, &mut ask)
+            })
         } else {
             read_mem(tid, arg, ifreq::IFREQ_LEN).and_then(|b| {
                 let mut ifr = [0u8; ifreq::IFREQ_LEN];

@@ -3,7 +3,7 @@
 //! It sends to the supervisor only what must be emulated, so everything else stays in the
 //! kernel at the price of a few BPF instructions:
 //! - `socket(AF_NETLINK, *, NETLINK_ROUTE)`;
-//! - the interface ioctls of `ifreq::IOCTLS` on any descriptor (the supervisor lets those
+//! - the ioctls of `ifreq::trapped` on any descriptor (the supervisor lets those
 //!   on non-sockets run);
 //! - socket calls a unix socket cannot answer like netlink (bind, connect, getsockname,
 //!   getpeername, setsockopt, getsockopt, recvmsg, recvfrom, recvmmsg, read, readv) only when
@@ -138,8 +138,9 @@ pub fn build(fds: Range<i32>, gate_ip: Option<u64>) -> Vec<libc::sock_filter> {
         Op::Mark(Ioctl),
         Op::Load(off_arg_low(1)),
     ]);
-    for (i, request) in ifreq::IOCTLS.iter().enumerate() {
-        let last = i + 1 == ifreq::IOCTLS.len();
+    let ioctls: Vec<u32> = ifreq::trapped().collect();
+    for (i, request) in ioctls.iter().enumerate() {
+        let last = i + 1 == ioctls.len();
         ops.push(Op::JumpEq(
             *request,
             Notify,
@@ -312,9 +313,9 @@ mod tests {
             assert_eq!(run(&p, fcntl, [800, cmd as u64, 0, 0, 0, 0]), ALLOW);
         }
         assert_eq!(run(&p, libc::SYS_sendmsg, [800, 0, 0, 0, 0, 0]), ALLOW);
-        for request in ifreq::IOCTLS {
+        for request in ifreq::trapped() {
             assert_eq!(
-                run(&p, libc::SYS_ioctl, [3, *request as u64, 0, 0, 0, 0]),
+                run(&p, libc::SYS_ioctl, [3, request as u64, 0, 0, 0, 0]),
                 NOTIFY
             );
         }

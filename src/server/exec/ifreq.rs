@@ -8,8 +8,12 @@
 //! This module builds those requests and reads the answers; it does no I/O.
 //!
 //! Changes (`SIOCSIFFLAGS`, `SIOCSIFMTU`, `SIOCSIFTXQLEN`, `SIOCSIFNAME`) become
-//! RTM_SETLINK with the caller's rights; the other interface changes and ethtool get
-//! EOPNOTSUPP rather than reaching the host's interfaces.
+//! RTM_SETLINK with the caller's rights, and brctl's bridge ioctls (`SIOCBRADDBR`,
+//! `SIOCBRDELBR`, `SIOCBRADDIF`, `SIOCBRDELIF`) RTM_NEWLINK, RTM_DELLINK and RTM_SETLINK
+//! of the master. The other interface changes, ethtool, and the socket ioctls that change
+//! other parts of a network stack (routes, ARP entries, VLAN and bonding devices, PHY
+//! registers, time stamping, driver-private requests) get EOPNOTSUPP rather than reaching
+//! the host.
 
 use super::kernel::Errno;
 use crate::wire::consts::*;
@@ -17,7 +21,7 @@ use crate::wire::{AttrIter, MessageIter, NLMSG_HDRLEN, Writer};
 
 /// struct ifreq on 64-bit Linux: a 16-byte name, then a 24-byte union.
 pub const IFREQ_LEN: usize = 40;
-const IFNAMSIZ: usize = 16;
+pub const IFNAMSIZ: usize = 16;
 
 const SIOCGIFNAME: u32 = 0x8910;
 pub const SIOCGIFCONF: u32 = 0x8912;
@@ -48,6 +52,39 @@ const SIOCSIFTXQLEN: u32 = 0x8943;
 const SIOCETHTOOL: u32 = 0x8946;
 const SIOCGIFMAP: u32 = 0x8970;
 const SIOCSIFMAP: u32 = 0x8971;
+pub const SIOCBRADDBR: u32 = 0x89a0;
+pub const SIOCBRDELBR: u32 = 0x89a1;
+const SIOCBRADDIF: u32 = 0x89a2;
+const SIOCBRDELIF: u32 = 0x89a3;
+
+/// Socket ioctls that change what this emulation does not have (routes, ARP entries,
+/// VLAN and bonding devices through their old ioctls, PHY registers, time stamping, and
+/// the driver-private range brctl once used): refused, on any socket, before their
+/// argument is read.
+const REFUSED: &[u32] = &[
+    0x890b, // SIOCADDRT
+    0x890c, // SIOCDELRT
+    0x8941, // SIOCSIFBR
+    0x8949, // SIOCSMIIREG
+    0x894a, // SIOCWANDEV
+    0x8953, // SIOCDARP
+    0x8955, // SIOCSARP
+    0x8980, // SIOCADDDLCI
+    0x8981, // SIOCDELDLCI
+    0x8983, // SIOCSIFVLAN
+    0x8990, // SIOCBONDENSLAVE
+    0x8991, // SIOCBONDRELEASE
+    0x8992, // SIOCBONDSETHWADDR
+    0x8995, // SIOCBONDCHANGEACTIVE
+    0x89b0, // SIOCSHWTSTAMP
+    0x89f0, // SIOCDEVPRIVATE .. SIOCDEVPRIVATE + 15
+    0x89f1, 0x89f2, 0x89f3, 0x89f4, 0x89f5, 0x89f6, 0x89f7, 0x89f8, 0x89f9, 0x89fa, 0x89fb, 0x89fc,
+    0x89fd, 0x89fe, 0x89ff,
+];
+
+/// TUNSETIFF (_IOW('T', 202, int)): on /dev/net/tun it would create a device in the
+/// host's namespace; refused there (see `is_tun_device`).
+pub const TUNSETIFF: u32 = 0x4004_54ca;
 
 /// The requests the filter traps, on any descriptor.
 pub const IOCTLS: &[u32] = &[
@@ -80,7 +117,31 @@ pub const IOCTLS: &[u32] = &[
     SIOCETHTOOL,
     SIOCGIFMAP,
     SIOCSIFMAP,
+    SIOCBRADDBR,
+    SIOCBRDELBR,
+    SIOCBRADDIF,
+    SIOCBRDELIF,
 ];
+
+/// Every request the filter traps on any descriptor: the interface ioctls, the refused
+/// ones and TUNSETIFF.
+pub fn trapped() -> impl Iterator<Item = u32> {
+    IOCTLS
+        .iter()
+        .chain(REFUSED)
+        .copied()
+        .chain(std::iter::once(TUNSETIFF))
+}
+
+/// Whether a trapped ioctl is one this emulation refuses on a socket.
+pub fn refused(request: u32) -> bool {
+    REFUSED.contains(&request)
+}
+
+/// Whether `(st_mode, st_rdev)` describe /dev/net/tun (character device 10, 200).
+pub fn is_tun_device(mode: u32, rdev: u64) -> bool {
+    mode & libc::S_IFMT == libc::S_IFCHR && libc::major(rdev) == 10 && libc::minor(rdev) == 200
+}
 
 /// IPv4 address ioctls, which only AF_INET sockets answer (devinet_ioctl).
 fn is_inet_only(request: u32) -> bool {
@@ -112,6 +173,8 @@ struct LinkInfo {
     mtu: u32,
     txqlen: u32,
     address: Vec<u8>,
+    master: i32,
+    bridge: bool,
 }
 
 /// Answers an ioctl on a `struct ifreq`; `ifr` is updated in place with what Linux would
@@ -165,6 +228,38 @@ pub fn ifreq(request: u32, ifr: &mut [u8; IFREQ_LEN], ask: &mut impl Ask) -> Res
             w.end(m);
             answer(&ask.ask(w.into_bytes())?).map(|_| ())
         }
+        SIOCBRADDIF | SIOCBRDELIF => {
+            // dev_ifsioc names the bridge; br_ioctl_stub's add_del_if the port by index.
+            let bridge = get_link(ask, 0, device_name(&full_name))?;
+            if !bridge.bridge {
+                return Err(libc::EOPNOTSUPP);
+            }
+            let port = match read_i32(ifr, IFNAMSIZ) {
+                i if i > 0 => get_link(ask, i, &[]).map_err(|_| libc::EINVAL)?,
+                _ => return Err(libc::EINVAL),
+            };
+            let master = if request == SIOCBRADDIF {
+                // br_add_if: a bridge is never a port, and a port has one master.
+                if port.bridge {
+                    return Err(libc::ELOOP);
+                }
+                if port.master != 0 {
+                    return Err(libc::EBUSY);
+                }
+                bridge.index
+            } else if port.master != bridge.index {
+                // br_del_if: not a port of this bridge.
+                return Err(libc::EINVAL);
+            } else {
+                0
+            };
+            let mut w = Writer::new();
+            let m = w.begin(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, 0);
+            w.put_raw(&ifinfomsg(port.index, 0, 0));
+            w.attr(IFLA_MASTER, &master.to_ne_bytes());
+            w.end(m);
+            answer(&ask.ask(w.into_bytes())?).map(|_| ())
+        }
         SIOCETHTOOL | SIOCSIFADDR | SIOCSIFDSTADDR | SIOCSIFBRDADDR | SIOCSIFNETMASK
         | SIOCSIFMETRIC | SIOCSIFHWADDR | SIOCADDMULTI | SIOCDELMULTI | SIOCSIFPFLAGS
         | SIOCSIFHWBROADCAST | SIOCSIFMAP => Err(libc::EOPNOTSUPP),
@@ -205,6 +300,48 @@ pub fn ifconf(ask: &mut impl Ask) -> Result<Vec<[u8; IFREQ_LEN]>, Errno> {
     Ok(out)
 }
 
+/// SIOCBRADDBR / SIOCBRDELBR, whose argument is a bridge name (IFNAMSIZ bytes, cut at
+/// the last), as br_ioctl_stub reads it: br_add_bridge, or br_del_bridge (ENXIO: no such
+/// device, EPERM: not a bridge, EBUSY: up).
+pub fn bridge_by_name(
+    request: u32,
+    name: &[u8; IFNAMSIZ],
+    ask: &mut impl Ask,
+) -> Result<(), Errno> {
+    let mut name = c_str(&name[..IFNAMSIZ - 1]).to_vec();
+    let mut w = Writer::new();
+    if request == SIOCBRADDBR {
+        name.push(0);
+        let m = w.begin(
+            RTM_NEWLINK,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+            1,
+            0,
+        );
+        w.put_raw(&ifinfomsg(0, 0, 0));
+        w.attr(IFLA_IFNAME, &name);
+        let info = w.nest(IFLA_LINKINFO);
+        w.attr(IFLA_INFO_KIND, b"bridge");
+        w.nest_end(info);
+        w.end(m);
+    } else {
+        let link = match get_link(ask, 0, &name) {
+            Err(libc::ENODEV) => return Err(libc::ENXIO),
+            other => other?,
+        };
+        if !link.bridge {
+            return Err(libc::EPERM);
+        }
+        if link.flags & IFF_UP != 0 {
+            return Err(libc::EBUSY);
+        }
+        let m = w.begin(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, 1, 0);
+        w.put_raw(&ifinfomsg(link.index, 0, 0));
+        w.end(m);
+    }
+    answer(&ask.ask(w.into_bytes())?).map(|_| ())
+}
+
 /// The link by index, or by name when `name` is not empty. ENODEV when there is none.
 fn get_link(ask: &mut impl Ask, index: i32, name: &[u8]) -> Result<LinkInfo, Errno> {
     if index <= 0 && name.is_empty() {
@@ -239,6 +376,13 @@ fn get_link(ask: &mut impl Ask, index: i32, name: &[u8]) -> Result<LinkInfo, Err
             IFLA_MTU => link.mtu = a.u32().unwrap_or(0),
             IFLA_TXQLEN => link.txqlen = a.u32().unwrap_or(0),
             IFLA_ADDRESS => link.address = a.payload.to_vec(),
+            IFLA_MASTER => link.master = read_i32(a.payload, 0),
+            IFLA_LINKINFO => {
+                link.bridge = a
+                    .nested()
+                    .flatten()
+                    .any(|i| i.kind == IFLA_INFO_KIND && c_str(i.payload) == b"bridge")
+            }
             _ => {}
         }
     }
@@ -369,5 +513,83 @@ mod tests {
         assert_eq!(prefix_mask(32), [255; 4]);
         assert_eq!(device_name(b"eth0:1"), b"eth0");
         assert_eq!(c_str(b"lo\0\0x"), b"lo");
+    }
+
+    /// Asks an engine of its own, as the supervisor's query socket would.
+    struct Engine(crate::socket::Host);
+
+    impl Ask for Engine {
+        fn ask(&mut self, request: Vec<u8>) -> Result<Vec<u8>, Errno> {
+            let cred = crate::socket::Credentials {
+                pid: 1,
+                uid: 0,
+                gid: 0,
+                admin: true,
+            };
+            Ok(self.0.query(&cred, &request, 1 << 20))
+        }
+    }
+
+    fn name(n: &str) -> [u8; IFNAMSIZ] {
+        let mut b = [0u8; IFNAMSIZ];
+        b[..n.len()].copy_from_slice(n.as_bytes());
+        b
+    }
+
+    fn ifr(bridge: &str, index: i32) -> [u8; IFREQ_LEN] {
+        let mut b = [0u8; IFREQ_LEN];
+        b[..bridge.len()].copy_from_slice(bridge.as_bytes());
+        b[IFNAMSIZ..IFNAMSIZ + 4].copy_from_slice(&index.to_ne_bytes());
+        b
+    }
+
+    #[test]
+    fn brctl_ioctls_make_and_join_bridges_with_linux_errors() {
+        let mut e = Engine(crate::socket::Host::new());
+        assert_eq!(bridge_by_name(SIOCBRADDBR, &name("br0"), &mut e), Ok(()));
+        assert_eq!(bridge_by_name(SIOCBRADDBR, &name("br1"), &mut e), Ok(()));
+        assert_eq!(
+            bridge_by_name(SIOCBRADDBR, &name("br0"), &mut e),
+            Err(libc::EEXIST)
+        );
+        assert_eq!(
+            bridge_by_name(SIOCBRADDBR, &name(""), &mut e),
+            Err(libc::EINVAL)
+        );
+        let br0 = get_link(&mut e, 0, b"br0").expect("br0");
+        assert!(br0.bridge);
+        // lo is no bridge to join, and no port; a bridge is no port either.
+        let mut r = ifr("lo", br0.index);
+        assert_eq!(ifreq(SIOCBRADDIF, &mut r, &mut e), Err(libc::EOPNOTSUPP));
+        assert_eq!(
+            ifreq(SIOCBRADDIF, &mut ifr("br0", 1), &mut e),
+            Err(libc::EINVAL)
+        );
+        let br1 = get_link(&mut e, 0, b"br1").expect("br1").index;
+        assert_eq!(
+            ifreq(SIOCBRADDIF, &mut ifr("br0", br1), &mut e),
+            Err(libc::ELOOP)
+        );
+        assert_eq!(
+            ifreq(SIOCBRADDIF, &mut ifr("br0", 999), &mut e),
+            Err(libc::EINVAL)
+        );
+        assert_eq!(
+            ifreq(SIOCBRADDIF, &mut ifr("nosuch", br1), &mut e),
+            Err(libc::ENODEV)
+        );
+        assert_eq!(
+            ifreq(SIOCBRDELIF, &mut ifr("br0", br1), &mut e),
+            Err(libc::EINVAL)
+        );
+        assert_eq!(
+            bridge_by_name(SIOCBRDELBR, &name("lo"), &mut e),
+            Err(libc::EPERM)
+        );
+        assert_eq!(bridge_by_name(SIOCBRDELBR, &name("br1"), &mut e), Ok(()));
+        assert_eq!(
+            bridge_by_name(SIOCBRDELBR, &name("br1"), &mut e),
+            Err(libc::ENXIO)
+        );
     }
 }
