@@ -4,6 +4,7 @@
 
 mod bridge;
 mod dummy;
+mod ifb;
 mod loopback;
 mod macvlan;
 mod veth;
@@ -28,6 +29,7 @@ pub use vlan::VlanConf;
 pub enum Kind {
     Loopback,
     Dummy,
+    Ifb,
     Veth,
     /// Boxed: the bridge options would make every link larger.
     Bridge(Box<BridgeConf>),
@@ -107,6 +109,7 @@ impl Kind {
         match self {
             Kind::Loopback => &loopback::Loopback,
             Kind::Dummy => &dummy::Dummy,
+            Kind::Ifb => &ifb::Ifb,
             Kind::Veth => &veth::Veth,
             Kind::Bridge(_) => &bridge::Bridge,
             Kind::Macvlan(_) => &macvlan::Macvlan,
@@ -121,6 +124,7 @@ impl Kind {
 /// Which kinds RTM_NEWLINK can create, and how a kind parses its IFLA_INFO_DATA.
 pub enum NewKind {
     Dummy,
+    Ifb,
     Veth,
     Bridge,
     Macvlan,
@@ -130,6 +134,7 @@ pub enum NewKind {
 pub fn by_name(name: &[u8]) -> Option<NewKind> {
     Some(match name {
         b"dummy" => NewKind::Dummy,
+        b"ifb" => NewKind::Ifb,
         b"veth" => NewKind::Veth,
         b"bridge" => NewKind::Bridge,
         b"macvlan" => NewKind::Macvlan,
@@ -144,6 +149,7 @@ impl NewKind {
     pub fn parse(&self, data: Option<AttrIter<'_>>) -> super::Result<Kind> {
         Ok(match self {
             NewKind::Dummy => Kind::Dummy,
+            NewKind::Ifb => Kind::Ifb,
             NewKind::Veth => Kind::Veth,
             NewKind::Bridge => Kind::Bridge(Box::new(BridgeConf::parse(data)?)),
             NewKind::Macvlan => Kind::Macvlan(MacvlanConf::parse(data)?),
