@@ -160,14 +160,20 @@ pub fn write(
     } else {
         &ETHERNET
     };
+    // Without an IPv4 device inet_fill_link_af adds nothing; without an IPv6 device,
+    // inet6_fill_link_af.
+    let inet = part == Part::Whole && !link.inet4_off;
     if !link.has_inet6() {
-        // No IPv6 device: inet6_fill_link_af adds nothing (only AF_INET is there).
-        if part == Part::Whole {
+        if inet {
             w.put_raw(&table[..INET6_NEST_OFFSET]);
         }
         return;
     }
-    let begin = if part == Part::Whole { 0 } else { INET6_START };
+    let begin = match part {
+        Part::Whole if inet => 0,
+        Part::Whole => INET6_NEST_OFFSET,
+        Part::Inet6 => INET6_START,
+    };
     let start = w.len();
     let cut = if skip_stats {
         w.put_raw(&table[begin..INET6_STATS_RANGE.start]);

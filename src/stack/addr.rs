@@ -116,6 +116,8 @@ const MODIFIABLE6: u32 = IFA_F_DEPRECATED
 
 /// Below this MTU a link has no IPv6 (ipv6_add_dev refuses it; a drop below removes it).
 pub const IPV6_MIN_MTU: u32 = 1280;
+/// Below this MTU a device has no IPv4 (inetdev_valid_mtu: 68).
+pub const IPV4_MIN_MTU: u32 = 68;
 
 /// Longest interface name or IPv4 label (IFNAMSIZ - 1).
 const LABEL_MAX: usize = 15;
@@ -198,6 +200,10 @@ impl Stack {
             .ns_mut(ns)
             .link_mut(addr.ifindex)
             .ok_or(Error::errno(libc::ENODEV))?;
+        // rtm_to_ifaddr: no in_device.
+        if link.inet4_off {
+            return Err(Error::errno(libc::ENOBUFS));
+        }
         let list = &mut link.addrs4;
         let existing = list.iter().position(|a| {
             a.prefixlen == addr.prefixlen && ifa_match4(a.address(), &addr) && a.local == addr.local
@@ -319,6 +325,9 @@ impl Stack {
             .ns_mut(ns)
             .link_mut(ifindex)
             .ok_or(Error::errno(libc::ENODEV))?;
+        if link.inet4_off {
+            return Err(Error::new(libc::ENODEV, "ipv4: Device not found"));
+        }
         let list = &mut link.addrs4;
         let pos = list.iter().position(|a| {
             sel.local.is_none_or(|l| a.local == l)
@@ -387,7 +396,8 @@ impl Stack {
             }
             Inet6Event::Up if link.flags & IFF_LOOPBACK != 0 => {
                 let lo4 = [127, 0, 0, 1];
-                if !link.addrs4.iter().any(|a| a.local == lo4) {
+                // (inetdev_event adds it only to a device that has IPv4.)
+                if !link.inet4_off && !link.addrs4.iter().any(|a| a.local == lo4) {
                     let a = kernel_addr(ifindex, AF_INET, lo4.to_vec(), 8, RT_SCOPE_HOST, now);
                     let a = Addr {
                         label: Some(link.name.clone()),
@@ -399,8 +409,9 @@ impl Stack {
                 }
                 let mut lo6 = [0u8; 16];
                 lo6[15] = 1;
-                // ipv6_add_addr refuses an address the device has under any prefix length.
-                if !link.addrs6.iter().any(|a| a.local == lo6) {
+                // ipv6_add_addr refuses an address the device has under any prefix length;
+                // below the IPv6 MTU there is no IPv6 to add it to.
+                if link.mtu >= IPV6_MIN_MTU && !link.addrs6.iter().any(|a| a.local == lo6) {
                     let a = kernel_addr(ifindex, AF_INET6, lo6.to_vec(), 128, RT_SCOPE_HOST, now);
                     insert6(&mut link.addrs6, a.clone());
                     events.push(Event::NewAddr(Box::new(a)));

@@ -56,6 +56,10 @@ pub struct Link {
     /// only when it goes down or below the IPv6 MTU, so DAD runs on after a carrier loss.
     #[serde(default)]
     pub inet6_ready: bool,
+    /// IPv4 is off: an MTU change took the link below 68 bytes (inetdev_destroy). A change
+    /// to 68 or more turns it back on, without addresses (inetdev_init).
+    #[serde(default)]
+    pub inet4_off: bool,
     /// A carrier change waits for link watch: until it runs, the operational state stays
     /// as it was (not saved: a loaded state is settled at once).
     #[serde(skip)]
@@ -110,6 +114,7 @@ impl Link {
             mtu6: None,
             forced_carrier: None,
             inet6_ready: false,
+            inet4_off: false,
             link_watch_pending: false,
             brport: Default::default(),
             addrs4: Vec::new(),

@@ -1,7 +1,7 @@
 //! Creating, changing and deleting links (net/core/dev.c and rtnetlink.c's do_setlink
 //! order), with the carrier / operstate / address consequences for every link affected.
 
-use super::addr::{IPV6_MIN_MTU, Inet6Event};
+use super::addr::{IPV4_MIN_MTU, IPV6_MIN_MTU, Inet6Event};
 use super::kinds::Kind;
 use super::link::refresh;
 use super::stp::{self, PortEvent};
@@ -450,8 +450,19 @@ impl Stack {
                 self.bridge_port_event(ns, ifindex, PortEvent::Change, events);
             }
 
-            // NETDEV_CHANGEMTU reaches addrconf after the announcement; below the IPv6
-            // minimum MTU the device loses its IPv6 addresses (addrconf_ifdown).
+            // NETDEV_CHANGEMTU reaches devinet after the announcement: below 68 bytes the
+            // device loses IPv4 (inetdev_destroy marks it dead first, so each address goes
+            // alone, in list order), at 68 or more it has IPv4 again, empty.
+            if mtu_changed && let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                let off = l.mtu < IPV4_MIN_MTU;
+                if off && !l.inet4_off {
+                    let gone = std::mem::take(&mut l.addrs4);
+                    events.extend(gone.into_iter().map(|a| Event::DelAddr(Box::new(a))));
+                }
+                l.inet4_off = off;
+            }
+            // It reaches addrconf next; below the IPv6 minimum MTU the device loses its IPv6
+            // addresses (addrconf_ifdown).
             let mut low_mtu = false;
             if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                 l.mtu6 = None;
@@ -519,25 +530,26 @@ impl Stack {
         if let Some(br) = released {
             self.announce_features(ns, br, ifindex, events);
         }
-        let (is_up, carrier, ipv6_mtu) = self
-            .ns(ns)
-            .link(ifindex)
-            .map_or((false, false, false), |l| {
-                (l.is_up(), l.carrier, l.mtu >= IPV6_MIN_MTU)
-            });
+        let (is_up, carrier, ipv6_mtu, loopback) =
+            self.ns(ns)
+                .link(ifindex)
+                .map_or((false, false, false, false), |l| {
+                    let loopback = l.flags & IFF_LOOPBACK != 0;
+                    (l.is_up(), l.carrier, l.mtu >= IPV6_MIN_MTU, loopback)
+                });
         // A link back at the IPv6 MTU gets a new IPv6 device, with the default settings
         // (EUI-64 addresses), ready at once if the link is (ipv6_add_dev), and so
-        // configured as at NETDEV_UP.
-        if ipv6_mtu
-            && !had_ipv6_mtu
-            && let Some(l) = self.ns_mut(ns).link_mut(ifindex)
-        {
+        // configured as at NETDEV_UP. The loopback device kept its IPv6 device when the
+        // MTU went down (addrconf_ifdown without unregistering): nothing happens until it
+        // next comes up.
+        let new_inet6_device = ipv6_mtu && !had_ipv6_mtu && !loopback;
+        if new_inet6_device && let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
             l.addr_gen_mode = 0;
         }
         let inet6 = match (was_up, is_up) {
             (false, true) => Some(Inet6Event::Up),
             (true, false) => Some(Inet6Event::Down),
-            (true, true) if carrier && (!had_carrier || ipv6_mtu && !had_ipv6_mtu) => {
+            (true, true) if carrier && (!had_carrier || new_inet6_device) => {
                 Some(Inet6Event::Ready)
             }
             _ => None,
