@@ -949,7 +949,7 @@ fn create(
             .ns(nsid)
             .link(lower)
             .ok_or(NlError::errno(libc::ENODEV))?;
-        if matches!(new_kind, kinds::NewKind::Macvlan) {
+        if matches!(new_kind, kinds::NewKind::Macvlan | kinds::NewKind::Macvtap) {
             // macvlan_port_create: an Ethernet device whose rx handler is free (a bridge
             // port's is the bridge's).
             if lower_link.flags & IFF_LOOPBACK != 0 {

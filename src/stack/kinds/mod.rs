@@ -112,6 +112,7 @@ impl Kind {
             Kind::Ifb => &ifb::Ifb,
             Kind::Veth => &veth::Veth,
             Kind::Bridge(_) => &bridge::Bridge,
+            Kind::Macvlan(c) if c.tap => &macvlan::Macvtap,
             Kind::Macvlan(_) => &macvlan::Macvlan,
             Kind::Vlan(_) => &vlan::Vlan,
         }
@@ -128,6 +129,7 @@ pub enum NewKind {
     Veth,
     Bridge,
     Macvlan,
+    Macvtap,
     Vlan,
 }
 
@@ -138,6 +140,7 @@ pub fn by_name(name: &[u8]) -> Option<NewKind> {
         b"veth" => NewKind::Veth,
         b"bridge" => NewKind::Bridge,
         b"macvlan" => NewKind::Macvlan,
+        b"macvtap" => NewKind::Macvtap,
         b"vlan" => NewKind::Vlan,
         _ => return None,
     })
@@ -152,13 +155,14 @@ impl NewKind {
             NewKind::Ifb => Kind::Ifb,
             NewKind::Veth => Kind::Veth,
             NewKind::Bridge => Kind::Bridge(Box::new(BridgeConf::parse(data)?)),
-            NewKind::Macvlan => Kind::Macvlan(MacvlanConf::parse(data)?),
+            NewKind::Macvlan => Kind::Macvlan(MacvlanConf::parse(data, false)?),
+            NewKind::Macvtap => Kind::Macvlan(MacvlanConf::parse(data, true)?),
             NewKind::Vlan => Kind::Vlan(VlanConf::parse(data)?),
         })
     }
     /// Kinds stacked on a lower device need IFLA_LINK.
     pub fn needs_lower(&self) -> bool {
-        matches!(self, NewKind::Macvlan | NewKind::Vlan)
+        matches!(self, NewKind::Macvlan | NewKind::Macvtap | NewKind::Vlan)
     }
 }
 
