@@ -830,7 +830,7 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         // The kind only matters when kind data is to be changed (ops->changelink).
         if data.is_some()
             && (kind_name.as_deref() != link.kind.ops().kind_name().map(str::as_bytes)
-                || !link.kind.is_bridge())
+                || !link.kind.has_changelink())
         {
             return Err(NlError::errno(libc::EOPNOTSUPP));
         }
@@ -1206,6 +1206,18 @@ fn change(
                 let stp_was_on = conf.stp_state != 0;
                 let result = conf.apply(Some(AttrIter::new(bytes, off)));
                 Some((result, stp_was_on, conf.stp_state != 0))
+            }
+            Some(Link {
+                kind: Kind::Macvlan(conf),
+                ..
+            }) => {
+                // macvlan_changelink checks everything before it sets anything.
+                let mut new = conf.clone();
+                new.apply(Some(AttrIter::new(bytes, off)), false)
+                    .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
+                *conf = new;
+                stack.changed(nsid);
+                None
             }
             _ => None,
         };

@@ -92,6 +92,8 @@ pub const VETH_INFO_PEER: u16 = 1;
 // macvlan (if_link.h): IFLA_MACVLAN_*.
 pub const IFLA_MACVLAN_MODE: u16 = 1;
 pub const IFLA_MACVLAN_FLAGS: u16 = 2;
+pub const MACVLAN_FLAG_NOPROMISC: u16 = 1;
+pub const MACVLAN_FLAG_NODST: u16 = 2;
 pub const IFLA_MACVLAN_MACADDR_COUNT: u16 = 6;
 pub const IFLA_MACVLAN_BC_QUEUE_LEN: u16 = 7;
 pub const IFLA_MACVLAN_BC_QUEUE_LEN_USED: u16 = 8;

@@ -29,29 +29,67 @@ impl MacvlanConf {
             bc_queue_len: 1000,
             tap,
         };
-        for attr in data.into_iter().flatten().flatten() {
-            let bad = || Error::at(libc::EINVAL, "", AttrRef::InfoData(attr.kind));
+        conf.apply(data, true)?;
+        Ok(conf)
+    }
+
+    /// macvlan_validate, then the options macvlan_changelink applies: the mode (checked
+    /// first, set last: an existing device can neither become passthru nor stop being
+    /// it), the flags and the broadcast queue length. A `new` device starts from the
+    /// defaults.
+    pub fn apply(&mut self, data: Option<AttrIter<'_>>, new: bool) -> crate::stack::Result<()> {
+        let attrs: Vec<_> = data.into_iter().flatten().flatten().collect();
+        let bad = |kind| Error::at(libc::EINVAL, "", AttrRef::InfoData(kind));
+        let mut mode = None;
+        for attr in &attrs {
             match attr.kind {
                 IFLA_MACVLAN_MODE => {
-                    let mode = attr.u32().ok_or_else(bad)?;
+                    let m = attr.u32().ok_or_else(|| bad(attr.kind))?;
                     if !matches!(
-                        mode,
+                        m,
                         MACVLAN_MODE_PRIVATE
                             | MACVLAN_MODE_VEPA
                             | MACVLAN_MODE_BRIDGE
                             | MACVLAN_MODE_PASSTHRU
                             | MACVLAN_MODE_SOURCE
                     ) {
-                        return Err(bad());
+                        return Err(bad(attr.kind));
                     }
-                    conf.mode = mode;
+                    mode = Some(m);
                 }
-                IFLA_MACVLAN_FLAGS => conf.flags = attr.u16().ok_or_else(bad)?,
-                IFLA_MACVLAN_BC_QUEUE_LEN => conf.bc_queue_len = attr.u32().ok_or_else(bad)?,
+                IFLA_MACVLAN_FLAGS => {
+                    let f = attr.u16().ok_or_else(|| bad(attr.kind))?;
+                    if f & !(MACVLAN_FLAG_NOPROMISC | MACVLAN_FLAG_NODST) != 0 {
+                        return Err(bad(attr.kind));
+                    }
+                }
+                IFLA_MACVLAN_BC_QUEUE_LEN => {
+                    attr.u32().ok_or_else(|| bad(attr.kind))?;
+                }
+                // Only ever reported.
+                IFLA_MACVLAN_MACADDR_COUNT => return Err(bad(attr.kind)),
                 _ => {}
             }
         }
-        Ok(conf)
+        if let Some(m) = mode
+            && !new
+            && (m == MACVLAN_MODE_PASSTHRU) != (self.mode == MACVLAN_MODE_PASSTHRU)
+        {
+            return Err(Error::errno(libc::EINVAL));
+        }
+        for attr in &attrs {
+            match attr.kind {
+                IFLA_MACVLAN_FLAGS => self.flags = attr.u16().unwrap_or(self.flags),
+                IFLA_MACVLAN_BC_QUEUE_LEN => {
+                    self.bc_queue_len = attr.u32().unwrap_or(self.bc_queue_len)
+                }
+                _ => {}
+            }
+        }
+        if let Some(m) = mode {
+            self.mode = m;
+        }
+        Ok(())
     }
 }
 
@@ -68,15 +106,27 @@ impl LinkOps for Macvlan {
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
         lower_carrier(link, ns)
     }
-    fn fill_info_data(&self, link: &Link, _ns: &Namespace, _now_ms: u64, w: &mut Writer) -> bool {
+    fn fill_info_data(&self, link: &Link, ns: &Namespace, _now_ms: u64, w: &mut Writer) -> bool {
         let Kind::Macvlan(conf) = &link.kind else {
             return false;
         };
+        // The port's queue serves every macvlan on the lower device: the largest length
+        // any of them asked for (update_port_bc_queue_len).
+        let used = link
+            .link
+            .into_iter()
+            .flat_map(|lower| ns.stacked_on(lower))
+            .filter_map(|l| match &l.kind {
+                Kind::Macvlan(c) => Some(c.bc_queue_len),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(conf.bc_queue_len);
         w.attr_u32(IFLA_MACVLAN_MODE, conf.mode);
         w.attr_u16(IFLA_MACVLAN_FLAGS, conf.flags);
         w.attr_u32(IFLA_MACVLAN_MACADDR_COUNT, 0);
         w.attr_u32(IFLA_MACVLAN_BC_QUEUE_LEN, conf.bc_queue_len);
-        w.attr_u32(IFLA_MACVLAN_BC_QUEUE_LEN_USED, conf.bc_queue_len);
+        w.attr_u32(IFLA_MACVLAN_BC_QUEUE_LEN_USED, used);
         true
     }
 }

@@ -120,6 +120,10 @@ impl Kind {
     pub fn is_bridge(&self) -> bool {
         matches!(self, Kind::Bridge(_))
     }
+    /// Whether RTM_NEWLINK may change its IFLA_INFO_DATA (ops->changelink).
+    pub fn has_changelink(&self) -> bool {
+        matches!(self, Kind::Bridge(_) | Kind::Macvlan(_))
+    }
 }
 
 /// Which kinds RTM_NEWLINK can create, and how a kind parses its IFLA_INFO_DATA.
