@@ -453,7 +453,7 @@ pub fn fill(
     w.attr_u32(IFLA_CARRIER_CHANGES, link.carrier_changes());
     w.attr_u32(IFLA_CARRIER_UP_COUNT, link.carrier_up_count);
     w.attr_u32(IFLA_CARRIER_DOWN_COUNT, link.carrier_down_count);
-    w.attr_u16(IFLA_HEADROOM, 0);
+    w.attr_u16(IFLA_HEADROOM, ops.needed_headroom(link));
     w.attr_u16(IFLA_TAILROOM, 0);
     w.attr_u8(IFLA_PROTO_DOWN, link.proto_down as u8);
     if let Some(event) = h.event {
@@ -810,6 +810,9 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
     {
         return Err(NlError::new(libc::EOPNOTSUPP, why));
     }
+    if kind_name.as_deref() == Some(b"vxlan") {
+        vxlan_validate(&loc)?;
+    }
     let ns = stack.ns(req.ns);
     let existing = if ifm.index > 0 {
         ns.link(ifm.index as u32)
@@ -886,6 +889,27 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         return Err(NlError::new(libc::EOPNOTSUPP, "Unknown device type"));
     };
     create(stack, req, &ifm, &attrs, new_kind, data.as_ref(), &loc, out)
+}
+
+/// vxlan_validate's checks of the link attributes and of the presence of kind data (those
+/// of the data itself are `VxlanConf::parse`'s).
+fn vxlan_validate(loc: &Locator<'_>) -> Result<(), NlError> {
+    let at = |t| loc.locate(AttrRef::Top(t));
+    if let Some(mtu) = loc.attrs.get(IFLA_MTU).and_then(|a| a.u32_prefix())
+        && !(68..=65535).contains(&mtu)
+    {
+        return Err(NlError {
+            offset: at(IFLA_MTU),
+            ..NlError::new(libc::EINVAL, "MTU must be between 68 and 65535")
+        });
+    }
+    if loc.info_data.is_none() {
+        return Err(NlError::new(
+            libc::EINVAL,
+            "Required attributes not provided to perform the operation",
+        ));
+    }
+    Ok(())
 }
 
 /// Kinds Linux registers whose `validate` refuses every RTM_NEWLINK naming them, with the
@@ -970,6 +994,39 @@ fn create(
         }
         stack_error(e, locate)
     })?;
+    let mut kind = kind;
+    let mut mtu_cap = None;
+    if let Kind::Vxlan(conf) = &mut kind {
+        // vxlan_config_validate, from the lower device on; then vxlan_dev_configure caps
+        // an MTU asked for at what the lower device leaves (__vxlan_change_mtu, not strict).
+        let lower_mtu = match conf.lower {
+            Some(l) => Some(stack.ns(nsid).link(l).map(|l| l.mtu).ok_or(NlError::new(
+                libc::ENODEV,
+                "Invalid local interface, device not found",
+            ))?),
+            None => None,
+        };
+        conf.finish().map_err(|e| stack_error(e, locate))?;
+        // What the device takes from its lower device at creation (vxlan_config_apply):
+        // its TSO limit, and room for the lower device's own header before ours.
+        let lower_link = conf.lower.and_then(|l| stack.ns(nsid).link(l));
+        conf.tso_max_size =
+            lower_link.map_or(65536, |l| l.kind.ops().tso_max_size(l, stack.ns(nsid)));
+        conf.needed_headroom = lower_link.map_or(14, |l| {
+            l.hard_header_len() + u32::from(l.kind.ops().needed_headroom(l))
+        }) + conf.encap_headroom();
+        let clash = stack.ns(nsid).links.values().any(|l| match &l.kind {
+            Kind::Vxlan(other) => other.clashes_with(conf),
+            _ => false,
+        });
+        if clash {
+            return Err(NlError::new(
+                libc::EEXIST,
+                "A VXLAN device with the specified VNI already exists",
+            ));
+        }
+        mtu_cap = lower_mtu.map(|m| m.saturating_sub(conf.headroom()).max(68));
+    }
     if let (Kind::Vlan(conf), Some(lower)) = (&kind, lower) {
         // vlan_check_real_dev: one device per id and protocol on a lower device.
         let taken = stack.ns(nsid).stacked_on(lower).any(
@@ -1002,6 +1059,9 @@ fn create(
         return Err(NlError::errno(libc::EEXIST));
     }
     let mut ch = changes_from(ifm, attrs)?;
+    if let Some(cap) = mtu_cap {
+        ch.mtu = ch.mtu.map(|m| m.min(cap));
+    }
     ch.name = None;
     let mut events = Vec::new();
     // veth: the peer is parsed from VETH_INFO_PEER and registered first (veth_newlink).
@@ -1080,6 +1140,7 @@ fn create(
     let lower_for_kind = match kind {
         Kind::Veth => peer_idx,
         Kind::Macvlan(_) | Kind::Vlan(_) => lower,
+        Kind::Vxlan(ref c) => c.lower,
         _ => None,
     };
     let requested = u32::try_from(ifm.index).unwrap_or(0);

@@ -162,15 +162,21 @@ impl Link {
         }
     }
 
+    /// dev->hard_header_len: an Ethernet header (lo's too), with a VLAN tag for a vlan.
+    pub fn hard_header_len(&self) -> u32 {
+        if matches!(self.kind, Kind::Vlan(_)) {
+            18
+        } else {
+            14
+        }
+    }
+
     /// IFLA_LINK: the lower device's index when it differs from our own.
     /// Kinds with a lower device always report one, 0 once it is gone (veth_get_iflink);
-    /// others report none (their iflink is their own index).
+    /// others report none (their iflink is their own index), a vxlan's lower device
+    /// included: that one is in its kind data.
     pub fn iflink(&self) -> Option<u32> {
-        if self.kind.ops().has_lower() {
-            Some(self.link.unwrap_or(0))
-        } else {
-            self.link.filter(|&l| l != self.ifindex)
-        }
+        self.kind.ops().has_lower().then(|| self.link.unwrap_or(0))
     }
 
     /// The operational state Linux's link watch would settle on (rfc2863_policy).

@@ -49,6 +49,27 @@ pub struct Error {
     pub attr: Option<AttrRef>,
 }
 
+/// A message built from values (Linux formats a few extack messages), kept for the life of
+/// the process so that errors stay plain data. Each distinct text is kept once; past
+/// `MAX_INTERNED` texts, `fallback` is used instead, so a client cannot grow memory
+/// without bound.
+pub fn interned(text: String, fallback: &'static str) -> &'static str {
+    const MAX_INTERNED: usize = 4096;
+    static TEXTS: std::sync::Mutex<Option<std::collections::HashSet<&'static str>>> =
+        std::sync::Mutex::new(None);
+    let mut guard = TEXTS.lock().unwrap_or_else(|e| e.into_inner());
+    let texts = guard.get_or_insert_with(Default::default);
+    if let Some(&t) = texts.get(text.as_str()) {
+        return t;
+    }
+    if texts.len() >= MAX_INTERNED {
+        return fallback;
+    }
+    let t: &'static str = Box::leak(text.into_boxed_str());
+    texts.insert(t);
+    t
+}
+
 /// Which request attribute an error points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AttrRef {

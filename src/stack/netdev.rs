@@ -99,9 +99,13 @@ impl Stack {
         if let Some(lower) = lower.and_then(|l| self.ns(ns).link(l))
             && !matches!(link.kind, Kind::Veth)
         {
-            // Stacked devices inherit the lower device's MTU (macvlan, vlan); a vlan also
-            // takes its lower device's MAC (vlan_dev_init).
-            link.mtu = lower.mtu;
+            // Stacked devices inherit the lower device's MTU (macvlan, vlan), a vxlan what
+            // encapsulation leaves of it; a vlan also takes its lower device's MAC
+            // (vlan_dev_init).
+            link.mtu = match &link.kind {
+                Kind::Vxlan(c) => lower.mtu.saturating_sub(c.headroom()).max(68),
+                _ => lower.mtu,
+            };
             if matches!(link.kind, Kind::Vlan(_)) {
                 link.address = lower.address.clone();
             }
@@ -1021,6 +1025,13 @@ pub fn check_mtu(link: &Link, mtu: u32, ns: &super::Namespace) -> Result<()> {
             Kind::Vlan(_) => return Err(Error::errno(libc::ERANGE)),
             _ => {}
         }
+    }
+    // vxlan_change_mtu: no more than encapsulation leaves of the lower device's.
+    if let Kind::Vxlan(c) = &link.kind
+        && let Some(lower) = link.link.and_then(|l| ns.link(l))
+        && mtu > lower.mtu.saturating_sub(c.headroom()).max(68)
+    {
+        return Err(Error::errno(libc::EINVAL));
     }
     Ok(())
 }

@@ -89,6 +89,40 @@ pub const RTEXT_FILTER_CFM_STATUS: u32 = 1 << 6;
 // veth (include/uapi/linux/veth.h).
 pub const VETH_INFO_PEER: u16 = 1;
 
+// vxlan (if_link.h): IFLA_VXLAN_*.
+pub const IFLA_VXLAN_ID: u16 = 1;
+pub const IFLA_VXLAN_GROUP: u16 = 2;
+pub const IFLA_VXLAN_LINK: u16 = 3;
+pub const IFLA_VXLAN_LOCAL: u16 = 4;
+pub const IFLA_VXLAN_TTL: u16 = 5;
+pub const IFLA_VXLAN_TOS: u16 = 6;
+pub const IFLA_VXLAN_LEARNING: u16 = 7;
+pub const IFLA_VXLAN_AGEING: u16 = 8;
+pub const IFLA_VXLAN_LIMIT: u16 = 9;
+pub const IFLA_VXLAN_PORT_RANGE: u16 = 10;
+pub const IFLA_VXLAN_PROXY: u16 = 11;
+pub const IFLA_VXLAN_RSC: u16 = 12;
+pub const IFLA_VXLAN_L2MISS: u16 = 13;
+pub const IFLA_VXLAN_L3MISS: u16 = 14;
+pub const IFLA_VXLAN_PORT: u16 = 15;
+pub const IFLA_VXLAN_GROUP6: u16 = 16;
+pub const IFLA_VXLAN_LOCAL6: u16 = 17;
+pub const IFLA_VXLAN_UDP_CSUM: u16 = 18;
+pub const IFLA_VXLAN_UDP_ZERO_CSUM6_TX: u16 = 19;
+pub const IFLA_VXLAN_UDP_ZERO_CSUM6_RX: u16 = 20;
+pub const IFLA_VXLAN_REMCSUM_TX: u16 = 21;
+pub const IFLA_VXLAN_REMCSUM_RX: u16 = 22;
+pub const IFLA_VXLAN_GBP: u16 = 23;
+pub const IFLA_VXLAN_REMCSUM_NOPARTIAL: u16 = 24;
+pub const IFLA_VXLAN_COLLECT_METADATA: u16 = 25;
+pub const IFLA_VXLAN_LABEL: u16 = 26;
+pub const IFLA_VXLAN_GPE: u16 = 27;
+pub const IFLA_VXLAN_TTL_INHERIT: u16 = 28;
+pub const IFLA_VXLAN_DF: u16 = 29;
+pub const IFLA_VXLAN_VNIFILTER: u16 = 30;
+pub const IFLA_VXLAN_LOCALBYPASS: u16 = 31;
+pub const IFLA_VXLAN_LABEL_POLICY: u16 = 32;
+pub const IFLA_VXLAN_RESERVED_BITS: u16 = 33;
 // macvlan (if_link.h): IFLA_MACVLAN_*.
 pub const IFLA_MACVLAN_MODE: u16 = 1;
 pub const IFLA_MACVLAN_FLAGS: u16 = 2;

@@ -19,14 +19,8 @@ impl LinkOps for Ifb {
     fn txqlen(&self) -> u32 {
         32
     }
-    fn initial_carrier(&self) -> bool {
+    fn always_on(&self) -> bool {
         true
-    }
-    fn carrier(&self, _link: &Link, _ns: &Namespace) -> bool {
-        true
-    }
-    fn reports_operstate(&self, _link: &Link, _ns: &Namespace) -> bool {
-        false
     }
     /// Linux's built-in default qdisc (net.core.default_qdisc).
     fn qdisc_when_up(&self) -> &'static str {

@@ -23,14 +23,8 @@ impl LinkOps for Loopback {
     fn initial_address(&self, _rng: &mut Rng) -> Vec<u8> {
         vec![0; 6]
     }
-    fn initial_carrier(&self) -> bool {
+    fn always_on(&self) -> bool {
         true
-    }
-    fn carrier(&self, _link: &Link, _ns: &Namespace) -> bool {
-        true
-    }
-    fn reports_operstate(&self, _link: &Link, _ns: &Namespace) -> bool {
-        false
     }
     fn netns_immutable(&self) -> bool {
         true

@@ -9,6 +9,7 @@ mod loopback;
 mod macvlan;
 mod veth;
 mod vlan;
+mod vxlan;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,7 @@ pub use bridge::{
 };
 pub use macvlan::MacvlanConf;
 pub use vlan::VlanConf;
+pub use vxlan::VxlanConf;
 
 /// A link's kind with the data it keeps.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -35,6 +37,8 @@ pub enum Kind {
     Bridge(Box<BridgeConf>),
     Macvlan(MacvlanConf),
     Vlan(VlanConf),
+    /// Boxed, as the bridge.
+    Vxlan(Box<VxlanConf>),
 }
 
 /// What a kind decides for itself.
@@ -64,19 +68,30 @@ pub trait LinkOps: Sync {
     fn tso_max_size(&self, _link: &Link, _ns: &Namespace) -> u32 {
         524280
     }
+    /// IFLA_HEADROOM: room the device needs before its packets (dev->needed_headroom).
+    fn needed_headroom(&self, _link: &Link) -> u16 {
+        0
+    }
     fn initial_address(&self, rng: &mut Rng) -> Vec<u8> {
         rng.ether_addr().to_vec()
     }
-    /// Carrier right after registration.
-    fn initial_carrier(&self) -> bool {
+    /// A device whose carrier is on from registration and never changes (lo, ifb, vxlan):
+    /// link watch never moves it off UNKNOWN while up. The defaults below follow.
+    fn always_on(&self) -> bool {
         false
     }
+    /// Carrier right after registration.
+    fn initial_carrier(&self) -> bool {
+        self.always_on()
+    }
     /// The carrier the device has now, given the namespace around it.
-    fn carrier(&self, link: &Link, ns: &Namespace) -> bool;
+    fn carrier(&self, _link: &Link, _ns: &Namespace) -> bool {
+        self.always_on()
+    }
     /// Whether link watch drives the operational state; devices whose carrier never
     /// changes (lo, dummy) stay UNKNOWN while up.
     fn reports_operstate(&self, _link: &Link, _ns: &Namespace) -> bool {
-        true
+        !self.always_on()
     }
     fn qdisc_when_up(&self) -> &'static str {
         "noqueue"
@@ -115,6 +130,7 @@ impl Kind {
             Kind::Macvlan(c) if c.tap => &macvlan::Macvtap,
             Kind::Macvlan(_) => &macvlan::Macvlan,
             Kind::Vlan(_) => &vlan::Vlan,
+            Kind::Vxlan(_) => &vxlan::Vxlan,
         }
     }
     pub fn is_bridge(&self) -> bool {
@@ -135,6 +151,7 @@ pub enum NewKind {
     Macvlan,
     Macvtap,
     Vlan,
+    Vxlan,
 }
 
 pub fn by_name(name: &[u8]) -> Option<NewKind> {
@@ -146,6 +163,7 @@ pub fn by_name(name: &[u8]) -> Option<NewKind> {
         b"macvlan" => NewKind::Macvlan,
         b"macvtap" => NewKind::Macvtap,
         b"vlan" => NewKind::Vlan,
+        b"vxlan" => NewKind::Vxlan,
         _ => return None,
     })
 }
@@ -162,6 +180,7 @@ impl NewKind {
             NewKind::Macvlan => Kind::Macvlan(MacvlanConf::parse(data, false)?),
             NewKind::Macvtap => Kind::Macvlan(MacvlanConf::parse(data, true)?),
             NewKind::Vlan => Kind::Vlan(VlanConf::parse(data)?),
+            NewKind::Vxlan => Kind::Vxlan(Box::new(VxlanConf::parse(data)?)),
         })
     }
     /// Kinds stacked on a lower device need IFLA_LINK.
