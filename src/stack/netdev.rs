@@ -110,8 +110,14 @@ impl Stack {
                 link.address = lower.address.clone();
             }
         }
+        let stacked = lower.is_some() && !matches!(link.kind, Kind::Veth);
         self.ns_mut(ns).insert(link);
         refresh(self.ns_mut(ns), ifindex);
+        // netdev_upper_dev_link raises NETDEV_CHANGEUPPER on the lower device, announced
+        // before the new device's first announcement (held until it is configured).
+        if stacked {
+            self.announce_lower(ns, lower, events);
+        }
         if let Some(l) = self.ns(ns).link(ifindex) {
             events.push(Event::NewLink(Box::new(l.clone()), u32::MAX));
         }
@@ -867,7 +873,7 @@ impl Stack {
             })
             .collect();
         for &idx in &doomed {
-            self.dellink(ns, idx, events);
+            self.dellink(ns, idx, false, events);
         }
         for &idx in &doomed {
             self.close_for_unregister(ns, idx, events);
@@ -875,7 +881,7 @@ impl Stack {
         let mut touched = Vec::new();
         for (&idx, upper) in doomed.iter().zip(&stacked) {
             for &u in upper {
-                self.dellink(ns, u, events);
+                self.dellink(ns, u, true, events);
                 self.close_for_unregister(ns, u, events);
                 self.unregister(ns, u, &mut touched, events);
             }
@@ -913,7 +919,16 @@ impl Stack {
 
     /// The kind's dellink: a veth clears both peer pointers (so neither end reports a peer
     /// from now on), a bridge releases its ports.
-    fn dellink(&mut self, ns: NsId, idx: u32, events: &mut Vec<Event>) {
+    fn dellink(&mut self, ns: NsId, idx: u32, lower_going: bool, events: &mut Vec<Event>) {
+        let Some(link) = self.ns(ns).link(idx) else {
+            return;
+        };
+        // A stacked device unlinks from its lower device (netdev_upper_dev_unlink), which
+        // is announced unless that one is being unregistered too.
+        if !lower_going && link.link.is_some() && !matches!(link.kind, Kind::Veth) {
+            let lower = link.link;
+            self.announce_lower(ns, lower, events);
+        }
         let Some(link) = self.ns(ns).link(idx) else {
             return;
         };
@@ -924,6 +939,14 @@ impl Stack {
         // br_dev_delete: each port goes as from br_del_if (del_nbp), newest first.
         for p in self.ns(ns).ports_newest_first(idx) {
             self.change_master(ns, p, Some(idx), None, None, events);
+        }
+    }
+
+    /// NETDEV_CHANGEUPPER on `lower` (a device was stacked on it or left it): rtnetlink
+    /// announces the lower device as it is, without a change mask.
+    fn announce_lower(&mut self, ns: NsId, lower: Option<u32>, events: &mut Vec<Event>) {
+        if let Some(l) = lower.and_then(|l| self.ns(ns).link(l)) {
+            events.push(Event::NewLink(Box::new(l.clone()), 0));
         }
     }
 
