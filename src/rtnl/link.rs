@@ -909,6 +909,10 @@ fn vxlan_validate(loc: &Locator<'_>) -> Result<(), NlError> {
             "Required attributes not provided to perform the operation",
         ));
     }
+    if let Some((bytes, off)) = data_bytes(loc.attrs) {
+        kinds::VxlanConf::check_data(AttrIter::new(bytes, off))
+            .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
+    }
     Ok(())
 }
 
@@ -1278,6 +1282,25 @@ fn change(
                     .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
                 *conf = new;
                 stack.changed(nsid);
+                None
+            }
+            Some(Link {
+                kind: Kind::Vxlan(conf),
+                ..
+            }) => {
+                let new = conf
+                    .changed(AttrIter::new(bytes, off))
+                    .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
+                if loc.attrs.has(IFLA_MTU) {
+                    return Err(NlError {
+                        offset: loc.locate(AttrRef::Top(IFLA_MTU)),
+                        ..NlError::new(libc::EOPNOTSUPP, "Cannot change mtu")
+                    });
+                }
+                let mut events = Vec::new();
+                let result = stack.change_vxlan(nsid, ifindex, new, &mut events);
+                super::push_events(out, events, req);
+                result.map_err(|e| stack_error(e, |r| loc.locate(r)))?;
                 None
             }
             _ => None,

@@ -942,6 +942,52 @@ impl Stack {
         }
     }
 
+    /// vxlan_changelink's effects, once `conf` is checked (`VxlanConf::changed`): a new
+    /// lower device must exist; the device moves to it (the new lower device announced,
+    /// then the old), takes its TSO limit and headroom, and comes down to its MTU.
+    pub fn change_vxlan(
+        &mut self,
+        ns: NsId,
+        idx: u32,
+        mut conf: super::kinds::VxlanConf,
+        events: &mut Vec<Event>,
+    ) -> Result<()> {
+        let Some(link) = self.ns(ns).link(idx) else {
+            return Err(Error::errno(libc::ENODEV));
+        };
+        let old_lower = link.link;
+        let lower = match conf.lower.filter(|&l| Some(l) != old_lower) {
+            Some(l) => Some(self.ns(ns).link(l).ok_or(Error::new(
+                libc::ENODEV,
+                "Invalid local interface, device not found",
+            ))?),
+            None => None,
+        };
+        if let Some(lower) = lower {
+            let nsr = self.ns(ns);
+            conf.tso_max_size = lower.kind.ops().tso_max_size(lower, nsr);
+            conf.needed_headroom = lower.hard_header_len()
+                + u32::from(lower.kind.ops().needed_headroom(lower))
+                + conf.encap_headroom();
+        }
+        let max_mtu = lower.map(|l| l.mtu.saturating_sub(conf.headroom()).max(68));
+        let new_lower = lower.map(|l| l.ifindex);
+        if let Some(l) = self.ns_mut(ns).link_mut(idx) {
+            if let Some(max) = max_mtu {
+                l.mtu = l.mtu.min(max);
+            }
+            l.kind = Kind::Vxlan(Box::new(conf));
+        }
+        if let Some(new) = new_lower {
+            self.ns_mut(ns).set_lower(idx, Some(new));
+            // netdev_adjacent_change_prepare/commit: linked to the new, unlinked from the old.
+            self.announce_lower(ns, Some(new), events);
+            self.announce_lower(ns, old_lower, events);
+        }
+        self.changed(ns);
+        Ok(())
+    }
+
     /// NETDEV_CHANGEUPPER on `lower` (a device was stacked on it or left it): rtnetlink
     /// announces the lower device as it is, without a change mask.
     fn announce_lower(&mut self, ns: NsId, lower: Option<u32>, events: &mut Vec<Event>) {

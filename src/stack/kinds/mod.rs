@@ -138,7 +138,7 @@ impl Kind {
     }
     /// Whether RTM_NEWLINK may change its IFLA_INFO_DATA (ops->changelink).
     pub fn has_changelink(&self) -> bool {
-        matches!(self, Kind::Bridge(_) | Kind::Macvlan(_))
+        matches!(self, Kind::Bridge(_) | Kind::Macvlan(_) | Kind::Vxlan(_))
     }
 }
 

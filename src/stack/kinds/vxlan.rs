@@ -302,6 +302,186 @@ impl VxlanConf {
         Ok(())
     }
 
+    /// vxlan_validate's checks of the kind data, which run for a change too, before the
+    /// device is looked up: the VNI's range, the source port range, DF.
+    pub fn check_data(data: AttrIter<'_>) -> crate::stack::Result<()> {
+        for a in data.flatten() {
+            let at = AttrRef::InfoData(a.kind);
+            match a.kind {
+                IFLA_VXLAN_ID if a.u32().is_some_and(|id| id >= VNI_LIMIT) => {
+                    return Err(Error::at(
+                        libc::ERANGE,
+                        "VXLAN ID must be lower than 16777216",
+                        at,
+                    ));
+                }
+                IFLA_VXLAN_PORT_RANGE => {
+                    if let Some(p) = a.payload.get(..4)
+                        && u16::from_be_bytes([p[2], p[3]]) < u16::from_be_bytes([p[0], p[1]])
+                    {
+                        return Err(Error::at(libc::EINVAL, "Invalid source port range", at));
+                    }
+                }
+                IFLA_VXLAN_DF if a.u8().is_some_and(|df| df > DF_MAX) => {
+                    return Err(Error::at(libc::EINVAL, "Invalid DF attribute", at));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// vxlan_nl2conf for an existing device (changelink): the options it may change
+    /// (remote and local within their address family, the lower device, TTL, TOS, DF,
+    /// flow label and policy, learning, ageing, local bypass) taken in its order, the others
+    /// refused with its messages. The refusals of flags point at the top-level attribute
+    /// of the same number, as Linux's do (they look it up in the wrong table). The lower
+    /// device and the MTU are the caller's to apply.
+    pub fn changed(&self, data: AttrIter<'_>) -> crate::stack::Result<VxlanConf> {
+        let attrs: Vec<_> = data.flatten().collect();
+        let get = |k: u16| attrs.iter().find(|a| a.kind == k);
+        let refuse = |k: u16, msg: &'static str| Error::at(libc::EOPNOTSUPP, msg, AttrRef::Top(k));
+        let bad = |k: u16| Error::at(libc::EINVAL, "", AttrRef::InfoData(k));
+        let mut c = self.clone();
+        let remote_v6 = c
+            .remote
+            .as_ref()
+            .or(c.local.as_ref())
+            .is_some_and(|a| a.len() == 16);
+        let local_v6 = c
+            .local
+            .as_ref()
+            .or(c.remote.as_ref())
+            .is_some_and(|a| a.len() == 16);
+        if let Some(a) = get(IFLA_VXLAN_ID)
+            && a.u32().ok_or_else(|| bad(a.kind))? != c.vni
+        {
+            return Err(refuse(a.kind, "Cannot change VNI"));
+        }
+        for (v4, v6, is_v6, slot, msg) in [
+            (
+                IFLA_VXLAN_GROUP,
+                IFLA_VXLAN_GROUP6,
+                remote_v6,
+                0,
+                "New group address family does not match old group",
+            ),
+            (
+                IFLA_VXLAN_LOCAL,
+                IFLA_VXLAN_LOCAL6,
+                local_v6,
+                1,
+                "New local address family does not match old",
+            ),
+        ] {
+            let (a, want_v6) = match (get(v4), get(v6)) {
+                (Some(a), _) => (a, false),
+                (None, Some(a)) => (a, true),
+                (None, None) => continue,
+            };
+            if want_v6 != is_v6 {
+                return Err(refuse(a.kind, msg));
+            }
+            let len = if want_v6 { 16 } else { 4 };
+            let addr = a.payload.get(..len).ok_or_else(|| bad(a.kind))?.to_vec();
+            *(if slot == 0 {
+                &mut c.remote
+            } else {
+                &mut c.local
+            }) = Some(addr);
+        }
+        if let Some(a) = get(IFLA_VXLAN_LINK) {
+            c.lower = Some(a.u32().ok_or_else(|| bad(a.kind))?)
+                .filter(|&l| l != 0)
+                .or(c.lower);
+        }
+        for a in &attrs {
+            match a.kind {
+                IFLA_VXLAN_TOS => c.tos = a.u8().ok_or_else(|| bad(a.kind))?,
+                IFLA_VXLAN_TTL => c.ttl = a.u8().ok_or_else(|| bad(a.kind))?,
+                _ => {}
+            }
+        }
+        let flag_error = |k: u16| -> Option<&'static str> {
+            Some(match k {
+                IFLA_VXLAN_TTL_INHERIT => "vxlan: cannot change TTL_INHERIT flag",
+                IFLA_VXLAN_PROXY => "vxlan: cannot change PROXY flag",
+                IFLA_VXLAN_RSC => "vxlan: cannot change RSC flag",
+                IFLA_VXLAN_L2MISS => "vxlan: cannot change L2MISS flag",
+                IFLA_VXLAN_L3MISS => "vxlan: cannot change L3MISS flag",
+                IFLA_VXLAN_COLLECT_METADATA => "vxlan: cannot change COLLECT_METADATA flag",
+                IFLA_VXLAN_UDP_ZERO_CSUM6_TX => "vxlan: cannot change UDP_ZERO_CSUM6_TX flag",
+                IFLA_VXLAN_UDP_ZERO_CSUM6_RX => "vxlan: cannot change UDP_ZERO_CSUM6_RX flag",
+                IFLA_VXLAN_REMCSUM_TX => "vxlan: cannot change REMCSUM_TX flag",
+                IFLA_VXLAN_REMCSUM_RX => "vxlan: cannot change REMCSUM_RX flag",
+                IFLA_VXLAN_GBP => "vxlan: cannot change GBP flag",
+                IFLA_VXLAN_GPE => "vxlan: cannot change GPE flag",
+                IFLA_VXLAN_REMCSUM_NOPARTIAL => "vxlan: cannot change REMCSUM_NOPARTIAL flag",
+                IFLA_VXLAN_VNIFILTER => "vxlan: cannot change flag",
+                _ => return None,
+            })
+        };
+        // vxlan_nl2conf's order.
+        for k in [
+            IFLA_VXLAN_TTL_INHERIT,
+            IFLA_VXLAN_LABEL,
+            IFLA_VXLAN_LEARNING,
+            IFLA_VXLAN_AGEING,
+            IFLA_VXLAN_PROXY,
+            IFLA_VXLAN_RSC,
+            IFLA_VXLAN_L2MISS,
+            IFLA_VXLAN_L3MISS,
+            IFLA_VXLAN_LIMIT,
+            IFLA_VXLAN_COLLECT_METADATA,
+            IFLA_VXLAN_PORT_RANGE,
+            IFLA_VXLAN_PORT,
+            IFLA_VXLAN_UDP_CSUM,
+            IFLA_VXLAN_LOCALBYPASS,
+            IFLA_VXLAN_UDP_ZERO_CSUM6_TX,
+            IFLA_VXLAN_UDP_ZERO_CSUM6_RX,
+            IFLA_VXLAN_REMCSUM_TX,
+            IFLA_VXLAN_REMCSUM_RX,
+            IFLA_VXLAN_GBP,
+            IFLA_VXLAN_GPE,
+            IFLA_VXLAN_REMCSUM_NOPARTIAL,
+            IFLA_VXLAN_DF,
+            IFLA_VXLAN_LABEL_POLICY,
+            IFLA_VXLAN_VNIFILTER,
+            IFLA_VXLAN_RESERVED_BITS,
+        ] {
+            let Some(a) = get(k) else { continue };
+            if let Some(msg) = flag_error(k) {
+                return Err(refuse(k, msg));
+            }
+            match k {
+                IFLA_VXLAN_LABEL => {
+                    let l = a.u32().ok_or_else(|| bad(k))?;
+                    c.label = (u32::from_be(l) & FLOWLABEL_MASK).to_be();
+                }
+                IFLA_VXLAN_LEARNING => c.learning = flag(a)?,
+                IFLA_VXLAN_AGEING => c.ageing = a.u32().ok_or_else(|| bad(k))?,
+                IFLA_VXLAN_LIMIT => return Err(refuse(k, "Cannot change limit")),
+                IFLA_VXLAN_PORT_RANGE => return Err(refuse(k, "Cannot change port range")),
+                IFLA_VXLAN_PORT => return Err(refuse(k, "Cannot change port")),
+                IFLA_VXLAN_UDP_CSUM => return Err(refuse(k, "Cannot change UDP_CSUM flag")),
+                IFLA_VXLAN_LOCALBYPASS => c.localbypass = flag(a)?,
+                IFLA_VXLAN_DF => c.df = a.u8().ok_or_else(|| bad(k))?,
+                IFLA_VXLAN_LABEL_POLICY => c.label_policy = a.u32().ok_or_else(|| bad(k))?,
+                IFLA_VXLAN_RESERVED_BITS => {
+                    return Err(Error::at(
+                        libc::EOPNOTSUPP,
+                        "Cannot change reserved_bits",
+                        AttrRef::InfoData(k),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        c.validate()?;
+        c.finish()?;
+        Ok(c)
+    }
+
     pub fn is_ipv6(&self) -> bool {
         self.local
             .as_ref()
