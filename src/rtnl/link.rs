@@ -1280,8 +1280,23 @@ fn change(
                 let mut new = conf.clone();
                 new.apply(Some(AttrIter::new(bytes, off)), false)
                     .map_err(|e| stack_error(e, |r| loc.locate(r)))?;
+                // A passthru device's NOPROMISC flag moves its lower device's promiscuity
+                // at once, running or not (Linux does not look).
+                let toggled = conf.mode == MACVLAN_MODE_PASSTHRU
+                    && (conf.flags ^ new.flags) & MACVLAN_FLAG_NOPROMISC != 0;
+                let delta = if new.flags & MACVLAN_FLAG_NOPROMISC != 0 {
+                    -1
+                } else {
+                    1
+                };
                 *conf = new;
                 stack.changed(nsid);
+                let lower = stack.ns(nsid).link(ifindex).and_then(|l| l.link);
+                if let (true, Some(lower)) = (toggled, lower) {
+                    let mut events = Vec::new();
+                    stack.set_promiscuity(nsid, lower, delta, true, &mut events);
+                    super::push_events(out, events, req);
+                }
                 None
             }
             Some(Link {

@@ -106,7 +106,13 @@ impl Stack {
                 Kind::Vxlan(c) => lower.mtu.saturating_sub(c.headroom()).max(68),
                 _ => lower.mtu,
             };
-            if matches!(link.kind, Kind::Vlan(_)) {
+            // A passthru macvlan takes it too (eth_hw_addr_inherit).
+            let inherits = match &link.kind {
+                Kind::Vlan(_) => true,
+                Kind::Macvlan(c) => c.mode == MACVLAN_MODE_PASSTHRU,
+                _ => false,
+            };
+            if inherits {
                 link.address = lower.address.clone();
             }
         }
@@ -387,6 +393,11 @@ impl Stack {
             } else {
                 self.stp_disable_bridge(ns, ifindex, events);
             }
+        }
+        // A passthru macvlan makes its lower device promiscuous while it runs
+        // (macvlan_open / macvlan_stop), announced before itself.
+        if flag_change & IFF_UP != 0 {
+            self.passthru_promiscuity(ns, ifindex, now_up, true, events);
         }
         refresh(self.ns_mut(ns), ifindex);
         if changed {
@@ -876,13 +887,13 @@ impl Stack {
             self.dellink(ns, idx, false, events);
         }
         for &idx in &doomed {
-            self.close_for_unregister(ns, idx, events);
+            self.close_for_unregister(ns, idx, false, events);
         }
         let mut touched = Vec::new();
         for (&idx, upper) in doomed.iter().zip(&stacked) {
             for &u in upper {
                 self.dellink(ns, u, true, events);
-                self.close_for_unregister(ns, u, events);
+                self.close_for_unregister(ns, u, true, events);
                 self.unregister(ns, u, &mut touched, events);
             }
             self.unregister(ns, idx, &mut touched, events);
@@ -988,6 +999,50 @@ impl Stack {
         Ok(())
     }
 
+    /// The promiscuity a passthru macvlan (without NOPROMISC) holds on its lower device
+    /// while it runs: taken as it opens, given back as it stops.
+    fn passthru_promiscuity(
+        &mut self,
+        ns: NsId,
+        idx: u32,
+        opening: bool,
+        announce: bool,
+        events: &mut Vec<Event>,
+    ) {
+        let lower = match self.ns(ns).link(idx) {
+            Some(Link {
+                kind: Kind::Macvlan(c),
+                link: Some(lower),
+                ..
+            }) if c.mode == MACVLAN_MODE_PASSTHRU && c.flags & MACVLAN_FLAG_NOPROMISC == 0 => {
+                *lower
+            }
+            _ => return,
+        };
+        self.set_promiscuity(ns, lower, if opening { 1 } else { -1 }, announce, events);
+    }
+
+    /// dev_set_promiscuity: the count moves as Linux's unsigned one does (a passthru
+    /// macvlan whose NOPROMISC flag is cleared while it is down takes it below zero, as on
+    /// Linux), and the device is announced with IFF_PROMISC as the change.
+    pub fn set_promiscuity(
+        &mut self,
+        ns: NsId,
+        idx: u32,
+        delta: i32,
+        announce: bool,
+        events: &mut Vec<Event>,
+    ) {
+        let Some(l) = self.ns_mut(ns).link_mut(idx) else {
+            return;
+        };
+        l.promiscuity = l.promiscuity.wrapping_add_signed(delta);
+        if announce {
+            events.push(Event::NewLink(Box::new(l.clone()), IFF_PROMISC));
+        }
+        self.changed(ns);
+    }
+
     /// NETDEV_CHANGEUPPER on `lower` (a device was stacked on it or left it): rtnetlink
     /// announces the lower device as it is, without a change mask.
     fn announce_lower(&mut self, ns: NsId, lower: Option<u32>, events: &mut Vec<Event>) {
@@ -1013,7 +1068,18 @@ impl Stack {
     /// IFF_UP|IFF_RUNNING), then NETDEV_DOWN takes its IPv6 addresses and disables its
     /// bridge port. The consequences for other links are not announced: they are going too,
     /// or hear of it when the port is released.
-    fn close_for_unregister(&mut self, ns: NsId, idx: u32, events: &mut Vec<Event>) {
+    fn close_for_unregister(
+        &mut self,
+        ns: NsId,
+        idx: u32,
+        lower_going: bool,
+        events: &mut Vec<Event>,
+    ) {
+        if !self.ns(ns).link(idx).is_some_and(Link::is_up) {
+            return;
+        }
+        // (A lower device being unregistered itself announces nothing.)
+        self.passthru_promiscuity(ns, idx, false, !lower_going, events);
         let nsr = self.ns_mut(ns);
         match nsr.link_mut(idx) {
             Some(l) if l.is_up() => l.flags &= !IFF_UP,
