@@ -36,3 +36,13 @@ monitor_start monitor link
 run ip link del v2
 sleep 0.3
 monitor_stop
+# Its address is its lower device's: it follows that one, and setting its own sets both.
+ip link del mp2
+ip link add mp4 link v0 type macvlan mode passthru
+monitor_start monitor link
+run ip link set v0 address 02:00:00:00:00:09
+run ip link set mp4 address 02:00:00:00:00:0a
+sleep 0.3
+monitor_stop
+run ip -br link show v0
+run ip -br link show mp4

@@ -240,6 +240,16 @@ impl Stack {
             }
         }
         self.validate_changes(ns, ifindex, ch)?;
+        // A passthru macvlan's address is its lower device's (macvlan_set_mac_address):
+        // the lower device changes first, announced, and the macvlan follows it.
+        let passthru_lower = self.passthru_lower(ns, ifindex);
+        if let (Some(addr), Some(lower)) = (&ch.address, passthru_lower) {
+            let lower_change = LinkChanges {
+                address: Some(addr.clone()),
+                ..Default::default()
+            };
+            self.change_link(ns, lower, &lower_change, events)?;
+        }
         let port_no = ch
             .master
             .filter(|&m| m != 0)
@@ -265,6 +275,8 @@ impl Stack {
                     changed = true;
                     address_changed = true;
                 }
+                // (Already followed from the lower device, but announced all the same.)
+                changed |= passthru_lower.is_some();
                 link.address_set = true;
             }
             mtu_changed = ch.mtu.is_some_and(|m| m != link.mtu);
@@ -536,6 +548,19 @@ impl Stack {
         // bridge follows the new MAC (settled above), then announces the port.
         if address_changed {
             self.bridge_port_event(ns, ifindex, PortEvent::ChangeAddr, events);
+            // A passthru macvlan on it follows, silently (macvlan_sync_address).
+            let address = self.ns(ns).link(ifindex).map(|l| l.address.clone());
+            let followers: Vec<u32> = self
+                .ns(ns)
+                .stacked_on(ifindex)
+                .filter(|l| self.passthru_lower(ns, l.ifindex).is_some())
+                .map(|l| l.ifindex)
+                .collect();
+            for f in followers {
+                if let (Some(l), Some(a)) = (self.ns_mut(ns).link_mut(f), &address) {
+                    l.address = a.clone();
+                }
+            }
         }
         // The bridges recompute their GSO limits once the port set settled; the bridge
         // joined adjusts its MTU last (br_add_if).
@@ -997,6 +1022,18 @@ impl Stack {
         }
         self.changed(ns);
         Ok(())
+    }
+
+    /// The lower device of a passthru macvlan.
+    fn passthru_lower(&self, ns: NsId, idx: u32) -> Option<u32> {
+        match self.ns(ns).link(idx) {
+            Some(Link {
+                kind: Kind::Macvlan(c),
+                link: Some(lower),
+                ..
+            }) if c.mode == MACVLAN_MODE_PASSTHRU => Some(*lower),
+            _ => None,
+        }
     }
 
     /// The promiscuity a passthru macvlan (without NOPROMISC) holds on its lower device
