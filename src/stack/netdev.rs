@@ -270,13 +270,11 @@ impl Stack {
             had_ipv6_mtu = link.mtu >= IPV6_MIN_MTU;
             if let Some(addr) = &ch.address {
                 let n = link.address.len();
-                if link.address[..] != addr[..n] {
-                    link.address = addr[..n].to_vec();
-                    changed = true;
-                    address_changed = true;
-                }
-                // (Already followed from the lower device, but announced all the same.)
-                changed |= passthru_lower.is_some();
+                // dev_set_mac_address raises NETDEV_CHANGEADDR even for the address the
+                // device has (announced, and heard by its bridge).
+                link.address = addr[..n].to_vec();
+                changed = true;
+                address_changed = true;
                 link.address_set = true;
             }
             mtu_changed = ch.mtu.is_some_and(|m| m != link.mtu);
