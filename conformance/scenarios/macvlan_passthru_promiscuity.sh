@@ -46,3 +46,7 @@ sleep 0.3
 monitor_stop
 run ip -br link show v0
 run ip -br link show mp4
+# Created with an address of its own, it still takes its lower device's.
+ip link add v4 address 02:00:00:00:00:21 type veth peer name v5
+run ip link add mp5 link v4 address 02:00:00:00:00:11 type macvlan mode passthru
+run ip -br link show mp5

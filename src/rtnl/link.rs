@@ -1191,7 +1191,10 @@ fn apply_settings(
         .validate_changes(ns, idx, &ch)
         .map_err(|e| stack_error(e, |_| None))?;
     if let Some(link) = stack.ns_mut(ns).link_mut(idx) {
-        if let Some(a) = &ch.address {
+        // A passthru macvlan keeps the address it inherited: macvlan_common_newlink's
+        // eth_hw_addr_inherit comes after the requested one was set.
+        let passthru = matches!(&link.kind, Kind::Macvlan(c) if c.mode == MACVLAN_MODE_PASSTHRU);
+        if let Some(a) = ch.address.as_ref().filter(|_| !passthru) {
             let n = link.address.len();
             link.address = a[..n].to_vec();
             link.address_set = true;
