@@ -990,7 +990,7 @@ fn create(
     }
     let data_iter = data_bytes(attrs).map(|(b, off)| AttrIter::new(b, off));
     let is_bridge = matches!(new_kind, kinds::NewKind::Bridge);
-    let kind = new_kind.parse(data_iter).map_err(|e| {
+    let mut kind = new_kind.parse(data_iter).map_err(|e| {
         // br_dev_newlink registers the bridge before br_changelink checks its options, so
         // a rejected bridge still used up an index (it is never announced).
         if is_bridge && ifm.index <= 0 {
@@ -998,7 +998,6 @@ fn create(
         }
         stack_error(e, locate)
     })?;
-    let mut kind = kind;
     let mut mtu_cap = None;
     if let Kind::Vxlan(conf) = &mut kind {
         // vxlan_config_validate, from the lower device on; then vxlan_dev_configure caps
@@ -1011,14 +1010,8 @@ fn create(
             None => None,
         };
         conf.finish().map_err(|e| stack_error(e, locate))?;
-        // What the device takes from its lower device at creation (vxlan_config_apply):
-        // its TSO limit, and room for the lower device's own header before ours.
-        let lower_link = conf.lower.and_then(|l| stack.ns(nsid).link(l));
-        conf.tso_max_size =
-            lower_link.map_or(65536, |l| l.kind.ops().tso_max_size(l, stack.ns(nsid)));
-        conf.needed_headroom = lower_link.map_or(14, |l| {
-            l.hard_header_len() + u32::from(l.kind.ops().needed_headroom(l))
-        }) + conf.encap_headroom();
+        let nsr = stack.ns(nsid);
+        conf.take_from_lower(conf.lower.and_then(|l| nsr.link(l)), nsr);
         let clash = stack.ns(nsid).links.values().any(|l| match &l.kind {
             Kind::Vxlan(other) => other.clashes_with(conf),
             _ => false,
@@ -1029,7 +1022,7 @@ fn create(
                 "A VXLAN device with the specified VNI already exists",
             ));
         }
-        mtu_cap = lower_mtu.map(|m| m.saturating_sub(conf.headroom()).max(68));
+        mtu_cap = lower_mtu.map(|m| conf.max_mtu(m));
     }
     if let (Kind::Vlan(conf), Some(lower)) = (&kind, lower) {
         // vlan_check_real_dev: one device per id and protocol on a lower device.

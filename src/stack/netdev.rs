@@ -103,7 +103,7 @@ impl Stack {
             // encapsulation leaves of it; a vlan also takes its lower device's MAC
             // (vlan_dev_init).
             link.mtu = match &link.kind {
-                Kind::Vxlan(c) => lower.mtu.saturating_sub(c.headroom()).max(68),
+                Kind::Vxlan(c) => c.max_mtu(lower.mtu),
                 _ => lower.mtu,
             };
             // A passthru macvlan takes it too (eth_hw_addr_inherit).
@@ -997,14 +997,10 @@ impl Stack {
             ))?),
             None => None,
         };
-        if let Some(lower) = lower {
-            let nsr = self.ns(ns);
-            conf.tso_max_size = lower.kind.ops().tso_max_size(lower, nsr);
-            conf.needed_headroom = lower.hard_header_len()
-                + u32::from(lower.kind.ops().needed_headroom(lower))
-                + conf.encap_headroom();
+        if lower.is_some() {
+            conf.take_from_lower(lower, self.ns(ns));
         }
-        let max_mtu = lower.map(|l| l.mtu.saturating_sub(conf.headroom()).max(68));
+        let max_mtu = lower.map(|l| conf.max_mtu(l.mtu));
         let new_lower = lower.map(|l| l.ifindex);
         if let Some(l) = self.ns_mut(ns).link_mut(idx) {
             if let Some(max) = max_mtu {
@@ -1044,16 +1040,16 @@ impl Stack {
         announce: bool,
         events: &mut Vec<Event>,
     ) {
-        let lower = match self.ns(ns).link(idx) {
-            Some(Link {
-                kind: Kind::Macvlan(c),
-                link: Some(lower),
-                ..
-            }) if c.mode == MACVLAN_MODE_PASSTHRU && c.flags & MACVLAN_FLAG_NOPROMISC == 0 => {
-                *lower
-            }
-            _ => return,
+        let Some(lower) = self.passthru_lower(ns, idx) else {
+            return;
         };
+        let nopromisc = matches!(
+            self.ns(ns).link(idx).map(|l| &l.kind),
+            Some(Kind::Macvlan(c)) if c.flags & MACVLAN_FLAG_NOPROMISC != 0
+        );
+        if nopromisc {
+            return;
+        }
         self.set_promiscuity(ns, lower, if opening { 1 } else { -1 }, announce, events);
     }
 
@@ -1199,7 +1195,7 @@ pub fn check_mtu(link: &Link, mtu: u32, ns: &super::Namespace) -> Result<()> {
     // vxlan_change_mtu: no more than encapsulation leaves of the lower device's.
     if let Kind::Vxlan(c) = &link.kind
         && let Some(lower) = link.link.and_then(|l| ns.link(l))
-        && mtu > lower.mtu.saturating_sub(c.headroom()).max(68)
+        && mtu > c.max_mtu(lower.mtu)
     {
         return Err(Error::errno(libc::EINVAL));
     }

@@ -8,8 +8,13 @@ use serde::{Deserialize, Serialize};
 use super::*;
 use crate::stack::{AttrRef, Error};
 
-pub struct Macvlan;
-pub struct Macvtap;
+/// The operations of both kinds, which differ only in name and queue length.
+pub struct Macvlan {
+    tap: bool,
+}
+
+pub static MACVLAN: Macvlan = Macvlan { tap: false };
+pub static MACVTAP: Macvlan = Macvlan { tap: true };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MacvlanConf {
@@ -98,7 +103,11 @@ impl LinkOps for Macvlan {
         true
     }
     fn kind_name(&self) -> Option<&'static str> {
-        Some("macvlan")
+        Some(if self.tap { "macvtap" } else { "macvlan" })
+    }
+    /// A macvtap's is TUN_READQ_SIZE.
+    fn txqlen(&self) -> u32 {
+        if self.tap { 500 } else { 1000 }
     }
     fn can_proto_down(&self) -> bool {
         true
@@ -128,27 +137,5 @@ impl LinkOps for Macvlan {
         w.attr_u32(IFLA_MACVLAN_BC_QUEUE_LEN, conf.bc_queue_len);
         w.attr_u32(IFLA_MACVLAN_BC_QUEUE_LEN_USED, used);
         true
-    }
-}
-
-impl LinkOps for Macvtap {
-    fn has_lower(&self) -> bool {
-        true
-    }
-    fn kind_name(&self) -> Option<&'static str> {
-        Some("macvtap")
-    }
-    /// TUN_READQ_SIZE.
-    fn txqlen(&self) -> u32 {
-        500
-    }
-    fn can_proto_down(&self) -> bool {
-        true
-    }
-    fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
-        Macvlan.carrier(link, ns)
-    }
-    fn fill_info_data(&self, link: &Link, ns: &Namespace, now_ms: u64, w: &mut Writer) -> bool {
-        Macvlan.fill_info_data(link, ns, now_ms, w)
     }
 }

@@ -127,8 +127,8 @@ impl Kind {
             Kind::Ifb => &ifb::Ifb,
             Kind::Veth => &veth::Veth,
             Kind::Bridge(_) => &bridge::Bridge,
-            Kind::Macvlan(c) if c.tap => &macvlan::Macvtap,
-            Kind::Macvlan(_) => &macvlan::Macvlan,
+            Kind::Macvlan(c) if c.tap => &macvlan::MACVTAP,
+            Kind::Macvlan(_) => &macvlan::MACVLAN,
             Kind::Vlan(_) => &vlan::Vlan,
             Kind::Vxlan(_) => &vxlan::Vxlan,
         }

@@ -240,10 +240,7 @@ impl VxlanConf {
         }
         let ipv6 = self.is_ipv6();
         if ipv6 && !self.collect_metadata {
-            let link_local = |a: &Option<Vec<u8>>| {
-                a.as_deref()
-                    .is_some_and(|a| a[0] == 0xfe && a[1] & 0xc0 == 0x80)
-            };
+            let link_local = |a: &Option<Vec<u8>>| a.as_deref().is_some_and(is_link_local6);
             let any = |a: &Option<Vec<u8>>| a.as_deref().is_none_or(|a| a.iter().all(|&b| b == 0));
             let mixed = if link_local(&self.local) {
                 !link_local(&self.remote) && !any(&self.remote)
@@ -283,13 +280,7 @@ impl VxlanConf {
                     "Local interface required for multicast remote destination",
                 ));
             }
-            if ipv6
-                && !self.collect_metadata
-                && self
-                    .local
-                    .as_deref()
-                    .is_some_and(|a| a[0] == 0xfe && a[1] & 0xc0 == 0x80)
-            {
+            if ipv6 && !self.collect_metadata && self.local.as_deref().is_some_and(is_link_local6) {
                 return Err(Error::new(
                     libc::EINVAL,
                     "Local interface required for link-local local/remote addresses",
@@ -343,43 +334,33 @@ impl VxlanConf {
         let refuse = |k: u16, msg: &'static str| Error::at(libc::EOPNOTSUPP, msg, AttrRef::Top(k));
         let bad = |k: u16| Error::at(libc::EINVAL, "", AttrRef::InfoData(k));
         let mut c = self.clone();
-        let remote_v6 = c
-            .remote
-            .as_ref()
-            .or(c.local.as_ref())
-            .is_some_and(|a| a.len() == 16);
-        let local_v6 = c
-            .local
-            .as_ref()
-            .or(c.remote.as_ref())
-            .is_some_and(|a| a.len() == 16);
+        // The remote and local addresses share one family (vxlan_config_validate).
+        let v6 = c.is_ipv6();
         if let Some(a) = get(IFLA_VXLAN_ID)
             && a.u32().ok_or_else(|| bad(a.kind))? != c.vni
         {
             return Err(refuse(a.kind, "Cannot change VNI"));
         }
-        for (v4, v6, is_v6, slot, msg) in [
+        for (v4_kind, v6_kind, slot, msg) in [
             (
                 IFLA_VXLAN_GROUP,
                 IFLA_VXLAN_GROUP6,
-                remote_v6,
                 0,
                 "New group address family does not match old group",
             ),
             (
                 IFLA_VXLAN_LOCAL,
                 IFLA_VXLAN_LOCAL6,
-                local_v6,
                 1,
                 "New local address family does not match old",
             ),
         ] {
-            let (a, want_v6) = match (get(v4), get(v6)) {
+            let (a, want_v6) = match (get(v4_kind), get(v6_kind)) {
                 (Some(a), _) => (a, false),
                 (None, Some(a)) => (a, true),
                 (None, None) => continue,
             };
-            if want_v6 != is_v6 {
+            if want_v6 != v6 {
                 return Err(refuse(a.kind, msg));
             }
             let len = if want_v6 { 16 } else { 4 };
@@ -494,6 +475,21 @@ impl VxlanConf {
         (if self.is_ipv6() { 40 } else { 20 }) + 8 + 8 + 14
     }
 
+    /// The largest MTU on a lower device with `lower_mtu` (__vxlan_change_mtu).
+    pub fn max_mtu(&self, lower_mtu: u32) -> u32 {
+        lower_mtu.saturating_sub(self.headroom()).max(68)
+    }
+
+    /// What the device takes from its lower device (none: its own defaults) in
+    /// vxlan_config_apply: the TSO limit, and room for the lower device's header and
+    /// headroom before the encapsulation's.
+    pub fn take_from_lower(&mut self, lower: Option<&Link>, ns: &Namespace) {
+        self.tso_max_size = lower.map_or(65536, |l| l.kind.ops().tso_max_size(l, ns));
+        self.needed_headroom = lower.map_or(14, |l| {
+            l.hard_header_len() + u32::from(l.kind.ops().needed_headroom(l))
+        }) + self.encap_headroom();
+    }
+
     /// The headroom a device needs for its encapsulation: an IPv6 one's also when it
     /// collects metadata (VXLAN6_HEADROOM, else VXLAN_HEADROOM).
     pub fn encap_headroom(&self) -> u32 {
@@ -519,6 +515,11 @@ impl VxlanConf {
         };
         self.vni == other.vni && self.port == other.port && rcv(self) == rcv(other)
     }
+}
+
+/// fe80::/10 (the address is 16 bytes: it came from IFLA_VXLAN_GROUP6/LOCAL6).
+fn is_link_local6(a: &[u8]) -> bool {
+    a[0] == 0xfe && a[1] & 0xc0 == 0x80
 }
 
 fn is_multicast(a: &[u8]) -> bool {
