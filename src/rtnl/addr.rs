@@ -622,7 +622,7 @@ pub fn dump_inet6_ifinfo(_: &Stack, req: &Request<'_>) -> Result<Dump, NlError> 
 
 /// Writes one inet6_fill_ifinfo message: ifinfomsg (family AF_INET6), IFNAME, ADDRESS, MTU,
 /// LINK, OPERSTATE, and IFLA_PROTINFO holding inet6_fill_ifla6_attrs.
-pub fn fill_inet6_ifinfo(w: &mut Writer, h: AddrHeader, link: &Link, stack: &Stack) {
+pub fn fill_inet6_ifinfo(w: &mut Writer, h: AddrHeader, link: &Link) {
     let m = w.begin(h.kind, h.flags, h.seq, h.portid);
     let ifi = IfInfo {
         family: AF_INET6,
@@ -649,7 +649,7 @@ pub fn fill_inet6_ifinfo(w: &mut Writer, h: AddrHeader, link: &Link, stack: &Sta
     w.attr_u8(IFLA_OPERSTATE, operstate);
     let protinfo = w.nest_noflag(IFLA_PROTINFO);
     let part = super::af_spec::Part::Inet6;
-    super::af_spec::write(w, link, stack.now_cs(), part, false);
+    super::af_spec::write(w, link, part, false);
     w.nest_end(protinfo);
     w.end(m);
 }

@@ -2,10 +2,13 @@
 //! (AF_INET devconf; AF_INET6 flags, cacheinfo, conf, stats, icmp6 stats, token, addrgenmode).
 //! These are Linux 6.18's defaults for a fresh namespace, recorded from the kernel: the values
 //! are configuration data with no behaviour behind them in nlroute, so a table is the honest
-//! form. Two fields vary per link and are patched in: the IPv6 MTU and the cacheinfo timestamp.
+//! form. What varies per link is patched in: the IPv6 MTU, flags and address generation mode,
+//! and the cacheinfo's timestamp and reachable time.
 
 /// Offset of IFLA_INET6_CACHEINFO.tstamp (hundredths of a second) within the payload.
-pub const TSTAMP_OFFSET: usize = 164;
+pub const TSTAMP_OFFSET: usize = 160;
+/// Offset of IFLA_INET6_CACHEINFO.reachable_time (milliseconds), right after it.
+pub const REACHABLE_TIME_OFFSET: usize = 164;
 /// Offset of DEVCONF_MTU6 within the payload.
 pub const MTU6_OFFSET: usize = 184;
 /// Offset of the IFLA_INET6_FLAGS value.
@@ -145,16 +148,10 @@ pub enum Part {
 }
 
 /// Writes `part` of the recorded table for `link` straight into `w`, patched with the link's
-/// IPv6 MTU, timestamp, IF_READY and address generation mode; without the IPv6 statistics
+/// IPv6 MTU, cacheinfo, IF_READY and address generation mode; without the IPv6 statistics
 /// when `skip_stats` (RTEXT_FILTER_SKIP_STATS). No allocation: this runs once per link in
 /// every dump.
-pub fn write(
-    w: &mut crate::wire::Writer,
-    link: &crate::stack::Link,
-    now_cs: u32,
-    part: Part,
-    skip_stats: bool,
-) {
+pub fn write(w: &mut crate::wire::Writer, link: &crate::stack::Link, part: Part, skip_stats: bool) {
     let table: &[u8; 812] = if link.flags & crate::wire::consts::IFF_LOOPBACK != 0 {
         &LOOPBACK
     } else {
@@ -187,8 +184,11 @@ pub fn write(
     let at = |offset: usize| start + offset - begin;
     let mtu6 = link.mtu6.unwrap_or(link.mtu);
     w.patch(at(MTU6_OFFSET), &mtu6.to_ne_bytes());
-    let tstamp = now_cs.max(link.created_cs);
-    w.patch(at(TSTAMP_OFFSET), &tstamp.to_ne_bytes());
+    w.patch(at(TSTAMP_OFFSET), &link.inet6_tstamp_cs.to_ne_bytes());
+    w.patch(
+        at(REACHABLE_TIME_OFFSET),
+        &link.reachable_time_ms.to_ne_bytes(),
+    );
     if link.is_up() && link.carrier {
         w.patch(at(INET6_FLAGS_OFFSET), &IF_READY.to_ne_bytes());
     }

@@ -148,7 +148,7 @@ impl Dump {
                 };
                 // inet6_dump_ifinfo lists only links with an IPv6 device.
                 if link.has_inet6() {
-                    super::addr::fill_inet6_ifinfo(w, h, link, stack);
+                    super::addr::fill_inet6_ifinfo(w, h, link);
                 }
             }),
             DumpKind::Addrs {

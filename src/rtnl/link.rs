@@ -495,13 +495,7 @@ pub fn fill(
     } else {
         let spec = w.nest_noflag(IFLA_AF_SPEC);
         let skip_stats = ext_mask & RTEXT_FILTER_SKIP_STATS != 0;
-        super::af_spec::write(
-            w,
-            link,
-            stack.now_cs(),
-            super::af_spec::Part::Whole,
-            skip_stats,
-        );
+        super::af_spec::write(w, link, super::af_spec::Part::Whole, skip_stats);
         w.nest_end(spec);
     }
     w.attr(IFLA_MAP, &[0u8; 32]);

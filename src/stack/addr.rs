@@ -389,12 +389,15 @@ impl Stack {
             Inet6Event::Down => {
                 // addrconf_ifdown: every IPv6 address goes (keep_addr_on_down = 0).
                 link.inet6_ready = false;
+                link.inet6_tstamp_cs = now;
                 for a in std::mem::take(&mut link.addrs6) {
                     events.push(Event::DelAddr(Box::new(a)));
                     changed = true;
                 }
             }
             Inet6Event::Up if link.flags & IFF_LOOPBACK != 0 => {
+                // Always ready when up: addrconf_notify dates the IPv6 device.
+                link.inet6_tstamp_cs = now;
                 let lo4 = [127, 0, 0, 1];
                 // (inetdev_event adds it only to a device that has IPv4.)
                 if !link.inet4_off && !link.addrs4.iter().any(|a| a.local == lo4) {
@@ -428,6 +431,7 @@ impl Stack {
                     || link.mtu < IPV6_MIN_MTU => {}
             Inet6Event::Up | Inet6Event::Ready => {
                 link.inet6_ready = true;
+                link.inet6_tstamp_cs = now;
                 // addrconf_dad_run: addresses waiting for the link start DAD.
                 for a in link.addrs6.iter_mut() {
                     if a.flags & IFA_F_TENTATIVE != 0 && a.dad_until_ms.is_none() {

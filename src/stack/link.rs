@@ -42,6 +42,14 @@ pub struct Link {
     pub addr_gen_mode: u8,
     /// Hundredths of a second since the stack started, when the link was created.
     pub created_cs: u32,
+    /// IFLA_INET6_CACHEINFO.tstamp: when the IPv6 device was made, last became ready or
+    /// last went down (idev->tstamp), in the unit of `created_cs`.
+    #[serde(default)]
+    pub inet6_tstamp_cs: u32,
+    /// IFLA_INET6_CACHEINFO.reachable_time: drawn for each IPv6 device, as
+    /// neigh_rand_reach_time does from the 30 s base (0 in state saved before it was kept).
+    #[serde(default)]
+    pub reachable_time_ms: u32,
     /// Port number on its bridge (br_add_if picks the lowest free one, from 1).
     #[serde(default)]
     pub port_no: u16,
@@ -110,6 +118,8 @@ impl Link {
             num_rx_queues,
             addr_gen_mode: 0,
             created_cs: 0,
+            inet6_tstamp_cs: 0,
+            reachable_time_ms: random_reachable_time(rng),
             port_no: 0,
             mtu6: None,
             forced_carrier: None,
@@ -235,4 +245,10 @@ pub fn refresh(ns: &mut Namespace, ifindex: u32) -> bool {
         changed = true;
     }
     changed
+}
+
+/// neigh_rand_reach_time for the IPv6 default base of 30 s: uniform in [15 s, 45 s).
+pub fn random_reachable_time(rng: &mut Rng) -> u32 {
+    const BASE_MS: u64 = 30_000;
+    (BASE_MS / 2 + rng.next_u64() % BASE_MS) as u32
 }

@@ -226,6 +226,11 @@ impl Stack {
                 // State saved before IF_READY was kept: a link up with carrier at the IPv6
                 // MTU had been seen ready (IF_READY is only cleared with those).
                 link.inet6_ready |= link.is_up() && link.carrier && link.mtu >= addr::IPV6_MIN_MTU;
+                // State saved before the IPv6 device's cacheinfo was kept.
+                if link.reachable_time_ms == 0 {
+                    link.reachable_time_ms = link::random_reachable_time(&mut self.rng);
+                    link.inet6_tstamp_cs = link.created_cs;
+                }
                 ns.insert(link);
             }
             ns.seq = 1;

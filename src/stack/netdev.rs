@@ -95,6 +95,7 @@ impl Stack {
         };
         let mut link = Link::new(ifindex, name, kind, self.rng());
         link.created_cs = now;
+        link.inet6_tstamp_cs = now;
         link.link = lower;
         if let Some(lower) = lower.and_then(|l| self.ns(ns).link(l))
             && !matches!(link.kind, Kind::Veth)
@@ -587,8 +588,14 @@ impl Stack {
         // MTU went down (addrconf_ifdown without unregistering): nothing happens until it
         // next comes up.
         let new_inet6_device = ipv6_mtu && !had_ipv6_mtu && !loopback;
-        if new_inet6_device && let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
-            l.addr_gen_mode = 0;
+        if new_inet6_device {
+            let now = self.now_cs();
+            let reachable = super::link::random_reachable_time(self.rng());
+            if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
+                l.addr_gen_mode = 0;
+                l.inet6_tstamp_cs = now;
+                l.reachable_time_ms = reachable;
+            }
         }
         let inet6 = match (was_up, is_up) {
             (false, true) => Some(Inet6Event::Up),
