@@ -1387,3 +1387,56 @@ fn an_overflowing_queue_keeps_what_linux_keeps_then_congests() {
     change(&mut c); // the reader emptied the queue: queued again
     assert_eq!([next(&mut c), next(&mut c)], ["data", "nothing"]);
 }
+
+/// exec's memo (see `Host::read_epoch`) keeps an answer to a read while the read epoch
+/// stays and the answer was made without the clock: reads must leave both alone, and every
+/// change must move the epoch.
+#[test]
+fn reads_leave_the_read_epoch_alone_and_changes_move_it() {
+    let mut c = Client::new();
+    let get_lo = || Msg::new(RTM_GETLINK, NLM_F_REQUEST, 1, &ifinfo(1, 0, 0)).done();
+    let (epoch, clock) = (c.host.read_epoch(), c.host.stack().clock_reads());
+    for _ in 0..3 {
+        assert_eq!(c.send(get_lo())[0].kind, RTM_NEWLINK);
+    }
+    assert_eq!(
+        c.host.stack().clock_reads(),
+        clock,
+        "reading lo read the clock"
+    );
+    c.links();
+    assert_eq!(c.host.read_epoch(), epoch, "reads moved the epoch");
+
+    let mtu = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 2, &ifinfo(1, 0, 0))
+        .u32(4, 1500)
+        .done();
+    assert_eq!(ack_errno(&c.send(mtu)), 0);
+    let after_change = c.host.read_epoch();
+    assert_ne!(after_change, epoch, "a change left the epoch");
+    // A request that is not a read moves it even when it changes nothing (it failed).
+    let bad = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 3, &ifinfo(99, 0, 0)).done();
+    assert_ne!(ack_errno(&c.send(bad)), 0);
+    assert_ne!(
+        c.host.read_epoch(),
+        after_change,
+        "a failed change left the epoch"
+    );
+    let before_tick = c.host.read_epoch();
+    c.host.tick(std::time::Instant::now());
+    assert_ne!(
+        c.host.read_epoch(),
+        before_tick,
+        "a timer run left the epoch"
+    );
+
+    // A bridge reports its timers: reading it reads the clock.
+    bridge_with_port(&mut c, &[]);
+    let clock = c.host.stack().clock_reads();
+    let get_br = Msg::new(RTM_GETLINK, NLM_F_REQUEST, 4, &ifinfo(4, 0, 0)).done();
+    assert_eq!(c.send(get_br)[0].kind, RTM_NEWLINK);
+    assert_ne!(
+        c.host.stack().clock_reads(),
+        clock,
+        "a bridge's timers were read without the clock"
+    );
+}

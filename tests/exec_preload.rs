@@ -100,3 +100,50 @@ fn dump_parts_taken_in_the_program_are_paced_as_by_the_kernel() {
 fn nonblocking_receives_see_what_the_kernel_would_have_queued() {
     client_script_in_all_three("python3", "nonblocking.py", "nonblocking");
 }
+
+#[test]
+fn reads_answered_from_the_memo_match_the_kernel() {
+    let Some(prog) = build_c("nlmemo.c", false) else {
+        return;
+    };
+    let prog = prog.to_str().expect("utf-8 path");
+    same_in_all_three(&[prog], Duration::from_secs(30), "nlmemo");
+}
+
+/// Receives the supervisor had to answer while `args` ran under exec (its trace log).
+fn trapped_receives(preload: bool, args: &[&str]) -> (String, usize) {
+    let mut c = Command::new(nlroute());
+    c.arg("exec");
+    if !preload {
+        c.arg("--no-preload");
+    }
+    c.arg("--").args(args).env("RUST_LOG", "nlroute=trace");
+    let r = run_limited(&mut c, Duration::from_secs(30)).expect_ok("nlmemo loop");
+    let receives =
+        [libc::SYS_recvfrom, libc::SYS_recvmsg].map(|nr| format!("trapped system call {nr}\n"));
+    let n = r
+        .stderr
+        .split_inclusive('\n')
+        .filter(|l| receives.iter().any(|suffix| l.ends_with(suffix.as_str())))
+        .count();
+    (r.stdout, n)
+}
+
+#[test]
+fn a_read_asked_again_is_answered_in_the_program() {
+    let Some(prog) = build_c("nlmemo.c", false) else {
+        return;
+    };
+    let prog = prog.to_str().expect("utf-8 path");
+    // Each way of sending: sendmsg, sendto, send.
+    for how in ["0", "1", "2"] {
+        let (out, without) = trapped_receives(false, &[prog, "loop", "200", how]);
+        assert_eq!(out.trim(), "answered=200 of 200");
+        assert!(without >= 200, "trapped without the library: {without}");
+        let (out, with) = trapped_receives(true, &[prog, "loop", "200", how]);
+        assert_eq!(out.trim(), "answered=200 of 200");
+        // The first answer (or two, while the server is still at work) comes from the
+        // server; the rest from the memo.
+        assert!(with <= 3, "send by {how}: {with} receives trapped of 200");
+    }
+}

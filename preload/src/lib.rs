@@ -63,7 +63,7 @@ use core::sync::atomic::AtomicI32;
 use core::sync::atomic::AtomicU8;
 use core::sync::atomic::AtomicU64;
 use core::sync::atomic::AtomicUsize;
-use core::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
+use core::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
 use libc::{c_int, c_void, iovec, msghdr, size_t, sockaddr, socklen_t, ssize_t};
 
 #[allow(dead_code)] // the reading half is the server's
@@ -72,6 +72,7 @@ mod notes;
 mod status;
 
 const NLMSG_HDRLEN: usize = 16;
+const NLMSG_ERROR: u16 = 2;
 const NLMSG_DONE: u16 = 3;
 const NLM_F_MULTI: u16 = 2;
 const SOCKADDR_NL_LEN: usize = 12;
@@ -95,6 +96,14 @@ const AWAITING: u8 = 0x80;
 /// socket is checked against it before use: the program may have closed it behind libc's
 /// back (close_range) and put something else there.
 static INODES: [AtomicU64; TABLE] = [const { AtomicU64::new(0) }; TABLE];
+/// Per descriptor: this process's copy of the connection's server end (-1: none), which
+/// queues the memo's answers (see `status`), and that copy's inode: trusted only while the
+/// number still holds it.
+static SERVER_ENDS: [AtomicI32; TABLE] = [const { AtomicI32::new(-1) }; TABLE];
+static SERVER_INODES: [AtomicU64; TABLE] = [const { AtomicU64::new(0) }; TABLE];
+/// Server ends kept at most this far into the reserved range: the rest of it stays for
+/// the sockets themselves, which the supervisor places from the top down.
+const SERVER_END_ROOM: c_int = 64;
 
 /// Reads `NLROUTE_PRELOAD=GATE:LOW:HIGH` (the gate page's address in hex; the reserved
 /// descriptor range).
@@ -245,8 +254,15 @@ const GATE_CODE: &[u8] = &[
     0xb8, 0x29, 0x00, 0x00, 0x00, // mov eax, 41 (SYS_socket)
     0x0f, 0x05, // syscall
     0xc3, // ret
+    0xb8, 0x29, 0x00, 0x00, 0x00, // mov eax, 41 (SYS_socket)
+    0x0f, 0x05, // syscall
+    0xc3, // ret
 ];
 const GATE_SOCKET: usize = 8;
+/// At [`GATE_PEER_SOCKET`], the same socket() for every later socket: the supervisor queues
+/// only the connection's server end on it (`status::PEER_HANDOUT`; exec's
+/// PEER_SOCKET_IP_DISTANCE is the distance between the two).
+const GATE_PEER_SOCKET: usize = 16;
 /// Elsewhere `exec` does not offer the library a gate (untested), and this never opens.
 #[cfg(not(target_arch = "x86_64"))]
 const GATE_CODE: &[u8] = &[];
@@ -327,43 +343,57 @@ fn page() -> Option<&'static [AtomicU64]> {
 }
 
 /// socket(AF_NETLINK, ty, NETLINK_ROUTE) from the gate, which also brings the status page
-/// the first time (see `status`); like libc's socket otherwise.
-fn socket_with_page(gate: usize, ty: c_int) -> c_int {
+/// the first time (see `status`) and the connection's server end; like libc's socket
+/// otherwise.
+fn socket_from_gate(gate: usize, ty: c_int, with_page: bool) -> c_int {
     type Gate = unsafe extern "C" fn(c_int, c_int, c_int) -> isize;
-    // SAFETY: the gate's second function, a socket() with these three arguments.
+    let entry = if with_page {
+        GATE_SOCKET
+    } else {
+        GATE_PEER_SOCKET
+    };
+    // SAFETY: one of the gate's socket() functions, with these three arguments.
     let r = unsafe {
-        core::mem::transmute::<usize, Gate>(gate + GATE_SOCKET)(
-            libc::AF_NETLINK,
-            ty,
-            libc::NETLINK_ROUTE,
-        )
+        core::mem::transmute::<usize, Gate>(gate + entry)(libc::AF_NETLINK, ty, libc::NETLINK_ROUTE)
     };
     if (-4095..0).contains(&r) {
-        // Asked again with the next socket.
-        PAGE_STATE.store(0, Release);
+        if with_page {
+            // Asked again with the next socket.
+            PAGE_STATE.store(0, Release);
+        }
         set_errno(-r as c_int);
         return -1;
     }
     let fd = r as c_int;
-    let at = take_handout(gate, fd).and_then(adopt_page);
-    PAGE.store(at.unwrap_or(0), Relaxed);
-    PAGE_STATE.store(if at.is_some() { 2 } else { 1 }, Release);
+    let (tag, count) = if with_page {
+        (status::HANDOUT, 3)
+    } else {
+        (status::PEER_HANDOUT, 1)
+    };
+    let fds = take_handout(gate, fd, tag, count);
+    let server_end = fds.map(|f| f[count - 1]);
+    if with_page {
+        let at = fds.and_then(|[file, epoll, _]| adopt_page(file, epoll));
+        PAGE.store(at.unwrap_or(0), Relaxed);
+        PAGE_STATE.store(if at.is_some() { 2 } else { 1 }, Release);
+    }
+    keep_server_end(fd, server_end);
     fd
 }
 
-/// Receives the hand-out datagram from the new socket `fd`, where the supervisor queued
-/// it first: the page's descriptor and the epoll descriptor (close-on-exec).
-fn take_handout(gate: usize, fd: c_int) -> Option<[c_int; 2]> {
-    let mut tag = [0u8; 8];
+/// Receives the hand-out datagram `tag` from the new socket `fd`, where the supervisor
+/// queued it first, with `count` descriptors (close-on-exec; the unused slots are -1).
+fn take_handout(gate: usize, fd: c_int, tag: [u8; 8], count: usize) -> Option<[c_int; 3]> {
+    let mut got = [0u8; 8];
     let mut iov = iovec {
-        iov_base: tag.as_mut_ptr().cast(),
-        iov_len: tag.len(),
+        iov_base: got.as_mut_ptr().cast(),
+        iov_len: got.len(),
     };
-    // cmsghdr (16 bytes) and two ints, aligned for cmsghdr.
+    // cmsghdr (16 bytes) and up to three ints, aligned for cmsghdr.
     let mut control = [0u64; 4];
     let mut m = msghdr_for(&mut iov, 1);
     m.msg_control = control.as_mut_ptr().cast();
-    m.msg_controllen = 24;
+    m.msg_controllen = 32;
     // SAFETY: `m` and its buffers are ours.
     let n = unsafe {
         gate_recvmsg(
@@ -373,30 +403,71 @@ fn take_handout(gate: usize, fd: c_int) -> Option<[c_int; 2]> {
             libc::MSG_DONTWAIT | libc::MSG_CMSG_CLOEXEC,
         )
     };
-    // control[0]: cmsg_len; control[1]: level, type; control[2]: the two ints.
-    let rights = m.msg_controllen >= 24
-        && control[0] == 24
+    // control[0]: cmsg_len; control[1]: level, type; then the ints.
+    let len = 16 + 4 * count as u64;
+    let rights = n >= 0
+        && m.msg_controllen as u64 >= len
+        && control[0] == len
         && control[1] == (libc::SCM_RIGHTS as u64) << 32 | libc::SOL_SOCKET as u64;
     if !rights {
         return None;
     }
-    let fds = [
+    let ints = [
         control[2] as u32 as c_int,
         (control[2] >> 32) as u32 as c_int,
+        control[3] as u32 as c_int,
     ];
-    if n != tag.len() as ssize_t || tag != status::HANDOUT {
-        for f in fds {
+    let mut fds = [-1; 3];
+    fds[..count].copy_from_slice(&ints[..count]);
+    if n != got.len() as ssize_t || got != tag {
+        for f in &fds[..count] {
             // SAFETY: descriptors just received, ours to close.
-            unsafe { libc::syscall(libc::SYS_close, f) };
+            unsafe { libc::syscall(libc::SYS_close, *f) };
         }
         return None;
     }
     Some(fds)
 }
 
-/// Maps the page from the first of the two descriptors the supervisor placed (then closed)
-/// and keeps the second, the server's epoll descriptor. The mapping's address, or None.
-fn adopt_page([file, epoll]: [c_int; 2]) -> Option<usize> {
+/// Files `server_end` (received with the socket `fd`, or None) for `fd`'s memo answers, or
+/// closes it when the reserved range has no room to spare for it.
+fn keep_server_end(fd: c_int, server_end: Option<c_int>) {
+    let Some(i) = index(fd) else {
+        if let Some(e) = server_end {
+            // SAFETY: our own descriptor.
+            unsafe { libc::syscall(libc::SYS_close, e) };
+        }
+        return;
+    };
+    release_server_end(i);
+    let Some(end) = server_end.map(out_of_the_way) else {
+        return;
+    };
+    let lo = (RANGE.load(Relaxed) >> 32) as c_int;
+    match inode(end) {
+        Some(ino) if end >= lo && end < lo + SERVER_END_ROOM => {
+            SERVER_INODES[i].store(ino, Relaxed);
+            SERVER_ENDS[i].store(end, Release);
+        }
+        // SAFETY: our own descriptor.
+        _ => unsafe {
+            libc::syscall(libc::SYS_close, end);
+        },
+    }
+}
+
+/// Closes the server end filed for table index `i`, if any.
+fn release_server_end(i: usize) {
+    let end = SERVER_ENDS[i].swap(-1, AcqRel);
+    if end >= 0 && inode(end) == Some(SERVER_INODES[i].load(Relaxed)) {
+        // SAFETY: the library's own copy, which nothing else uses.
+        unsafe { libc::syscall(libc::SYS_close, end) };
+    }
+}
+
+/// Maps the page from `file`, which the supervisor placed (then closed), and keeps
+/// `epoll`, the server's epoll descriptor. The mapping's address, or None.
+fn adopt_page(file: c_int, epoll: c_int) -> Option<usize> {
     if file < 0 || epoll < 0 {
         return None;
     }
@@ -486,33 +557,141 @@ fn empty_for_sure(fd: c_int, ino: u64) -> bool {
     let Some(w) = page() else {
         return false;
     };
+    between_rounds(w, || quiet_slot(w, fd, ino)).is_some()
+}
+
+/// Inside [`between_rounds`]: the first word of the slot of socket `fd` (connection inode
+/// `ino`) when its connection is empty, no connection has anything unread and the server
+/// holds nothing for the socket (see [`empty_for_sure`]).
+fn quiet_slot(w: &[AtomicU64], fd: c_int, ino: u64) -> Option<usize> {
     let epoll = EPOLL_FD.load(Relaxed);
-    let quiet = || {
-        if inode(epoll) != Some(EPOLL_INODE.load(Relaxed)) {
-            return None;
-        }
-        // Nothing to read in any connection, this one included (looked at again: inside
-        // the round).
-        let mut p = [
-            libc::pollfd {
-                fd: epoll,
-                events: libc::POLLIN,
-                revents: 0,
-            },
-            libc::pollfd {
-                fd,
-                events: libc::POLLIN,
-                revents: 0,
-            },
-        ];
-        // SAFETY: two pollfds of ours, no waiting.
-        if unsafe { libc::poll(p.as_mut_ptr(), 2, 0) } != 0 {
-            return None;
-        }
-        let slot = find_slot(w, ino)?;
-        (w[slot + status::HOLDS_AT].load(SeqCst) == 0).then_some(())
+    if inode(epoll) != Some(EPOLL_INODE.load(Relaxed)) {
+        return None;
+    }
+    // Nothing to read in any connection, this one included (looked at again: inside the
+    // round).
+    let mut p = [
+        libc::pollfd {
+            fd: epoll,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    // SAFETY: two pollfds of ours, no waiting.
+    if unsafe { libc::poll(p.as_mut_ptr(), 2, 0) } != 0 {
+        return None;
+    }
+    let slot = find_slot(w, ino)?;
+    (w[slot + status::HOLDS_AT].load(SeqCst) == 0).then_some(slot)
+}
+
+/// The memo's answer to `request` (a `status::memo_candidate`) on socket `fd`, queued on
+/// its connection by the library itself (see `status`): whether it was. Only when the
+/// socket is empty for sure, so that the answer is the next thing it reads, as on Linux.
+fn answer_from_memo(fd: c_int, request: &[u8]) -> bool {
+    let Some(i) = index(fd) else {
+        return false;
     };
-    between_rounds(w, quiet).is_some()
+    let end = SERVER_ENDS[i].load(Acquire);
+    if end < 0 || awaiting(fd) || !status::memo_candidate(request) {
+        return false;
+    }
+    let Some((_, ino)) = verified(fd) else {
+        return false;
+    };
+    let Some(w) = page() else {
+        return false;
+    };
+    let mut answer = [0u64; status::BUCKET_WORDS];
+    let found = between_rounds(w, || {
+        let slot = quiet_slot(w, fd, ino)?;
+        let key = w[slot + status::KEY_AT].load(SeqCst);
+        let port_id = w[slot + status::ADDRESS_AT].load(SeqCst) as u32;
+        // Unbound, the request would bind the socket (autobind): the server's to do.
+        if key == 0 || port_id == 0 {
+            return None;
+        }
+        let len = memo_lookup(w, request, key, &mut answer)?;
+        Some((len, port_id))
+    });
+    let Some((len, port_id)) = found else {
+        return false;
+    };
+    // SAFETY: plain bytes of our own array, `len` within it (memo_lookup checked).
+    let bytes = unsafe { core::slice::from_raw_parts_mut(answer.as_mut_ptr().cast::<u8>(), len) };
+    // The request's sequence number and the socket's port id, as the server would write
+    // them; an error echoes the request's header, sequence number included.
+    bytes[8..12].copy_from_slice(&request[8..12]);
+    bytes[12..16].copy_from_slice(&port_id.to_ne_bytes());
+    if u16::from_ne_bytes([bytes[4], bytes[5]]) == NLMSG_ERROR && len >= 32 {
+        bytes[28..32].copy_from_slice(&request[8..12]);
+    }
+    if inode(end) != Some(SERVER_INODES[i].load(Relaxed)) {
+        return false;
+    }
+    // SAFETY: a plain send of our own buffer on the library's own descriptor.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_sendto,
+            end,
+            bytes.as_ptr(),
+            len,
+            libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+            0usize,
+            0usize,
+        )
+    };
+    r == len as libc::c_long
+}
+
+/// Copies the memo's answer to `request` for key word `key` into `out`; its length. None
+/// when the bucket holds another request, a stale answer, or is being written.
+fn memo_lookup(
+    w: &[AtomicU64],
+    request: &[u8],
+    key: u64,
+    out: &mut [u64; status::BUCKET_WORDS],
+) -> Option<usize> {
+    let h = status::hash(request);
+    let at = status::bucket_word(h);
+    let lock = w[at].load(SeqCst);
+    if lock % 2 == 1
+        || w[at + 1].load(SeqCst) != w[status::MEMO_EPOCH_WORD].load(SeqCst)
+        || w[at + 2].load(SeqCst) != h
+        || w[at + 3].load(SeqCst) != key
+    {
+        return None;
+    }
+    let lens = w[at + 4].load(SeqCst);
+    let (request_len, answer_len) = (lens as u32 as usize, (lens >> 32) as usize);
+    if request_len != request.len()
+        || !(NLMSG_HDRLEN..=status::MEMO_MAX_ANSWER).contains(&answer_len)
+    {
+        return None;
+    }
+    let body = at + status::BUCKET_HEAD_WORDS;
+    for (k, chunk) in request.chunks(8).enumerate() {
+        let stored = w[body + k].load(SeqCst).to_ne_bytes();
+        let same = chunk
+            .iter()
+            .zip(stored)
+            .enumerate()
+            .all(|(j, (a, b))| (8..12).contains(&(8 * k + j)) || *a == b);
+        if !same {
+            return None;
+        }
+    }
+    let answer_at = body + request_len.div_ceil(8);
+    let words = answer_len.div_ceil(8);
+    for (k, o) in out.iter_mut().take(words).enumerate() {
+        *o = w[answer_at + k].load(SeqCst);
+    }
+    (w[at].load(SeqCst) == lock).then_some(answer_len)
 }
 
 /// Whether the status page says an overrun waits to be reported on the socket whose
@@ -701,6 +880,65 @@ fn netlink_source() -> [u8; SOCKADDR_NL_LEN] {
 // on this process), never dereferenced here: a bad one is then EFAULT, as in the system
 // call it stands for, not a crash in this library.
 
+/// Where this process's id is kept: a page the kernel empties in a forked child
+/// (MADV_WIPEONFORK), however the fork was made, so that the child asks again. A child
+/// sharing the memory (vfork) sees the parent's id, whose memory it shares. 0: not mapped
+/// yet; 1: could not be.
+static PID_PAGE: AtomicUsize = AtomicUsize::new(0);
+
+/// getpid(), asked once per process: every access to the program's memory names it.
+fn own_pid() -> c_int {
+    let mut at = PID_PAGE.load(Acquire);
+    if at == 0 {
+        at = map_pid_page();
+        if let Err(other) = PID_PAGE.compare_exchange(0, at, AcqRel, Acquire) {
+            if at > 1 {
+                // SAFETY: our own mapping, which nothing refers to.
+                unsafe { libc::munmap(at as *mut c_void, 4096) };
+            }
+            at = other;
+        }
+    }
+    if at == 1 {
+        // SAFETY: getpid has no failure.
+        return unsafe { libc::getpid() };
+    }
+    // SAFETY: a page of ours that stays mapped; the first word is the cached id.
+    let cached = unsafe { &*(at as *const AtomicI32) };
+    match cached.load(Relaxed) {
+        0 => {
+            // SAFETY: as above.
+            let pid = unsafe { libc::getpid() };
+            cached.store(pid, Relaxed);
+            pid
+        }
+        pid => pid,
+    }
+}
+
+/// The page for [`own_pid`]: its address, or 1 when it cannot be had.
+fn map_pid_page() -> usize {
+    // SAFETY: a fresh private anonymous page, then advice on it.
+    unsafe {
+        let p = libc::mmap(
+            core::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        if p == libc::MAP_FAILED {
+            return 1;
+        }
+        if libc::madvise(p, 4096, libc::MADV_WIPEONFORK) != 0 {
+            libc::munmap(p, 4096);
+            return 1;
+        }
+        p as usize
+    }
+}
+
 /// Reads `buf.len()` bytes at `addr`; false if they are not all readable.
 fn get_user(addr: *const c_void, buf: &mut [u8]) -> bool {
     let local = iovec {
@@ -712,7 +950,7 @@ fn get_user(addr: *const c_void, buf: &mut [u8]) -> bool {
         iov_len: buf.len(),
     };
     // SAFETY: one local buffer we own; the kernel checks the remote one.
-    let n = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
+    let n = unsafe { libc::process_vm_readv(own_pid(), &local, 1, &remote, 1, 0) };
     n == buf.len() as ssize_t
 }
 
@@ -744,9 +982,7 @@ fn put_user(pieces: &[(*mut c_void, &[u8])]) -> bool {
     }
     let k = pieces.len().min(4) as libc::c_ulong;
     // SAFETY: local buffers we borrow for the call; the kernel checks the remote ones.
-    let n = unsafe {
-        libc::process_vm_writev(libc::getpid(), local.as_ptr(), k, remote.as_ptr(), k, 0)
-    };
+    let n = unsafe { libc::process_vm_writev(own_pid(), local.as_ptr(), k, remote.as_ptr(), k, 0) };
     n == total as ssize_t
 }
 
@@ -785,27 +1021,42 @@ fn enosys() -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
     let netlink = domain == libc::AF_NETLINK && protocol == libc::NETLINK_ROUTE;
-    // The process's first netlink socket also brings the status page.
+    // The process's first netlink socket also brings the status page; each brings its
+    // connection's server end.
+    let mut via_gate = false;
     let fd = if netlink && enabled() && PAGE_STATE.compare_exchange(0, 3, Acquire, Relaxed).is_ok()
     {
         match gate() {
-            Some(gate) => socket_with_page(gate, ty),
+            Some(gate) => {
+                via_gate = true;
+                socket_from_gate(gate, ty, true)
+            }
             None => {
                 PAGE_STATE.store(1, Release);
                 real_socket(domain, ty, protocol)
             }
         }
+    } else if netlink
+        && PAGE_STATE.load(Acquire) == 2
+        && let Some(gate) = gate()
+    {
+        via_gate = true;
+        socket_from_gate(gate, ty, false)
     } else {
         real_socket(domain, ty, protocol)
     };
     if fd >= 0
-        && domain == libc::AF_NETLINK
-        && protocol == libc::NETLINK_ROUTE
+        && netlink
         && let Some(i) = index(fd)
-        && let Some(ino) = inode(fd)
     {
-        INODES[i].store(ino, Relaxed);
-        TYPES[i].store(((ty & 0xf) + 1) as u8, Relaxed);
+        if !via_gate {
+            // A number reused behind the library's back must not keep an old server end.
+            release_server_end(i);
+        }
+        if let Some(ino) = inode(fd) {
+            INODES[i].store(ino, Relaxed);
+            TYPES[i].store(((ty & 0xf) + 1) as u8, Relaxed);
+        }
     }
     fd
 }
@@ -855,16 +1106,20 @@ pub unsafe extern "C" fn getsockname(fd: c_int, addr: *mut sockaddr, len: *mut s
 }
 
 fn forget(fd: c_int) {
-    if let Some(s) = slot(fd) {
-        s.store(0, Relaxed);
+    if let Some(i) = index(fd) {
+        TYPES[i].store(0, Relaxed);
+        release_server_end(i);
     }
 }
 
+/// `to` now holds what `from` holds (a dup): the same socket, without a server end of its
+/// own (its memo answers go the trapped way).
 fn copy_kind(from: c_int, to: c_int) {
     let (t, ino) = index(from).map_or((0, 0), |i| {
         (TYPES[i].load(Relaxed) & !AWAITING, INODES[i].load(Relaxed))
     });
     if let Some(i) = index(to) {
+        release_server_end(i);
         INODES[i].store(ino, Relaxed);
         TYPES[i].store(t, Relaxed);
     }
@@ -899,8 +1154,36 @@ type SendToFn = unsafe extern "C" fn(
 ) -> ssize_t;
 type SendMsgFn = unsafe extern "C" fn(c_int, *const msghdr, c_int) -> ssize_t;
 
+/// Send flags that change nothing for a request the memo answers.
+const MEMO_SEND_FLAGS: c_int = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
+
+/// Whether the send of `len` bytes at `buf` to `fd` with `flags`, addressed to the kernel,
+/// was answered from the memo (see `status`): then the request goes nowhere, as Linux's
+/// netlink_sendmsg would have consumed it whole.
+fn sent_to_memo(fd: c_int, buf: *const c_void, len: usize, flags: c_int) -> bool {
+    if !known(fd) || flags & !MEMO_SEND_FLAGS != 0 || len > status::MEMO_MAX_REQUEST {
+        return false;
+    }
+    let mut request = [0u8; status::MEMO_MAX_REQUEST];
+    let request = &mut request[..len];
+    get_user(buf, request) && answer_from_memo(fd, request)
+}
+
+/// Whether `addr` (of `len` bytes) is the kernel's netlink address: what sending without
+/// one means too.
+fn to_the_kernel(addr: *const c_void, len: socklen_t) -> bool {
+    if addr.is_null() {
+        return true;
+    }
+    let mut a = [0u8; SOCKADDR_NL_LEN];
+    len as usize >= SOCKADDR_NL_LEN && get_user(addr, &mut a) && a == netlink_source()
+}
+
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn send(fd: c_int, buf: *const c_void, len: size_t, flags: c_int) -> ssize_t {
+    if sent_to_memo(fd, buf, len, flags) {
+        return len as ssize_t;
+    }
     sent(fd);
     let Some(f) = real!("send", SendFn) else {
         return enosys() as ssize_t;
@@ -918,6 +1201,9 @@ pub unsafe extern "C" fn sendto(
     addr: *const sockaddr,
     addrlen: socklen_t,
 ) -> ssize_t {
+    if known(fd) && to_the_kernel(addr.cast(), addrlen) && sent_to_memo(fd, buf, len, flags) {
+        return len as ssize_t;
+    }
     sent(fd);
     let Some(f) = real!("sendto", SendToFn) else {
         return enosys() as ssize_t;
@@ -928,6 +1214,29 @@ pub unsafe extern "C" fn sendto(
 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> ssize_t {
+    let mut h = [0u8; MSGHDR_LEN];
+    if known(fd) && get_user(msg.cast(), &mut h) {
+        let name = field_u64(&h, 0) as *const c_void;
+        let namelen = u32::from_ne_bytes([h[8], h[9], h[10], h[11]]);
+        let (iov, iovlen) = (field_u64(&h, 16) as *const c_void, field_u64(&h, 24));
+        let control_len = field_u64(&h, MSG_CONTROLLEN_AT);
+        let mut one = [0u8; 16];
+        // One buffer and no control messages: what netlink clients send.
+        if iovlen == 1
+            && control_len == 0
+            && to_the_kernel(name, namelen)
+            && get_user(iov, &mut one)
+        {
+            let mut base = [0u8; 8];
+            base.copy_from_slice(&one[..8]);
+            let mut len = [0u8; 8];
+            len.copy_from_slice(&one[8..]);
+            let (base, len) = (u64::from_ne_bytes(base), u64::from_ne_bytes(len) as usize);
+            if sent_to_memo(fd, base as *const c_void, len, flags) {
+                return len as ssize_t;
+            }
+        }
+    }
     sent(fd);
     let Some(f) = real!("sendmsg", SendMsgFn) else {
         return enosys() as ssize_t;
@@ -1269,6 +1578,7 @@ mod libc {
     pub const MSG_PEEK: c_int = 0x2;
     pub const MSG_TRUNC: c_int = 0x20;
     pub const MSG_DONTWAIT: c_int = 0x40;
+    pub const MSG_NOSIGNAL: c_int = 0x4000;
     pub const MSG_WAITALL: c_int = 0x100;
     pub const MSG_CMSG_CLOEXEC: c_int = 0x4000_0000;
     pub const EAGAIN: c_int = 11;
@@ -1300,6 +1610,7 @@ mod libc {
     pub const MAP_ANONYMOUS: c_int = 0x20;
     pub const MAP_FIXED_NOREPLACE: c_int = 0x10_0000;
     pub const MAP_FAILED: *mut c_void = !0usize as *mut c_void;
+    pub const MADV_WIPEONFORK: c_int = 18;
 
     // dlsym is in libdl before glibc 2.34 (an empty stub after).
     #[link(name = "dl")]
@@ -1322,6 +1633,7 @@ mod libc {
         ) -> *mut c_void;
         pub fn mprotect(addr: *mut c_void, len: size_t, prot: c_int) -> c_int;
         pub fn munmap(addr: *mut c_void, len: size_t) -> c_int;
+        pub fn madvise(addr: *mut c_void, len: size_t, advice: c_int) -> c_int;
         pub fn getpid() -> c_int;
         pub fn syscall(num: c_long, ...) -> c_long;
         pub fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;

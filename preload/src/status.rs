@@ -27,6 +27,32 @@
 //!   the high half). A socket's slot is found by open addressing from [`home`], at most
 //!   [`PROBE`] slots on; a socket without one (all taken) always traps.
 //!
+//! - word [`MEMO_EPOCH_WORD`]: the server's read epoch (see below);
+//! - from word [`MEMO_AT`], the memo of answers (below).
+//!
+//! A slot's word at [`KEY_AT`] says what, besides a request's bytes, the answer to it
+//! depends on: the socket's namespace and the options that shape replies (see
+//! [`key_word`]); 0 until the server has published it.
+//!
+//! ## The memo: answers the library may give itself
+//! A request that only reads (RTM_GET*, not a dump) gets an answer that depends on the
+//! request, the socket's [`key_word`] and the stack's state. When the server has answered
+//! one with a single datagram, without reading the clock and without changing anything, it
+//! stores request and answer in a bucket of the memo, stamped with its read epoch, which
+//! moves with every change to the stack (and every request that is not a read, and every
+//! timer). The library, about to send the same request bytes (the sequence number aside) on
+//! a socket whose connection is empty for sure (see below), finds the bucket, checks
+//! stamp, key word and bytes, and queues the answer itself, on the connection's server end
+//! (which the supervisor hands it with the socket, see [`PEER_HANDOUT`]), with the
+//! request's sequence number and the socket's port id written in: the request never
+//! reaches the server. A bucket is written under a sequence lock (its first word is odd
+//! while being written): a reader that sees it move tries no further and sends the
+//! request.
+//!
+//! Bucket layout, in words: the lock, the epoch, the hash of the request ([`hash`]), the
+//! key word, the request's length (low half) and the answer's (high half), then the
+//! request's bytes and the answer's, each padded to a word.
+//!
 //! The library gets the page and the server's epoll descriptor with its first netlink
 //! socket: it makes that socket() from its gate, and the supervisor (which knows the call
 //! is the library's from its instruction pointer) queues a [`HANDOUT`] datagram on the new
@@ -38,14 +64,26 @@ pub const MAGIC: u64 = u64::from_le_bytes(*b"nlRstat1");
 pub const MAGIC_WORD: usize = 0;
 pub const ROUND_WORD: usize = 1;
 pub const STASH_WORD: usize = 2;
+pub const MEMO_EPOCH_WORD: usize = 3;
 pub const SLOTS_AT: usize = 8;
 pub const SLOTS: usize = 1 << 14;
 pub const SLOT_WORDS: usize = 4;
 pub const HOLDS_AT: usize = 1;
 pub const ADDRESS_AT: usize = 2;
+pub const KEY_AT: usize = 3;
 pub const PROBE: usize = 16;
-/// Size of the page in words (512 KiB; only the slots in use are ever touched).
-pub const WORDS: usize = SLOTS_AT + SLOT_WORDS * SLOTS;
+/// Where the memo starts: after the slots.
+pub const MEMO_AT: usize = SLOTS_AT + SLOT_WORDS * SLOTS;
+pub const MEMO_BUCKETS: usize = 512;
+/// A bucket is 4 KiB: a link message with every attribute fits (about 1.5 KiB).
+pub const BUCKET_WORDS: usize = 512;
+pub const BUCKET_HEAD_WORDS: usize = 5;
+/// The longest request the memo keeps.
+pub const MEMO_MAX_REQUEST: usize = 256;
+/// The longest answer: what the bucket has left after the head and the longest request.
+pub const MEMO_MAX_ANSWER: usize = (BUCKET_WORDS - BUCKET_HEAD_WORDS) * 8 - MEMO_MAX_REQUEST;
+/// Size of the page in words (2.5 MiB; only the slots and buckets in use are ever touched).
+pub const WORDS: usize = MEMO_AT + MEMO_BUCKETS * BUCKET_WORDS;
 /// A slot never used: a search for an inode stops here.
 pub const FREE: u64 = 0;
 /// A slot whose socket is gone: a search goes on past it; a new socket may take it.
@@ -58,6 +96,10 @@ pub const OVERRUN: u64 = 2;
 /// The datagram that hands the page over (shorter than a netlink header, so nothing a
 /// program could mistake for an answer).
 pub const HANDOUT: [u8; 8] = *b"nlRpage\0";
+
+/// Queued with every later socket the library makes (SCM_RIGHTS: the connection's server
+/// end), for the memo.
+pub const PEER_HANDOUT: [u8; 8] = *b"nlRpeer\0";
 
 /// Where the search for `inode`'s slot starts.
 pub fn home(inode: u64) -> usize {
@@ -89,4 +131,46 @@ pub fn find(inode: u64, word: impl Fn(usize) -> u64) -> Option<usize> {
 /// The word at [`ADDRESS_AT`] for a local address.
 pub fn address_word(port_id: u32, groups: u32) -> u64 {
     u64::from(port_id) | u64::from(groups) << 32
+}
+
+/// The word at `KEY_AT` of a slot: the namespace (high half) and the options that change answers,
+/// with a bit that tells a published word from an empty one.
+pub fn key_word(ns: u32, strict: bool, ext_ack: bool, cap_ack: bool) -> u64 {
+    u64::from(ns) << 32 | 8 | u64::from(strict) | u64::from(ext_ack) << 1 | u64::from(cap_ack) << 2
+}
+
+/// FNV-1a of a request with its sequence number (bytes 8..12) left out.
+pub fn hash(request: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, &b) in request.iter().enumerate() {
+        let b = if (8..12).contains(&i) { 0 } else { b };
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The first word of the bucket for a request of hash `h`.
+pub fn bucket_word(h: u64) -> usize {
+    MEMO_AT + BUCKET_WORDS * (h as usize % MEMO_BUCKETS)
+}
+
+/// Whether the memo may keep the answer to `datagram`: one request that only reads (an
+/// RTM_GET* without NLM_F_DUMP, NLM_F_ACK or NLM_F_ECHO), short enough.
+pub fn memo_candidate(datagram: &[u8]) -> bool {
+    const NLM_F_REQUEST: u16 = 1;
+    const NLM_F_ACK: u16 = 4;
+    const NLM_F_ECHO: u16 = 8;
+    const NLM_F_DUMP: u16 = 0x300;
+    if datagram.len() < 16 || datagram.len() > MEMO_MAX_REQUEST {
+        return false;
+    }
+    let word = |at: usize| [datagram[at], datagram[at + 1]];
+    let len = u32::from_ne_bytes([datagram[0], datagram[1], datagram[2], datagram[3]]);
+    let kind = u16::from_ne_bytes(word(4));
+    let flags = u16::from_ne_bytes(word(6));
+    len as usize == datagram.len()
+        && kind >= 16
+        && kind % 4 == 2
+        && flags & NLM_F_REQUEST != 0
+        && flags & (NLM_F_ACK | NLM_F_ECHO | NLM_F_DUMP) == 0
 }

@@ -473,16 +473,19 @@ pub fn fill(
         let info = w.nest_noflag(IFLA_LINKINFO);
         w.attr_str(IFLA_INFO_KIND, kind_name);
         let data = w.nest_noflag(IFLA_INFO_DATA);
-        if ops.fill_info_data(link, ns, stack.now_ms(), w) {
+        // The clock is read only by kinds that report timers: an answer that never read it
+        // depends on the state alone (see `Host::read_epoch`).
+        let clock = || stack.now_ms();
+        if ops.fill_info_data(link, ns, &clock, w) {
             w.nest_end(data);
         } else {
             w.abort_nest(data);
         }
-        fill_port_info(w, link, ns, stack.now_ms());
+        fill_port_info(w, link, ns, &clock);
         w.nest_end(info);
     } else if link.master.is_some() {
         let info = w.nest_noflag(IFLA_LINKINFO);
-        fill_port_info(w, link, ns, stack.now_ms());
+        fill_port_info(w, link, ns, &|| stack.now_ms());
         w.nest_end(info);
     }
     if let Some(iflink) = link.iflink() {
@@ -689,13 +692,13 @@ pub fn dump_bridge(_: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
 }
 
 /// IFLA_INFO_SLAVE_KIND and IFLA_INFO_SLAVE_DATA of a bridge port.
-fn fill_port_info(w: &mut Writer, link: &Link, ns: &Namespace, now_ms: u64) {
+fn fill_port_info(w: &mut Writer, link: &Link, ns: &Namespace, now_ms: &dyn Fn() -> u64) {
     let Some(bridge) = link.master.and_then(|m| ns.link(m)) else {
         return;
     };
     w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");
     let data = w.nest_noflag(IFLA_INFO_SLAVE_DATA);
-    kinds::fill_port_data(link, bridge, now_ms, w);
+    kinds::fill_port_data(link, bridge, now_ms(), w);
     w.nest_end(data);
 }
 

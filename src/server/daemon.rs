@@ -126,6 +126,7 @@ impl Shared {
         if !s.holding
             && let Some(p) = &s.status
         {
+            p.set_memo_epoch(s.host.read_epoch());
             p.end_round();
         }
         out
@@ -176,9 +177,10 @@ impl Shared {
         });
     }
 
-    /// Queues the status page and the server's epoll descriptor on the new connection of
-    /// the socket with `token`, for exec's preload library (see `crate::server::status`).
-    pub fn hand_out_status(&self, token: u32) -> io::Result<()> {
+    /// Queues on the new connection of the socket with `token`, for exec's preload library
+    /// (see `crate::server::status`): the connection's own server end (for the memo), and
+    /// `with_page`, first the status page and the server's epoll descriptor.
+    pub fn hand_out_status(&self, token: u32, with_page: bool) -> io::Result<()> {
         self.lock(|s| {
             let page = s.status.as_ref().ok_or(io::ErrorKind::Unsupported)?;
             let c = s
@@ -186,8 +188,13 @@ impl Shared {
                 .get(&token)
                 .and_then(|id| s.conns.get(id))
                 .ok_or(io::ErrorKind::NotFound)?;
-            let fds = [page.file().as_raw_fd(), s.epoll.fd()];
-            sys::send_fds(c.fd.as_raw_fd(), &status::HANDOUT, &fds)
+            let end = c.fd.as_raw_fd();
+            if with_page {
+                let fds = [page.file().as_raw_fd(), s.epoll.fd(), end];
+                sys::send_fds(end, &status::HANDOUT, &fds)
+            } else {
+                sys::send_fds(end, &status::PEER_HANDOUT, &[end])
+            }
         })
     }
 
@@ -689,6 +696,8 @@ impl Server {
                 if let Err(e) = self.host.set_option(d.sock, level, name, &value) {
                     debug!("connection {id}: option note {level}/{name} failed with errno {e}");
                 }
+                // The status page shows the options that shape answers (its key word).
+                self.to_flush.push(id);
             }
             Kind::Data(d) if let Some(len) = proto::notes::read_pace(datagram) => {
                 // A receive the program made without a trap.
@@ -706,8 +715,17 @@ impl Server {
                 // only to the sender's sendmsg call. They are logged.
                 // A fresh seed per request, recorded with it, makes the journal replayable.
                 let seed = next_seed(&mut self.rng, &mut self.host, self.store.is_some());
+                // A read on a socket with nothing queued: its answer may go to the memo.
+                let memo = (self.status.is_some()
+                    && d.slot.is_some()
+                    && status::memo_candidate(datagram)
+                    && !self.host.has_output(sock))
+                .then(|| (self.host.read_epoch(), self.host.stack().clock_reads()));
                 if let Err(e) = self.host.send(sock, datagram, &cred) {
                     debug!("connection {id}: send failed with errno {e}");
+                }
+                if let (Some((epoch, clock)), Some(page)) = (memo, &self.status) {
+                    memorize(page, &self.host, sock, datagram, epoch, clock);
                 }
                 d.has_output = true;
                 self.to_flush.push(id);
@@ -1173,13 +1191,32 @@ fn publish(page: Option<&StatusPage>, host: &Host, d: &Data) {
     if let (Some(p), Some(slot)) = (page, d.slot) {
         let a = host.local_addr(d.sock);
         let holds = d.pending.is_some() || host.has_output(d.sock);
+        let key = host
+            .memo_key(d.sock)
+            .map_or(0, |(ns, strict, ext_ack, cap_ack)| {
+                status::key_word(ns, strict, ext_ack, cap_ack)
+            });
         p.publish(
             slot,
             holds,
             host.overrun_pending(d.sock),
-            a.port_id,
-            a.groups,
+            (a.port_id, a.groups),
+            key,
         );
+    }
+}
+
+/// Keeps the answer `host` just queued for `datagram` on `sock` in the status page's memo,
+/// if it made it without changing anything or reading the clock (see `status`).
+fn memorize(page: &StatusPage, host: &Host, sock: SockId, datagram: &[u8], epoch: u64, clock: u64) {
+    if host.read_epoch() != epoch || host.stack().clock_reads() != clock {
+        return;
+    }
+    if let (Some(answer), Some((ns, strict, ext_ack, cap_ack))) =
+        (host.sole_output(sock), host.memo_key(sock))
+    {
+        let key = status::key_word(ns, strict, ext_ack, cap_ack);
+        page.memorize(datagram, key, epoch, answer);
     }
 }
 
@@ -1218,7 +1255,7 @@ fn next_seed(rng: &mut u64, host: &mut Host, journaled: bool) -> u64 {
     *rng ^= *rng >> 7;
     *rng ^= *rng << 17;
     if journaled {
-        host.stack_mut().seed(*rng);
+        host.seed(*rng);
     }
     *rng
 }

@@ -322,7 +322,7 @@ fn apply(host: &mut Host, seed: u64, cred: &Credentials, datagram: &[u8]) {
     let Ok(s) = host.open(cred.pid, libc::SOCK_RAW, libc::NETLINK_ROUTE) else {
         return;
     };
-    host.stack_mut().seed(seed);
+    host.seed(seed);
     let _ = host.send(s, datagram, cred);
     while host.recv(s, 0).is_some() {}
     host.close(s);

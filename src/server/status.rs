@@ -8,11 +8,11 @@
 #[allow(dead_code)] // the reading half is the library's (and this file's tests')
 mod layout;
 
-pub use layout::HANDOUT;
 use layout::{
-    ADDRESS_AT, FREE, GONE, HOLDS, HOLDS_AT, MAGIC, MAGIC_WORD, OVERRUN, ROUND_WORD, STASH_WORD,
-    WORDS,
+    ADDRESS_AT, BUCKET_HEAD_WORDS, FREE, GONE, HOLDS, HOLDS_AT, KEY_AT, MAGIC, MAGIC_WORD,
+    MEMO_EPOCH_WORD, MEMO_MAX_ANSWER, OVERRUN, ROUND_WORD, STASH_WORD, WORDS,
 };
+pub use layout::{HANDOUT, PEER_HANDOUT, key_word, memo_candidate};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
@@ -121,17 +121,53 @@ impl StatusPage {
 
     /// Whether the server may have output for the socket in `slot`, whether an overrun
     /// waits to be reported, and its local address.
-    pub fn publish(&self, slot: usize, holds: bool, overrun: bool, port_id: u32, groups: u32) {
+    pub fn publish(&self, slot: usize, holds: bool, overrun: bool, address: (u32, u32), key: u64) {
         let w = layout::slot_word(slot);
         let state = if holds { HOLDS } else { 0 } | if overrun { OVERRUN } else { 0 };
         self.word(w + HOLDS_AT).store(state, SeqCst);
         self.word(w + ADDRESS_AT)
-            .store(layout::address_word(port_id, groups), SeqCst);
+            .store(layout::address_word(address.0, address.1), SeqCst);
+        self.word(w + KEY_AT).store(key, SeqCst);
+    }
+
+    /// The server's read epoch: memo buckets stamped with another one are stale.
+    pub fn set_memo_epoch(&self, epoch: u64) {
+        self.word(MEMO_EPOCH_WORD).store(epoch, SeqCst);
+    }
+
+    /// Keeps `answer` as the answer to `request` (a [`memo_candidate`]) on sockets with
+    /// `key` (a [`key_word`]) while the read epoch is `epoch`. Too long: nothing is kept.
+    pub fn memorize(&self, request: &[u8], key: u64, epoch: u64, answer: &[u8]) {
+        if !memo_candidate(request) || answer.len() > MEMO_MAX_ANSWER {
+            return;
+        }
+        let h = layout::hash(request);
+        let at = layout::bucket_word(h);
+        let lock = self.word(at);
+        let seq = lock.load(SeqCst);
+        // Odd while being written; the library checks it before and after its copy.
+        lock.store(seq | 1, SeqCst);
+        self.word(at + 1).store(epoch, SeqCst);
+        self.word(at + 2).store(h, SeqCst);
+        self.word(at + 3).store(key, SeqCst);
+        self.word(at + 4)
+            .store(request.len() as u64 | (answer.len() as u64) << 32, SeqCst);
+        let body = at + BUCKET_HEAD_WORDS;
+        let answer_at = body + request.len().div_ceil(8);
+        for (start, bytes) in [(body, request), (answer_at, answer)] {
+            for (i, chunk) in bytes.chunks(8).enumerate() {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                self.word(start + i).store(u64::from_ne_bytes(word), SeqCst);
+            }
+        }
+        lock.store((seq | 1) + 1, SeqCst);
     }
 
     pub fn detach(&self, slot: usize) {
         let w = layout::slot_word(slot);
         self.word(w + HOLDS_AT).store(HOLDS, SeqCst);
+        self.word(w + KEY_AT).store(0, SeqCst);
         self.word(w).store(GONE, SeqCst);
     }
 }
@@ -184,11 +220,11 @@ mod tests {
             Some(false),
             "a new socket has nothing to read"
         );
-        p.publish(sa, true, false, 7, 1);
+        p.publish(sa, true, false, (7, 1), 0);
         assert_eq!(holds(&p, a), Some(true));
         let address = p.word(layout::slot_word(sa) + ADDRESS_AT).load(SeqCst);
         assert_eq!(address, 7 | 1 << 32);
-        p.publish(sa, false, false, 7, 1);
+        p.publish(sa, false, false, (7, 1), 0);
         assert_eq!(holds(&p, b), Some(false));
         // A search goes past a socket that is gone.
         p.detach(sa);

@@ -112,6 +112,8 @@ pub struct Host {
     rover: u32,
     backlog: Option<Backlog>,
     limits: BufferLimits,
+    /// Requests other than reads, and timer runs, so far (see [`Host::read_epoch`]).
+    non_reads: u64,
 }
 
 /// What a socket's transport holds that its reader has not read yet, asked by the handle
@@ -145,6 +147,7 @@ impl Host {
             rover: (-4096i32) as u32,
             backlog: None,
             limits: BufferLimits::default(),
+            non_reads: 0,
         }
     }
 
@@ -201,8 +204,44 @@ impl Host {
     pub fn stack(&self) -> &Stack {
         &self.stack
     }
+    /// The stack, to change it: answers to reads may change with it (see [`read_epoch`]).
+    ///
+    /// [`read_epoch`]: Host::read_epoch
     pub fn stack_mut(&mut self) -> &mut Stack {
+        self.non_reads += 1;
         &mut self.stack
+    }
+
+    /// Seeds the stack's random choices (journal replay): no change to what reads answer.
+    pub fn seed(&mut self, seed: u64) {
+        self.stack.seed(seed);
+    }
+
+    /// Moves whenever an answer to a read (an RTM_GET* request) may have changed: with
+    /// every change to the stack, every request that is not a read and every timer run,
+    /// whatever it did. Equal epochs and an answer made without reading the clock mean the
+    /// same read gets the same answer (port id and sequence number aside) on any socket
+    /// with the same [`memo_key`]. exec's preload library answers reads with it.
+    ///
+    /// [`memo_key`]: Host::memo_key
+    pub fn read_epoch(&self) -> u64 {
+        self.non_reads + self.stack.generation
+    }
+
+    /// What answers on socket `s` depend on besides the request and the state: its
+    /// namespace and the options that shape replies (see `server::status::key_word`).
+    pub fn memo_key(&self, s: SockId) -> Option<(u32, bool, bool, bool)> {
+        let x = self.sock(s)?;
+        Some((x.ns as u32, x.strict, x.ext_ack, x.cap_ack))
+    }
+
+    /// The only datagram queued for `s`, when nothing else waits for it (no dump, no overrun).
+    pub fn sole_output(&self, s: SockId) -> Option<&[u8]> {
+        let x = self.sock(s)?;
+        match x.queue.front() {
+            Some(d) if x.queue.len() == 1 && x.dump.is_none() && !x.overrun => Some(d),
+            _ => None,
+        }
     }
 
     fn sock(&self, s: SockId) -> Option<&Sock> {
@@ -499,6 +538,11 @@ impl Host {
             return Err(libc::EMSGSIZE);
         }
         self.autobind(s);
+        let reads_only = MessageIter::new(datagram)
+            .all(|m| m.header.flags & NLM_F_REQUEST != 0 && is_get(m.header.kind));
+        if !reads_only {
+            self.non_reads += 1;
+        }
         for msg in MessageIter::new(datagram) {
             self.process(s, msg, cred);
         }
@@ -752,6 +796,7 @@ impl Host {
 
     /// Runs due timers and delivers what they caused.
     pub fn tick(&mut self, _now: Instant) {
+        self.non_reads += 1;
         for (ns, event) in self.stack.run_timers() {
             let caused = Caused {
                 event,
@@ -796,6 +841,7 @@ impl Host {
 
     /// Adds a namespace; sockets opened with `open_in` live in it.
     pub fn add_namespace(&mut self) -> NsId {
+        self.non_reads += 1;
         self.stack.add_namespace()
     }
 }

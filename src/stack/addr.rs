@@ -164,10 +164,6 @@ impl Link {
 }
 
 impl Stack {
-    pub fn now_ms(&self) -> u64 {
-        self.epoch.elapsed().as_millis() as u64
-    }
-
     /// RTM_NEWADDR: add, or with NLM_F_REPLACE update, an address.
     pub fn add_addr(
         &mut self,

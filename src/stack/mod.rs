@@ -138,6 +138,10 @@ pub struct Stack {
     /// Bridge port joins so far (see `PortConf::joined`).
     #[serde(skip)]
     port_joins: u64,
+    /// Times the clock was read: an answer made without reading it depends on the state
+    /// alone (what the preload library's memo needs, see `Host::read_epoch`).
+    #[serde(skip)]
+    clock_reads: std::cell::Cell<u64>,
 }
 
 impl Default for Stack {
@@ -157,6 +161,7 @@ impl Stack {
             timers: timers::Timers::default(),
             linkwatch: Default::default(),
             port_joins: 0,
+            clock_reads: Default::default(),
         };
         stack.add_namespace();
         stack
@@ -196,7 +201,17 @@ impl Stack {
 
     /// Hundredths of a second since the stack started (IFA_CACHEINFO cstamp/tstamp unit).
     pub fn now_cs(&self) -> u32 {
-        (self.epoch.elapsed().as_millis() / 10) as u32
+        (self.now_ms() / 10) as u32
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        self.clock_reads.set(self.clock_reads.get() + 1);
+        self.epoch.elapsed().as_millis() as u64
+    }
+
+    /// How often the clock has been read so far.
+    pub fn clock_reads(&self) -> u64 {
+        self.clock_reads.get()
     }
 
     /// Records that state changed (for persistence and dump consistency).

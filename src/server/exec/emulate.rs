@@ -13,6 +13,7 @@ use super::ifreq;
 use super::kernel::{
     self, Errno, Notifier, Pidfds, read_i32, read_mem, write_gather, write_mem, write_u32,
 };
+use super::preload;
 use crate::server::daemon::Connector;
 use crate::server::proto::{self, Hello, Reply, Request, Welcome};
 use crate::server::status::StatusPage;
@@ -23,7 +24,7 @@ use std::ops::Range;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tracing::{debug, warn};
+use tracing::{debug, trace, warn};
 
 const SOCKADDR_NL_LEN: usize = 12;
 /// Linux's UIO_MAXIOV: longer iovec arrays get EMSGSIZE (recvmsg) or EINVAL (readv).
@@ -365,6 +366,7 @@ impl Supervisor {
             self.parked.retain(|p| p.notif.pid != n.pid);
         }
         let nr = n.data.nr as libc::c_long;
+        trace!("pid {}: trapped system call {nr}", n.pid);
         if nr == libc::SYS_socket {
             self.do_socket(&n);
             return;
@@ -827,9 +829,12 @@ impl Supervisor {
     /// the library takes it before the program sees the socket. Should that fail, the
     /// library does without.
     fn hand_out_status(&mut self, n: &libc::seccomp_notif, token: u32) {
-        if let (Some((_, ip)), Connector::Embedded(shared)) = (&self.status, &self.connector)
-            && n.data.instruction_pointer == *ip
-            && let Err(e) = shared.hand_out_status(token)
+        let Some((_, ip)) = &self.status else { return };
+        let with_page = n.data.instruction_pointer == *ip;
+        let peer_only = n.data.instruction_pointer == ip + preload::PEER_SOCKET_IP_DISTANCE;
+        if let Connector::Embedded(shared) = &self.connector
+            && (with_page || peer_only)
+            && let Err(e) = shared.hand_out_status(token, with_page)
         {
             debug!("pid {}: status page not handed out: {e}", n.pid);
         }
@@ -925,14 +930,19 @@ impl Supervisor {
             None => self.take(inode, file.as_raw_fd()),
         };
         self.pace_dump(inode);
+        // The page says nothing is held before the reply: the reply may switch to the
+        // program at once (synchronous wake-up), which then looks at the page before this
+        // thread runs again. Should the reply fail (the caller died), the datagram is
+        // stashed after all.
+        self.completing = false;
+        self.publish_stash();
         if !self.reply(id, v) {
             let d = d.or_else(|| whole.map(|len| self.buf[..len].to_vec()));
             if let Some(d) = d {
                 self.stash.entry(inode).or_default().push_front(d);
+                self.publish_stash();
             }
         }
-        self.completing = false;
-        self.publish_stash();
     }
 
     /// A receive call on a socket of the embedded server produces the next part of a running

@@ -23,6 +23,9 @@ const GATE_IP_OFFSET: u64 = 7;
 /// (`crate::server::status`) with it.
 #[cfg(target_arch = "x86_64")]
 const SOCKET_IP_OFFSET: u64 = 15;
+/// The gate's second socket instruction ends this far after the first: the library asks
+/// only for the connection's server end with it (later sockets, see `status::PEER_HANDOUT`).
+pub const PEER_SOCKET_IP_DISTANCE: u64 = 8;
 
 /// What the child needs: the library's path and the address of its gate page.
 pub struct Preload {

@@ -608,7 +608,14 @@ impl LinkOps for Bridge {
     fn netns_immutable(&self) -> bool {
         true
     }
-    fn fill_info_data(&self, link: &Link, _ns: &Namespace, now_ms: u64, w: &mut Writer) -> bool {
+    fn fill_info_data(
+        &self,
+        link: &Link,
+        _ns: &Namespace,
+        now_ms: &dyn Fn() -> u64,
+        w: &mut Writer,
+    ) -> bool {
+        let now_ms = now_ms();
         let Kind::Bridge(c) = &link.kind else {
             return false;
         };

@@ -115,7 +115,13 @@ impl LinkOps for Macvlan {
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
         lower_carrier(link, ns)
     }
-    fn fill_info_data(&self, link: &Link, ns: &Namespace, _now_ms: u64, w: &mut Writer) -> bool {
+    fn fill_info_data(
+        &self,
+        link: &Link,
+        ns: &Namespace,
+        _now_ms: &dyn Fn() -> u64,
+        w: &mut Writer,
+    ) -> bool {
         let Kind::Macvlan(conf) = &link.kind else {
             return false;
         };

@@ -114,7 +114,13 @@ pub trait LinkOps: Sync {
     }
     /// Writes IFLA_INFO_DATA's content; returns false when the kind has no INFO_DATA.
     /// `now_ms` (stack milliseconds) dates the timers it reports.
-    fn fill_info_data(&self, _link: &Link, _ns: &Namespace, _now_ms: u64, _w: &mut Writer) -> bool {
+    fn fill_info_data(
+        &self,
+        _link: &Link,
+        _ns: &Namespace,
+        _now_ms: &dyn Fn() -> u64,
+        _w: &mut Writer,
+    ) -> bool {
         false
     }
 }

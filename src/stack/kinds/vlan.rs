@@ -79,7 +79,13 @@ impl LinkOps for Vlan {
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
         lower_carrier(link, ns)
     }
-    fn fill_info_data(&self, link: &Link, _ns: &Namespace, _now_ms: u64, w: &mut Writer) -> bool {
+    fn fill_info_data(
+        &self,
+        link: &Link,
+        _ns: &Namespace,
+        _now_ms: &dyn Fn() -> u64,
+        w: &mut Writer,
+    ) -> bool {
         let Kind::Vlan(conf) = &link.kind else {
             return false;
         };

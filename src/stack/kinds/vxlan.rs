@@ -551,7 +551,13 @@ impl LinkOps for Vxlan {
     fn can_proto_down(&self) -> bool {
         true
     }
-    fn fill_info_data(&self, link: &Link, _ns: &Namespace, _now_ms: u64, w: &mut Writer) -> bool {
+    fn fill_info_data(
+        &self,
+        link: &Link,
+        _ns: &Namespace,
+        _now_ms: &dyn Fn() -> u64,
+        w: &mut Writer,
+    ) -> bool {
         let Kind::Vxlan(c) = &link.kind else {
             return false;
         };
