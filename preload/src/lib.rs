@@ -658,7 +658,20 @@ fn memo_lookup(
     out: &mut [u64; status::BUCKET_WORDS],
 ) -> Option<usize> {
     let h = status::hash(request);
-    let at = status::bucket_word(h);
+    status::bucket_words(h)
+        .into_iter()
+        .find_map(|at| memo_bucket(w, at, h, request, key, out))
+}
+
+/// [`memo_lookup`] in the bucket at word `at`.
+fn memo_bucket(
+    w: &[AtomicU64],
+    at: usize,
+    h: u64,
+    request: &[u8],
+    key: u64,
+    out: &mut [u64; status::BUCKET_WORDS],
+) -> Option<usize> {
     let lock = w[at].load(SeqCst);
     if lock % 2 == 1
         || w[at + 1].load(SeqCst) != w[status::MEMO_EPOCH_WORD].load(SeqCst)

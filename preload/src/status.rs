@@ -49,6 +49,9 @@
 //! while being written): a reader that sees it move tries no further and sends the
 //! request.
 //!
+//! A request may be kept in either of two buckets ([`bucket_words`]): the server puts it
+//! where it was, else where nothing current is, else in one of the two by its hash.
+//!
 //! Bucket layout, in words: the lock, the epoch, the hash of the request ([`hash`]), the
 //! key word, the request's length (low half) and the answer's (high half), then the
 //! request's bytes and the answer's, each padded to a word.
@@ -74,7 +77,7 @@ pub const KEY_AT: usize = 3;
 pub const PROBE: usize = 16;
 /// Where the memo starts: after the slots.
 pub const MEMO_AT: usize = SLOTS_AT + SLOT_WORDS * SLOTS;
-pub const MEMO_BUCKETS: usize = 512;
+pub const MEMO_BUCKETS: usize = 2048;
 /// A bucket is 4 KiB: a link message with every attribute fits (about 1.5 KiB).
 pub const BUCKET_WORDS: usize = 512;
 pub const BUCKET_HEAD_WORDS: usize = 5;
@@ -82,7 +85,7 @@ pub const BUCKET_HEAD_WORDS: usize = 5;
 pub const MEMO_MAX_REQUEST: usize = 256;
 /// The longest answer: what the bucket has left after the head and the longest request.
 pub const MEMO_MAX_ANSWER: usize = (BUCKET_WORDS - BUCKET_HEAD_WORDS) * 8 - MEMO_MAX_REQUEST;
-/// Size of the page in words (2.5 MiB; only the slots and buckets in use are ever touched).
+/// Size of the page in words (8.5 MiB; only the slots and buckets in use are ever touched).
 pub const WORDS: usize = MEMO_AT + MEMO_BUCKETS * BUCKET_WORDS;
 /// A slot never used: a search for an inode stops here.
 pub const FREE: u64 = 0;
@@ -149,9 +152,15 @@ pub fn hash(request: &[u8]) -> u64 {
     h
 }
 
-/// The first word of the bucket for a request of hash `h`.
-pub fn bucket_word(h: u64) -> usize {
-    MEMO_AT + BUCKET_WORDS * (h as usize % MEMO_BUCKETS)
+/// The first words of the two buckets a request of hash `h` may be kept in (two ways, so
+/// that two requests of a working set rarely keep pushing each other out).
+pub fn bucket_words(h: u64) -> [usize; 2] {
+    let first = h as usize % MEMO_BUCKETS;
+    let mut second = (h >> 32) as usize % MEMO_BUCKETS;
+    if second == first {
+        second = (first + 1) % MEMO_BUCKETS;
+    }
+    [first, second].map(|b| MEMO_AT + BUCKET_WORDS * b)
 }
 
 /// Whether the memo may keep the answer to `datagram`: one request that only reads (an

@@ -142,7 +142,16 @@ impl StatusPage {
             return;
         }
         let h = layout::hash(request);
-        let at = layout::bucket_word(h);
+        let ways = layout::bucket_words(h);
+        let holds = |at: usize| self.word(at + 2).load(SeqCst) == h;
+        let current = |at: usize| self.word(at + 1).load(SeqCst) == epoch;
+        let at = if let Some(&at) = ways.iter().find(|&&at| holds(at)) {
+            at
+        } else if let Some(&at) = ways.iter().find(|&&at| !current(at)) {
+            at
+        } else {
+            ways[(h >> 63) as usize]
+        };
         let lock = self.word(at);
         let seq = lock.load(SeqCst);
         // Odd while being written; the library checks it before and after its copy.
