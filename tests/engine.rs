@@ -1413,13 +1413,23 @@ fn reads_leave_the_read_epoch_alone_and_changes_move_it() {
     assert_eq!(ack_errno(&c.send(mtu)), 0);
     let after_change = c.host.read_epoch();
     assert_ne!(after_change, epoch, "a change left the epoch");
-    // A request that is not a read moves it even when it changes nothing (it failed).
+    // A request refused before it did anything leaves it: its answer stands until a change.
     let bad = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 3, &ifinfo(99, 0, 0)).done();
     assert_ne!(ack_errno(&c.send(bad)), 0);
+    assert_eq!(
+        c.host.read_epoch(),
+        after_change,
+        "a refused request moved the epoch"
+    );
+    // One that succeeds moves it even when it changes nothing.
+    let same = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 4, &ifinfo(1, 0, 0))
+        .u32(4, 1500)
+        .done();
+    assert_eq!(ack_errno(&c.send(same)), 0);
     assert_ne!(
         c.host.read_epoch(),
         after_change,
-        "a failed change left the epoch"
+        "a request that did its work left the epoch"
     );
     let before_tick = c.host.read_epoch();
     c.host.tick(std::time::Instant::now());

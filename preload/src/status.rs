@@ -35,12 +35,13 @@
 //! [`key_word`]); 0 until the server has published it.
 //!
 //! ## The memo: answers the library may give itself
-//! A request that only reads (RTM_GET*, not a dump) gets an answer that depends on the
-//! request, the socket's [`key_word`] and the stack's state. When the server has answered
-//! one with a single datagram, without reading the clock and without changing anything, it
-//! stores request and answer in a bucket of the memo, stamped with its read epoch, which
-//! moves with every change to the stack (and every request that is not a read, and every
-//! timer). The library, about to send the same request bytes (the sequence number aside) on
+//! A request that changes nothing (a read: RTM_GET*, not a dump; or one refused before it
+//! did anything) gets an answer that depends on the request, the socket's [`key_word`] and
+//! the stack's state. When the server has answered one with a single datagram, without
+//! reading the clock and without changing anything, it stores request and answer in a
+//! bucket of the memo, stamped with its read epoch, which moves with every change to the
+//! stack (and every other request, and every timer run). The library, about to send the
+//! same request bytes (the sequence number aside) on
 //! a socket whose connection is empty for sure (see below), finds the bucket, checks
 //! stamp, key word and bytes, and queues the answer itself, on the connection's server end
 //! (which the supervisor hands it with the socket, see [`PEER_HANDOUT`]), with the
@@ -163,11 +164,11 @@ pub fn bucket_words(h: u64) -> [usize; 2] {
     [first, second].map(|b| MEMO_AT + BUCKET_WORDS * b)
 }
 
-/// Whether the memo may keep the answer to `datagram`: one request that only reads (an
-/// RTM_GET* without NLM_F_DUMP, NLM_F_ACK or NLM_F_ECHO), short enough.
+/// Whether the memo may keep the answer to `datagram`: one rtnetlink request, short enough,
+/// not a dump, without NLM_F_ECHO. (The server keeps it only if it changed nothing: a read,
+/// or a request refused at once, such as `ip`'s probe for RTM_NEWLINK.)
 pub fn memo_candidate(datagram: &[u8]) -> bool {
     const NLM_F_REQUEST: u16 = 1;
-    const NLM_F_ACK: u16 = 4;
     const NLM_F_ECHO: u16 = 8;
     const NLM_F_DUMP: u16 = 0x300;
     if datagram.len() < 16 || datagram.len() > MEMO_MAX_REQUEST {
@@ -177,9 +178,10 @@ pub fn memo_candidate(datagram: &[u8]) -> bool {
     let len = u32::from_ne_bytes([datagram[0], datagram[1], datagram[2], datagram[3]]);
     let kind = u16::from_ne_bytes(word(4));
     let flags = u16::from_ne_bytes(word(6));
+    let get = kind % 4 == 2;
     len as usize == datagram.len()
         && kind >= 16
-        && kind % 4 == 2
         && flags & NLM_F_REQUEST != 0
-        && flags & (NLM_F_ACK | NLM_F_ECHO | NLM_F_DUMP) == 0
+        && flags & NLM_F_ECHO == 0
+        && !(get && flags & NLM_F_DUMP != 0)
 }

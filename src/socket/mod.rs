@@ -217,11 +217,12 @@ impl Host {
         self.stack.seed(seed);
     }
 
-    /// Moves whenever an answer to a read (an RTM_GET* request) may have changed: with
-    /// every change to the stack, every request that is not a read and every timer run,
-    /// whatever it did. Equal epochs and an answer made without reading the clock mean the
-    /// same read gets the same answer (port id and sequence number aside) on any socket
-    /// with the same [`memo_key`]. exec's preload library answers reads with it.
+    /// Moves whenever the answer to a request that changes nothing (a read, or one refused
+    /// before it did anything) may have changed: with every change to the stack, every
+    /// request that is neither and every timer run, whatever it did. Equal epochs and an
+    /// answer made without reading the clock mean the same request gets the same answer
+    /// (port id and sequence number aside) on any socket with the same [`memo_key`].
+    /// exec's preload library answers such requests with it.
     ///
     /// [`memo_key`]: Host::memo_key
     pub fn read_epoch(&self) -> u64 {
@@ -538,11 +539,6 @@ impl Host {
             return Err(libc::EMSGSIZE);
         }
         self.autobind(s);
-        let reads_only = MessageIter::new(datagram)
-            .all(|m| m.header.flags & NLM_F_REQUEST != 0 && is_get(m.header.kind));
-        if !reads_only {
-            self.non_reads += 1;
-        }
         for msg in MessageIter::new(datagram) {
             self.process(s, msg, cred);
         }
@@ -573,7 +569,17 @@ impl Host {
             portid: port_id,
             strict,
         };
+        let generation = self.stack.generation;
         let outcome = rtnl::handle(&mut self.stack, &req, cred.admin);
+        // Only a read, or a request refused before it did anything (no change recorded,
+        // nothing announced), leaves what reads answer as it was.
+        let read = is_get(h.kind);
+        let refused = outcome.result.is_err()
+            && outcome.events.is_empty()
+            && self.stack.generation == generation;
+        if !read && !refused {
+            self.non_reads += 1;
+        }
         let echo = h.flags & NLM_F_ECHO != 0;
         for caused in outcome.events {
             self.notify(ns, &caused, (echo && caused.reported).then_some(s));

@@ -1,6 +1,6 @@
-/* Reads that `nlroute exec`'s preload library may answer from the server's memo (requests
- * it has seen answered, see preload/src/status.rs), next to what must make it answer
- * differently: a change in between, a socket option that shapes answers, something
+/* Requests that `nlroute exec`'s preload library may answer from the server's memo (reads
+ * and refused requests it has seen answered, see preload/src/status.rs), next to what must
+ * make it answer differently: a change in between, a socket option that shapes answers, something
  * already queued, a request still unanswered, a fork, a duplicate descriptor. Every line
  * must read the same in a fresh network namespace (real kernel) and under `nlroute exec`,
  * with and without the library. Changes only lo's MTU and flags.
@@ -130,6 +130,63 @@ static void set_lo(int fd, unsigned mtu, unsigned up) {
            got > 0 ? ((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)buf))->error : -1);
 }
 
+/* RTM_NEWLINK of veth m0 (peer m1) with NLM_F_CREATE | NLM_F_EXCL, or RTM_DELLINK of
+ * m0; the ACK's error. */
+static int veth_m0(int fd, int create) {
+    struct req r;
+    memset(&r, 0, sizeof r);
+    r.n.nlmsg_type = create ? RTM_NEWLINK : RTM_DELLINK;
+    r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (create ? NLM_F_CREATE | NLM_F_EXCL : 0);
+    r.n.nlmsg_seq = ++seq;
+    r.n.nlmsg_len = NLMSG_LENGTH(sizeof r.i);
+    char *at = (char *)&r + r.n.nlmsg_len;
+    struct rtattr *name = (struct rtattr *)at;
+    name->rta_type = IFLA_IFNAME;
+    name->rta_len = RTA_LENGTH(3);
+    strcpy(RTA_DATA(name), "m0");
+    at += RTA_ALIGN(name->rta_len);
+    if (create) {
+        struct rtattr *info = (struct rtattr *)at;
+        info->rta_type = IFLA_LINKINFO;
+        struct rtattr *kind = RTA_DATA(info);
+        kind->rta_type = IFLA_INFO_KIND;
+        kind->rta_len = RTA_LENGTH(5);
+        strcpy(RTA_DATA(kind), "veth");
+        struct rtattr *data = (struct rtattr *)((char *)kind + RTA_ALIGN(kind->rta_len));
+        data->rta_type = IFLA_INFO_DATA;
+        struct rtattr *peer = RTA_DATA(data);
+        peer->rta_type = 1; /* VETH_INFO_PEER */
+        struct ifinfomsg *pi = RTA_DATA(peer);
+        memset(pi, 0, sizeof *pi);
+        struct rtattr *pname = (struct rtattr *)((char *)pi + sizeof *pi);
+        pname->rta_type = IFLA_IFNAME;
+        pname->rta_len = RTA_LENGTH(3);
+        strcpy(RTA_DATA(pname), "m1");
+        peer->rta_len = RTA_LENGTH(sizeof *pi + RTA_ALIGN(pname->rta_len));
+        data->rta_len = RTA_LENGTH(peer->rta_len);
+        info->rta_len = RTA_LENGTH(RTA_ALIGN(kind->rta_len) + data->rta_len);
+        at += RTA_ALIGN(info->rta_len);
+    }
+    r.n.nlmsg_len = at - (char *)&r;
+    int got = talk(fd, &r, 2);
+    struct nlmsghdr *h = (struct nlmsghdr *)buf;
+    if (got < 36 || h->nlmsg_type != NLMSG_ERROR)
+        return 1;
+    struct nlmsgerr *e = NLMSG_DATA(h);
+    return e->msg.nlmsg_seq == r.n.nlmsg_seq && h->nlmsg_seq == r.n.nlmsg_seq ? e->error : 2;
+}
+
+/* iproute2's probe for RTM_NEWLINK: no index, no name, an ACK asked. */
+static void newlink_probe(int fd, const char *what) {
+    struct req r;
+    memset(&r, 0, sizeof r);
+    r.n.nlmsg_type = RTM_NEWLINK;
+    r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+    r.n.nlmsg_seq = ++seq;
+    r.n.nlmsg_len = NLMSG_LENGTH(sizeof r.i);
+    show(what, fd, &r, talk(fd, &r, 0));
+}
+
 static void set_flag(int fd, int name, int on) {
     if (setsockopt(fd, SOL_NETLINK, name, &on, sizeof on) < 0)
         printf("setsockopt %d=%s\n", name, strerrorname_np(errno));
@@ -156,6 +213,19 @@ int main(int argc, char **argv) {
     /* An error answer, twice: the echoed request carries the new sequence number. */
     get_show("missing", fd, 0, "nosuchlink", 0);
     get_show("missing again", fd, 0, "nosuchlink", 0);
+    /* Requests refused before they do anything answer the same until something changes:
+     * iproute2's probe, a device that exists, then does not, then does again. */
+    newlink_probe(fd, "newlink probe");
+    newlink_probe(fd, "newlink probe again");
+    printf("create m0: %d\n", veth_m0(fd, 1));
+    printf("create m0 again: %d\n", veth_m0(fd, 1));
+    printf("create m0 once more: %d\n", veth_m0(fd, 1));
+    printf("delete m0: %d\n", veth_m0(fd, 0));
+    printf("delete m0 again: %d\n", veth_m0(fd, 0));
+    printf("delete m0 once more: %d\n", veth_m0(fd, 0));
+    printf("create m0 after the delete: %d\n", veth_m0(fd, 1));
+    printf("create m0 after that: %d\n", veth_m0(fd, 1));
+    printf("delete m0 at last: %d\n", veth_m0(fd, 0));
     /* A change in between: the next read sees it. */
     set_lo(fd, 1500, 0);
     get_show("after mtu 1500", fd, 1, NULL, 0);
