@@ -64,6 +64,7 @@ use core::sync::atomic::AtomicU8;
 use core::sync::atomic::AtomicU64;
 use core::sync::atomic::AtomicUsize;
 use core::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
+use core::sync::atomic::fence;
 use libc::{c_int, c_void, iovec, msghdr, size_t, sockaddr, socklen_t, ssize_t};
 
 #[allow(dead_code)] // the reading half is the server's
@@ -104,6 +105,10 @@ static SERVER_INODES: [AtomicU64; TABLE] = [const { AtomicU64::new(0) }; TABLE];
 /// Server ends kept at most this far into the reserved range: the rest of it stays for
 /// the sockets themselves, which the supervisor places from the top down.
 const SERVER_END_ROOM: c_int = 64;
+/// Server ends this process holds. A socket brings one only while there is none: the
+/// hand-out costs a new socket ~15 µs, which short-lived sockets next to a long-lived one
+/// (`ip -batch` resolving each name on a fresh socket) would pay for nothing.
+static LIVE_SERVER_ENDS: AtomicUsize = AtomicUsize::new(0);
 
 /// Reads `NLROUTE_PRELOAD=GATE:LOW:HIGH` (the gate page's address in hex; the reserved
 /// descriptor range).
@@ -448,6 +453,7 @@ fn keep_server_end(fd: c_int, server_end: Option<c_int>) {
         Some(ino) if end >= lo && end < lo + SERVER_END_ROOM => {
             SERVER_INODES[i].store(ino, Relaxed);
             SERVER_ENDS[i].store(end, Release);
+            LIVE_SERVER_ENDS.fetch_add(1, Relaxed);
         }
         // SAFETY: our own descriptor.
         _ => unsafe {
@@ -459,7 +465,11 @@ fn keep_server_end(fd: c_int, server_end: Option<c_int>) {
 /// Closes the server end filed for table index `i`, if any.
 fn release_server_end(i: usize) {
     let end = SERVER_ENDS[i].swap(-1, AcqRel);
-    if end >= 0 && inode(end) == Some(SERVER_INODES[i].load(Relaxed)) {
+    if end < 0 {
+        return;
+    }
+    LIVE_SERVER_ENDS.fetch_sub(1, Relaxed);
+    if inode(end) == Some(SERVER_INODES[i].load(Relaxed)) {
         // SAFETY: the library's own copy, which nothing else uses.
         unsafe { libc::syscall(libc::SYS_close, end) };
     }
@@ -601,10 +611,15 @@ fn answer_from_memo(fd: c_int, request: &[u8]) -> bool {
     if end < 0 || awaiting(fd) || !status::memo_candidate(request) {
         return false;
     }
-    let Some((_, ino)) = verified(fd) else {
+    let Some(w) = page() else {
         return false;
     };
-    let Some(w) = page() else {
+    // First a look without a system call: most requests that change something have no
+    // answer kept, and must not pay for the checks below.
+    if memo_lookup(w, request, None, None).is_none() {
+        return false;
+    }
+    let Some((_, ino)) = verified(fd) else {
         return false;
     };
     let mut answer = [0u64; status::BUCKET_WORDS];
@@ -616,7 +631,7 @@ fn answer_from_memo(fd: c_int, request: &[u8]) -> bool {
         if key == 0 || port_id == 0 {
             return None;
         }
-        let len = memo_lookup(w, request, key, &mut answer)?;
+        let len = memo_lookup(w, request, Some(key), Some(&mut answer))?;
         Some((len, port_id))
     });
     let Some((len, port_id)) = found else {
@@ -649,18 +664,19 @@ fn answer_from_memo(fd: c_int, request: &[u8]) -> bool {
     r == len as libc::c_long
 }
 
-/// Copies the memo's answer to `request` for key word `key` into `out`; its length. None
-/// when the bucket holds another request, a stale answer, or is being written.
+/// Copies the memo's answer to `request` for key word `key` (any, without one) into `out`
+/// (if given); its length. None when neither bucket holds that request with a current
+/// answer, or one is being written.
 fn memo_lookup(
     w: &[AtomicU64],
     request: &[u8],
-    key: u64,
-    out: &mut [u64; status::BUCKET_WORDS],
+    key: Option<u64>,
+    mut out: Option<&mut [u64; status::BUCKET_WORDS]>,
 ) -> Option<usize> {
     let h = status::hash(request);
     status::bucket_words(h)
         .into_iter()
-        .find_map(|at| memo_bucket(w, at, h, request, key, out))
+        .find_map(|at| memo_bucket(w, at, h, request, key, out.as_deref_mut()))
 }
 
 /// [`memo_lookup`] in the bucket at word `at`.
@@ -669,18 +685,20 @@ fn memo_bucket(
     at: usize,
     h: u64,
     request: &[u8],
-    key: u64,
-    out: &mut [u64; status::BUCKET_WORDS],
+    key: Option<u64>,
+    out: Option<&mut [u64; status::BUCKET_WORDS]>,
 ) -> Option<usize> {
-    let lock = w[at].load(SeqCst);
+    // The bucket's sequence lock (see the server's `StatusPage::memorize`): read first with
+    // acquire, again after an acquire fence; the copy between is relaxed.
+    let lock = w[at].load(Acquire);
     if lock % 2 == 1
-        || w[at + 1].load(SeqCst) != w[status::MEMO_EPOCH_WORD].load(SeqCst)
-        || w[at + 2].load(SeqCst) != h
-        || w[at + 3].load(SeqCst) != key
+        || w[at + 1].load(Relaxed) != w[status::MEMO_EPOCH_WORD].load(SeqCst)
+        || w[at + 2].load(Relaxed) != h
+        || key.is_some_and(|k| w[at + 3].load(Relaxed) != k)
     {
         return None;
     }
-    let lens = w[at + 4].load(SeqCst);
+    let lens = w[at + 4].load(Relaxed);
     let (request_len, answer_len) = (lens as u32 as usize, (lens >> 32) as usize);
     if request_len != request.len()
         || !(NLMSG_HDRLEN..=status::MEMO_MAX_ANSWER).contains(&answer_len)
@@ -689,7 +707,7 @@ fn memo_bucket(
     }
     let body = at + status::BUCKET_HEAD_WORDS;
     for (k, chunk) in request.chunks(8).enumerate() {
-        let stored = w[body + k].load(SeqCst).to_ne_bytes();
+        let stored = w[body + k].load(Relaxed).to_ne_bytes();
         let same = chunk
             .iter()
             .zip(stored)
@@ -701,10 +719,11 @@ fn memo_bucket(
     }
     let answer_at = body + request_len.div_ceil(8);
     let words = answer_len.div_ceil(8);
-    for (k, o) in out.iter_mut().take(words).enumerate() {
-        *o = w[answer_at + k].load(SeqCst);
+    for (k, o) in out.into_iter().flatten().take(words).enumerate() {
+        *o = w[answer_at + k].load(Relaxed);
     }
-    (w[at].load(SeqCst) == lock).then_some(answer_len)
+    fence(Acquire);
+    (w[at].load(Relaxed) == lock).then_some(answer_len)
 }
 
 /// Whether the status page says an overrun waits to be reported on the socket whose
@@ -1034,8 +1053,8 @@ fn enosys() -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_int {
     let netlink = domain == libc::AF_NETLINK && protocol == libc::NETLINK_ROUTE;
-    // The process's first netlink socket also brings the status page; each brings its
-    // connection's server end.
+    // The process's first netlink socket also brings the status page; it, and a later one
+    // made while the process holds no server end, brings its connection's server end.
     let mut via_gate = false;
     let fd = if netlink && enabled() && PAGE_STATE.compare_exchange(0, 3, Acquire, Relaxed).is_ok()
     {
@@ -1051,6 +1070,7 @@ pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_
         }
     } else if netlink
         && PAGE_STATE.load(Acquire) == 2
+        && LIVE_SERVER_ENDS.load(Relaxed) == 0
         && let Some(gate) = gate()
     {
         via_gate = true;
@@ -1174,12 +1194,18 @@ const MEMO_SEND_FLAGS: c_int = libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL;
 /// was answered from the memo (see `status`): then the request goes nowhere, as Linux's
 /// netlink_sendmsg would have consumed it whole.
 fn sent_to_memo(fd: c_int, buf: *const c_void, len: usize, flags: c_int) -> bool {
-    if !known(fd) || flags & !MEMO_SEND_FLAGS != 0 || len > status::MEMO_MAX_REQUEST {
+    if !memo_capable(fd) || flags & !MEMO_SEND_FLAGS != 0 || len > status::MEMO_MAX_REQUEST {
         return false;
     }
     let mut request = [0u8; status::MEMO_MAX_REQUEST];
     let request = &mut request[..len];
     get_user(buf, request) && answer_from_memo(fd, request)
+}
+
+/// Whether a request on `fd` might be answered from the memo: the library holds its
+/// server end and no answer is outstanding (a cheap look, before anything is read).
+fn memo_capable(fd: c_int) -> bool {
+    index(fd).is_some_and(|i| SERVER_ENDS[i].load(Relaxed) >= 0) && !awaiting(fd)
 }
 
 /// Whether `addr` (of `len` bytes) is the kernel's netlink address: what sending without
@@ -1214,7 +1240,8 @@ pub unsafe extern "C" fn sendto(
     addr: *const sockaddr,
     addrlen: socklen_t,
 ) -> ssize_t {
-    if known(fd) && to_the_kernel(addr.cast(), addrlen) && sent_to_memo(fd, buf, len, flags) {
+    if memo_capable(fd) && to_the_kernel(addr.cast(), addrlen) && sent_to_memo(fd, buf, len, flags)
+    {
         return len as ssize_t;
     }
     sent(fd);
@@ -1228,7 +1255,7 @@ pub unsafe extern "C" fn sendto(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> ssize_t {
     let mut h = [0u8; MSGHDR_LEN];
-    if known(fd) && get_user(msg.cast(), &mut h) {
+    if memo_capable(fd) && get_user(msg.cast(), &mut h) {
         let name = field_u64(&h, 0) as *const c_void;
         let namelen = u32::from_ne_bytes([h[8], h[9], h[10], h[11]]);
         let (iov, iovlen) = (field_u64(&h, 16) as *const c_void, field_u64(&h, 24));

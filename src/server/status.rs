@@ -16,7 +16,7 @@ pub use layout::{HANDOUT, PEER_HANDOUT, key_word, memo_candidate};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::Release, Ordering::SeqCst, fence};
 
 /// A shared memfd mapped here; the library maps the same file read-only.
 pub struct StatusPage {
@@ -152,25 +152,29 @@ impl StatusPage {
         } else {
             ways[(h >> 63) as usize]
         };
+        // A sequence lock: odd while being written. The library reads the lock, the rest
+        // (relaxed), then the lock again after an acquire fence; the release fence here
+        // keeps the writes inside the odd stretch.
         let lock = self.word(at);
-        let seq = lock.load(SeqCst);
-        // Odd while being written; the library checks it before and after its copy.
-        lock.store(seq | 1, SeqCst);
-        self.word(at + 1).store(epoch, SeqCst);
-        self.word(at + 2).store(h, SeqCst);
-        self.word(at + 3).store(key, SeqCst);
+        let seq = lock.load(Relaxed);
+        lock.store(seq | 1, Relaxed);
+        fence(Release);
+        self.word(at + 1).store(epoch, Relaxed);
+        self.word(at + 2).store(h, Relaxed);
+        self.word(at + 3).store(key, Relaxed);
         self.word(at + 4)
-            .store(request.len() as u64 | (answer.len() as u64) << 32, SeqCst);
+            .store(request.len() as u64 | (answer.len() as u64) << 32, Relaxed);
         let body = at + BUCKET_HEAD_WORDS;
         let answer_at = body + request.len().div_ceil(8);
         for (start, bytes) in [(body, request), (answer_at, answer)] {
             for (i, chunk) in bytes.chunks(8).enumerate() {
                 let mut word = [0u8; 8];
                 word[..chunk.len()].copy_from_slice(chunk);
-                self.word(start + i).store(u64::from_ne_bytes(word), SeqCst);
+                self.word(start + i)
+                    .store(u64::from_ne_bytes(word), Relaxed);
             }
         }
-        lock.store((seq | 1) + 1, SeqCst);
+        lock.store((seq | 1) + 1, Release);
     }
 
     pub fn detach(&self, slot: usize) {
