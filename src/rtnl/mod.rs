@@ -249,7 +249,10 @@ pub fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>)
             Event::NewAddr(_) | Event::DelAddr(_) => ((0, 0), false),
             Event::NewLink(_, u32::MAX) | Event::DelLink(_) if echo => (mine, true),
             Event::NewLink(_, u32::MAX) | Event::DelLink(_) => ((0, 0), true),
-            Event::NewLink(..) | Event::LinkFeatures(_) | Event::BridgePort(..) => ((0, 0), false),
+            Event::NewLink(..)
+            | Event::LinkFeatures(_)
+            | Event::BridgePort(..)
+            | Event::Inet6Info(_) => ((0, 0), false),
         };
         out.push(Caused {
             event,

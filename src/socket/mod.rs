@@ -635,6 +635,7 @@ impl Host {
     fn notify(&mut self, ns: NsId, caused: &Caused, echo_to: Option<SockId>) {
         let (msg_kind, group) = match &caused.event {
             Event::NewLink(..) | Event::LinkFeatures(_) => (RTM_NEWLINK, RTNLGRP_LINK),
+            Event::Inet6Info(_) => (RTM_NEWLINK, RTNLGRP_IPV6_IFINFO),
             Event::DelLink(_) => (RTM_DELLINK, RTNLGRP_LINK),
             Event::BridgePort(_, _, deleted) => {
                 let kind = if *deleted { RTM_DELLINK } else { RTM_NEWLINK };
@@ -713,6 +714,15 @@ impl Host {
                     portid: caused.portid,
                 };
                 rtnl::addr::fill(&mut w, h, a, self.stack.now_cs());
+            }
+            Event::Inet6Info(link) => {
+                let h = rtnl::addr::AddrHeader {
+                    kind: msg_kind,
+                    flags: 0,
+                    seq: caused.seq,
+                    portid: caused.portid,
+                };
+                rtnl::addr::fill_inet6_ifinfo(&mut w, h, link);
             }
         }
         let bytes = w.into_bytes();

@@ -392,7 +392,8 @@ impl Stack {
                 }
             }
             Inet6Event::Up if link.flags & IFF_LOOPBACK != 0 => {
-                // Always ready when up: addrconf_notify dates the IPv6 device.
+                // Always ready when up: addrconf_notify dates the IPv6 device and announces
+                // it (below, after its addresses).
                 link.inet6_tstamp_cs = now;
                 let lo4 = [127, 0, 0, 1];
                 // (inetdev_event adds it only to a device that has IPv4.)
@@ -414,6 +415,9 @@ impl Stack {
                     let a = kernel_addr(ifindex, AF_INET6, lo6.to_vec(), 128, RT_SCOPE_HOST, now);
                     insert6(&mut link.addrs6, a.clone());
                     events.push(Event::NewAddr(Box::new(a)));
+                }
+                if link.has_inet6() {
+                    events.push(Event::Inet6Info(Box::new(link.clone())));
                 }
                 changed = true;
             }
@@ -441,8 +445,10 @@ impl Stack {
                         events.push(Event::NewAddr(Box::new(a.clone())));
                     }
                     insert6(&mut link.addrs6, a);
-                    changed = true;
                 }
+                // inet6_ifinfo_notify: the IPv6 device is configured.
+                events.push(Event::Inet6Info(Box::new(link.clone())));
+                changed = true;
             }
         }
         if changed {

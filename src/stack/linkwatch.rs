@@ -160,11 +160,12 @@ impl Stack {
             self.linkwatch.deactivated.insert((ns, idx));
         }
         self.bridge_port_event(ns, idx, PortEvent::Change, events);
-        if let Some(l) = self.ns(ns).link(idx) {
-            events.push(Event::NewLink(Box::new(l.clone()), 0));
-        }
         if carrier {
             self.addrconf(ns, idx, Inet6Event::Ready, events);
+        }
+        // netdev_state_change announces the link after its notifiers ran.
+        if let Some(l) = self.ns(ns).link(idx) {
+            events.push(Event::NewLink(Box::new(l.clone()), 0));
         }
     }
 

@@ -38,6 +38,9 @@ pub enum Event {
     BridgePort(Box<Link>, Box<Link>, bool),
     NewAddr(Box<Addr>),
     DelAddr(Box<Addr>),
+    /// The AF_INET6 view of a link whose IPv6 device just became ready
+    /// (inet6_ifinfo_notify, to RTNLGRP_IPV6_IFINFO).
+    Inet6Info(Box<Link>),
 }
 
 /// A failed change: errno, Linux's extack text (empty when Linux gives none), and the

@@ -31,7 +31,7 @@ pub const RTM_NEWLINKPROP: u16 = 108;
 pub const RTM_DELLINKPROP: u16 = 109;
 
 // Multicast groups (enum rtnetlink_groups).
-from_libc!(u32: RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR);
+from_libc!(u32: RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_IFINFO);
 /// The legacy bind() group bits (RTMGRP_*) are 1 << (group - 1).
 pub const fn group_bit(group: u32) -> u32 {
     1 << (group - 1)
