@@ -116,6 +116,11 @@ impl Stack {
             if inherits {
                 link.address = lower.address.clone();
             }
+            if let Kind::Macvlan(c) = &mut link.kind
+                && c.mode == MACVLAN_MODE_PASSTHRU
+            {
+                c.perm_addr = lower.address.clone();
+            }
         }
         let stacked = lower.is_some() && !matches!(link.kind, Kind::Veth);
         self.ns_mut(ns).insert(link);
@@ -249,7 +254,20 @@ impl Stack {
                 address: Some(addr.clone()),
                 ..Default::default()
             };
-            self.change_link(ns, lower, &lower_change, events)?;
+            // (Set through the macvlan, the address to give back stays.)
+            let perm_addr = self.passthru_perm_addr(ns, ifindex);
+            let result = self.change_link(ns, lower, &lower_change, events);
+            if let (
+                Some(Link {
+                    kind: Kind::Macvlan(c),
+                    ..
+                }),
+                Some(p),
+            ) = (self.ns_mut(ns).link_mut(ifindex), perm_addr)
+            {
+                c.perm_addr = p;
+            }
+            result?;
         }
         let port_no = ch
             .master
@@ -558,6 +576,10 @@ impl Stack {
             for f in followers {
                 if let (Some(l), Some(a)) = (self.ns_mut(ns).link_mut(f), &address) {
                     l.address = a.clone();
+                    // Set on the lower device itself: that is the address to give back.
+                    if let Kind::Macvlan(c) = &mut l.kind {
+                        c.perm_addr = a.clone();
+                    }
                 }
             }
         }
@@ -924,9 +946,14 @@ impl Stack {
             for &u in upper {
                 self.dellink(ns, u, true, events);
                 self.close_for_unregister(ns, u, true, events);
-                self.unregister(ns, u, &mut touched, events);
+                self.unregister(ns, u, true, &mut touched, events);
             }
-            self.unregister(ns, idx, &mut touched, events);
+            let lower_going = self
+                .ns(ns)
+                .link(idx)
+                .and_then(|l| l.link)
+                .is_some_and(|l| doomed.contains(&l));
+            self.unregister(ns, idx, lower_going, &mut touched, events);
         }
         self.changed(ns);
         touched.retain(|t| self.ns(ns).link(*t).is_some());
@@ -936,7 +963,14 @@ impl Stack {
 
     /// The last step of unregistering `idx`: its addresses go, its bridge releases it
     /// (the bridge joins `touched`), and RTM_DELLINK.
-    fn unregister(&mut self, ns: NsId, idx: u32, touched: &mut Vec<u32>, events: &mut Vec<Event>) {
+    fn unregister(
+        &mut self,
+        ns: NsId,
+        idx: u32,
+        lower_going: bool,
+        touched: &mut Vec<u32>,
+        events: &mut Vec<Event>,
+    ) {
         if let Some(l) = self.ns_mut(ns).link_mut(idx) {
             let addrs = std::mem::take(&mut l.addrs4)
                 .into_iter()
@@ -952,6 +986,31 @@ impl Stack {
             return;
         };
         self.link_watch_forget(ns, idx, link.link_watch_pending);
+        // A passthru macvlan gives its lower device back its own address
+        // (macvlan_port_destroy, from ndo_uninit): announced after RTM_DELLINK was built,
+        // before it is sent; silently to a lower device going too.
+        if let (Kind::Macvlan(c), Some(lower)) = (&link.kind, link.link)
+            && c.mode == MACVLAN_MODE_PASSTHRU
+            && !c.perm_addr.is_empty()
+            && self
+                .ns(ns)
+                .link(lower)
+                .is_some_and(|l| l.address != c.perm_addr)
+        {
+            if lower_going {
+                if let Some(l) = self.ns_mut(ns).link_mut(lower) {
+                    l.address = c.perm_addr.clone();
+                }
+            } else {
+                let give_back = LinkChanges {
+                    address: Some(c.perm_addr.clone()),
+                    ..Default::default()
+                };
+                if let Err(e) = self.change_link(ns, lower, &give_back, events) {
+                    tracing::debug!("passthru lower device {lower} keeps its address: {e:?}");
+                }
+            }
+        }
         // dev_shutdown detaches the qdisc before RTM_DELLINK is built.
         link.qdisc_attached = false;
         events.push(Event::DelLink(Box::new(link)));
@@ -1023,6 +1082,14 @@ impl Stack {
         }
         self.changed(ns);
         Ok(())
+    }
+
+    /// The address a passthru macvlan gives its lower device back when it goes.
+    fn passthru_perm_addr(&self, ns: NsId, idx: u32) -> Option<Vec<u8>> {
+        match &self.ns(ns).link(idx)?.kind {
+            Kind::Macvlan(c) if c.mode == MACVLAN_MODE_PASSTHRU => Some(c.perm_addr.clone()),
+            _ => None,
+        }
     }
 
     /// The lower device of a passthru macvlan.

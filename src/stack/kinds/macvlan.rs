@@ -24,6 +24,11 @@ pub struct MacvlanConf {
     /// A macvtap device.
     #[serde(default)]
     pub tap: bool,
+    /// Passthru: the lower device's address to give back when this device goes
+    /// (port->perm_addr): its address when this device was made, or when it was last set
+    /// on the lower device itself.
+    #[serde(default)]
+    pub perm_addr: Vec<u8>,
 }
 
 impl MacvlanConf {
@@ -33,6 +38,7 @@ impl MacvlanConf {
             flags: 0,
             bc_queue_len: 1000,
             tap,
+            perm_addr: Vec::new(),
         };
         conf.apply(data, true)?;
         Ok(conf)
