@@ -109,6 +109,13 @@ const SERVER_END_ROOM: c_int = 64;
 /// hand-out costs a new socket ~15 µs, which short-lived sockets next to a long-lived one
 /// (`ip -batch` resolving each name on a fresh socket) would pay for nothing.
 static LIVE_SERVER_ENDS: AtomicUsize = AtomicUsize::new(0);
+/// Per descriptor: requests the memo has not known in a row (capped), and requests left to
+/// send without looking it up. A socket that only changes things (a loop of RTM_SETLINK)
+/// then reads its requests for the memo ever more rarely, up to one in 64; a hit starts
+/// over.
+static MEMO_MISSES: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
+static MEMO_SKIP: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
+const MEMO_MAX_BACKOFF: u8 = 6;
 
 /// Reads `NLROUTE_PRELOAD=GATE:LOW:HIGH` (the gate page's address in hex; the reserved
 /// descriptor range).
@@ -451,6 +458,8 @@ fn keep_server_end(fd: c_int, server_end: Option<c_int>) {
     let lo = (RANGE.load(Relaxed) >> 32) as c_int;
     match inode(end) {
         Some(ino) if end >= lo && end < lo + SERVER_END_ROOM => {
+            MEMO_MISSES[i].store(0, Relaxed);
+            MEMO_SKIP[i].store(0, Relaxed);
             SERVER_INODES[i].store(ino, Relaxed);
             SERVER_ENDS[i].store(end, Release);
             LIVE_SERVER_ENDS.fetch_add(1, Relaxed);
@@ -616,7 +625,9 @@ fn answer_from_memo(fd: c_int, request: &[u8]) -> bool {
     };
     // First a look without a system call: most requests that change something have no
     // answer kept, and must not pay for the checks below.
-    if memo_lookup(w, request, None, None).is_none() {
+    let known = memo_lookup(w, request, None, None).is_some();
+    memo_outcome(fd, known);
+    if !known {
         return false;
     }
     let Some((_, ino)) = verified(fd) else {
@@ -1203,9 +1214,33 @@ fn sent_to_memo(fd: c_int, buf: *const c_void, len: usize, flags: c_int) -> bool
 }
 
 /// Whether a request on `fd` might be answered from the memo: the library holds its
-/// server end and no answer is outstanding (a cheap look, before anything is read).
+/// server end, no answer is outstanding, and the memo has not missed too often lately (a
+/// cheap look, before anything is read).
 fn memo_capable(fd: c_int) -> bool {
-    index(fd).is_some_and(|i| SERVER_ENDS[i].load(Relaxed) >= 0) && !awaiting(fd)
+    let Some(i) = index(fd) else {
+        return false;
+    };
+    if SERVER_ENDS[i].load(Relaxed) < 0 || awaiting(fd) {
+        return false;
+    }
+    let skip = MEMO_SKIP[i].load(Relaxed);
+    if skip > 0 {
+        MEMO_SKIP[i].store(skip - 1, Relaxed);
+        return false;
+    }
+    true
+}
+
+/// The memo knew the request on `fd` (`hit`) or not: see [`MEMO_MISSES`].
+fn memo_outcome(fd: c_int, hit: bool) {
+    let Some(i) = index(fd) else { return };
+    if hit {
+        MEMO_MISSES[i].store(0, Relaxed);
+        return;
+    }
+    let misses = MEMO_MISSES[i].load(Relaxed);
+    MEMO_SKIP[i].store((1u8 << misses) - 1, Relaxed);
+    MEMO_MISSES[i].store((misses + 1).min(MEMO_MAX_BACKOFF), Relaxed);
 }
 
 /// Whether `addr` (of `len` bytes) is the kernel's netlink address: what sending without
