@@ -15,6 +15,10 @@ pub const MTU6_OFFSET: usize = 184;
 pub const INET6_FLAGS_OFFSET: usize = 148;
 /// IF_READY: the IPv6 device is configured (set once the link is up with carrier).
 pub const IF_READY: u32 = 0x8000_0000;
+/// IF_RS_SENT: it sent a router solicitation.
+pub const IF_RS_SENT: u32 = 0x10;
+/// Offset of the interface identifier in IFLA_INET6_TOKEN's value (its low 64 bits).
+pub const TOKEN_ID_OFFSET: usize = 796;
 /// Where the AF_INET6 nest starts (its length field).
 pub const INET6_NEST_OFFSET: usize = 140;
 /// IFLA_INET6_STATS and IFLA_INET6_ICMP6STATS, which RTEXT_FILTER_SKIP_STATS leaves out
@@ -189,9 +193,17 @@ pub fn write(w: &mut crate::wire::Writer, link: &crate::stack::Link, part: Part,
         at(REACHABLE_TIME_OFFSET),
         &link.reachable_time_ms.to_ne_bytes(),
     );
+    let mut flags = 0;
     if link.is_up() && link.carrier {
-        w.patch(at(INET6_FLAGS_OFFSET), &IF_READY.to_ne_bytes());
+        flags |= IF_READY;
     }
+    if link.inet6_rs_sent {
+        flags |= IF_RS_SENT;
+    }
+    if flags != 0 {
+        w.patch(at(INET6_FLAGS_OFFSET), &flags.to_ne_bytes());
+    }
+    w.patch(at(TOKEN_ID_OFFSET) - cut, &link.inet6_token);
     w.patch(at(ADDR_GEN_MODE_OFFSET) - cut, &[link.addr_gen_mode]);
     if part == Part::Whole && cut > 0 {
         let len = u16::from_ne_bytes([table[INET6_NEST_OFFSET], table[INET6_NEST_OFFSET + 1]]);

@@ -525,9 +525,10 @@ const IN6_ADDR_GEN_MODE_RANDOM: u8 = 3;
 
 /// Reads IFLA_AF_SPEC of a change (rtnl_af_lookup, inet_validate_link_af,
 /// inet6_validate_link_af): only AF_INET and AF_INET6 are known, and an AF_INET6 entry must
-/// carry a token or an address generation mode. Returns the mode to set.
-fn af_spec_changes(spec: crate::wire::Attr<'_>) -> Result<Option<u8>, NlError> {
+/// carry a token or an address generation mode. Returns the mode and the token to set.
+fn af_spec_changes(spec: crate::wire::Attr<'_>) -> Result<(Option<u8>, Option<[u8; 16]>), NlError> {
     let mut mode = None;
+    let mut token = None;
     for af in spec.nested() {
         let af = af.map_err(|_| NlError::errno(libc::EINVAL))?;
         match af.kind as u8 {
@@ -538,7 +539,14 @@ fn af_spec_changes(spec: crate::wire::Attr<'_>) -> Result<Option<u8>, NlError> {
                 for a in af.nested() {
                     let a = a.map_err(|_| NlError::errno(libc::EINVAL))?;
                     match a.kind {
-                        IFLA_INET6_TOKEN => has_token = true,
+                        IFLA_INET6_TOKEN => {
+                            has_token = true;
+                            // inet6_af_policy: an IPv6 address.
+                            let t = a.payload.get(..16).ok_or(NlError::errno(libc::EINVAL))?;
+                            let mut v = [0u8; 16];
+                            v.copy_from_slice(t);
+                            token = Some(v);
+                        }
                         IFLA_INET6_ADDR_GEN_MODE => {
                             has_mode = true;
                             let m = a.u8().ok_or(NlError::errno(libc::EINVAL))?;
@@ -558,7 +566,7 @@ fn af_spec_changes(spec: crate::wire::Attr<'_>) -> Result<Option<u8>, NlError> {
             _ => return Err(NlError::errno(libc::EAFNOSUPPORT)),
         }
     }
-    Ok(mode)
+    Ok((mode, token))
 }
 
 /// IFLA_EVENT_FEATURES (enum ifla_event... rtnl_get_event: NETDEV_FEAT_CHANGE).
@@ -757,7 +765,7 @@ fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>) -> Result<LinkChanges, NlError>
         .and_then(|a| a.payload.first().map(|&b| b != 0));
     ch.netns = attrs.has(IFLA_NET_NS_PID) || attrs.has(IFLA_NET_NS_FD);
     if let Some(spec) = attrs.get(IFLA_AF_SPEC) {
-        ch.addr_gen_mode = af_spec_changes(spec)?;
+        (ch.addr_gen_mode, ch.inet6_token) = af_spec_changes(spec)?;
     }
     Ok(ch)
 }

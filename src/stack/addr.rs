@@ -385,6 +385,7 @@ impl Stack {
             Inet6Event::Down => {
                 // addrconf_ifdown: every IPv6 address goes (keep_addr_on_down = 0).
                 link.inet6_ready = false;
+                link.inet6_rs_sent = false;
                 link.inet6_tstamp_cs = now;
                 for a in std::mem::take(&mut link.addrs6) {
                     events.push(Event::DelAddr(Box::new(a)));
@@ -442,6 +443,8 @@ impl Stack {
                     // addrconf_add_linklocal starts DAD without a notification: listeners
                     // first hear of the address when DAD completes, unless no DAD runs.
                     if a.flags & IFA_F_TENTATIVE == 0 {
+                        // No DAD: addrconf_dad_completed at once, router solicitation sent.
+                        link.inet6_rs_sent = true;
                         events.push(Event::NewAddr(Box::new(a.clone())));
                     }
                     insert6(&mut link.addrs6, a);
@@ -472,6 +475,8 @@ impl Stack {
                 self.timers.set(ns_id, ifindex, None);
                 continue;
             };
+            let loopback = link.flags & IFF_LOOPBACK != 0;
+            let mut solicited = false;
             for family in [AF_INET, AF_INET6] {
                 let list = link.addrs_mut(family);
                 let mut i = 0;
@@ -497,6 +502,9 @@ impl Stack {
                         a.dad_until_ms = None;
                         a.flags &= !IFA_F_TENTATIVE;
                         changed = true;
+                        // addrconf_dad_completed: a link-local address sends the first
+                        // router solicitation.
+                        solicited |= family == AF_INET6 && a.scope == RT_SCOPE_LINK && !loopback;
                     }
                     if pref == 0 && a.flags & IFA_F_DEPRECATED == 0 {
                         a.flags |= IFA_F_DEPRECATED;
@@ -508,6 +516,7 @@ impl Stack {
                     i += 1;
                 }
             }
+            link.inet6_rs_sent |= solicited;
             let mut stp = Vec::new();
             self.run_stp_timers(ns_id, ifindex, now_ms, &mut stp);
             out.extend(stp.into_iter().map(|e| (ns_id, e)));

@@ -50,6 +50,14 @@ pub struct Link {
     /// neigh_rand_reach_time does from the 30 s base (0 in state saved before it was kept).
     #[serde(default)]
     pub reachable_time_ms: u32,
+    /// IF_RS_SENT: the IPv6 device sent its first router solicitation (a link-local
+    /// address finished DAD, or a token was set on a ready device); cleared when it goes
+    /// down.
+    #[serde(default)]
+    pub inet6_rs_sent: bool,
+    /// The IPv6 token's interface identifier (the low 64 bits of IFLA_INET6_TOKEN).
+    #[serde(default)]
+    pub inet6_token: [u8; 8],
     /// Port number on its bridge (br_add_if picks the lowest free one, from 1).
     #[serde(default)]
     pub port_no: u16,
@@ -120,6 +128,8 @@ impl Link {
             created_cs: 0,
             inet6_tstamp_cs: 0,
             reachable_time_ms: random_reachable_time(rng),
+            inet6_rs_sent: false,
+            inet6_token: [0; 8],
             port_no: 0,
             mtu6: None,
             forced_carrier: None,

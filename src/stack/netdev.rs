@@ -30,6 +30,8 @@ pub struct LinkChanges {
     pub linkmode: Option<u8>,
     pub proto_down: Option<bool>,
     pub addr_gen_mode: Option<u8>,
+    /// IFLA_INET6_TOKEN (inet6_set_iftoken keeps its low 64 bits).
+    pub inet6_token: Option<[u8; 16]>,
     pub num_tx_queues: Option<u32>,
     pub num_rx_queues: Option<u32>,
     /// IFLA_CARRIER: only kinds with ndo_change_carrier (dummy) accept it.
@@ -187,8 +189,21 @@ impl Stack {
         }
         // inet6_validate_link_af: without an IPv6 device (MTU below 1280) there is nothing
         // to configure.
-        if ch.addr_gen_mode.is_some() && !link.has_inet6() {
+        if (ch.addr_gen_mode.is_some() || ch.inet6_token.is_some()) && !link.has_inet6() {
             return Err(Error::errno(libc::EAFNOSUPPORT));
+        }
+        // inet6_set_iftoken: only a device that does neighbour discovery and solicits
+        // routers takes a token.
+        if ch.inet6_token.is_some() {
+            if link.flags & IFF_LOOPBACK != 0 {
+                return Err(Error::new(libc::EINVAL, "ipv6: Device is loopback"));
+            }
+            if link.flags & IFF_NOARP != 0 {
+                return Err(Error::new(
+                    libc::EINVAL,
+                    "ipv6: Device does not do neighbour discovery",
+                ));
+            }
         }
         if ch.proto_down.is_some() && !link.kind.ops().can_proto_down() {
             return Err(Error::new(
@@ -337,6 +352,7 @@ impl Stack {
         // DO_SETLINK_NOTIFY: kind or port data, an alias or a group (even unchanged), a
         // new link mode end in netdev_state_change, which announces only a running device.
         let state_notify = ch.notify
+            || ch.inet6_token.is_some()
             || ch.alias.is_some()
             || ch.group.is_some()
             || ch.linkmode.is_some_and(|m| m != link.linkmode);
@@ -402,6 +418,19 @@ impl Stack {
         {
             link.proto_down = pd;
             changed = true;
+        }
+        if let Some(token) = &ch.inet6_token {
+            link.inet6_token.copy_from_slice(&token[8..]);
+            // A ready device with a usable link-local address solicits routers at once;
+            // either way addrconf announces the device (inet6_ifinfo_notify).
+            let link_local = link.addrs6.iter().any(|a| {
+                a.scope == RT_SCOPE_LINK && a.flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC) == 0
+            });
+            if token[8..].iter().any(|&b| b != 0) && link.inet6_ready && link_local {
+                link.inet6_rs_sent = true;
+            }
+            events.push(Event::Inet6Info(Box::new(link.clone())));
+            quiet_change = true;
         }
         if let Some(mode) = ch.addr_gen_mode {
             link.addr_gen_mode = mode;
