@@ -31,8 +31,8 @@
 //! - from word [`MEMO_AT`], the memo of answers (below).
 //!
 //! A slot's word at [`KEY_AT`] says what, besides a request's bytes, the answer to it
-//! depends on: the socket's namespace and the options that shape replies (see
-//! [`key_word`]); 0 until the server has published it.
+//! depends on: the socket's namespace, the options that shape replies and its process's
+//! rights (see [`key_word`]); 0 until the server has published it.
 //!
 //! ## The memo: answers the library may give itself
 //! A request that changes nothing (a read: RTM_GET*, not a dump; or one refused before it
@@ -137,10 +137,16 @@ pub fn address_word(port_id: u32, groups: u32) -> u64 {
     u64::from(port_id) | u64::from(groups) << 32
 }
 
-/// The word at `KEY_AT` of a slot: the namespace (high half) and the options that change answers,
-/// with a bit that tells a published word from an empty one.
-pub fn key_word(ns: u32, strict: bool, ext_ack: bool, cap_ack: bool) -> u64 {
-    u64::from(ns) << 32 | 8 | u64::from(strict) | u64::from(ext_ack) << 1 | u64::from(cap_ack) << 2
+/// The word at `KEY_AT` of a slot: the namespace (high half), the options that change
+/// answers, whether the socket's process may change the stack (a refusal for lack of rights
+/// is an answer too), and a bit that tells a published word from an empty one.
+pub fn key_word(ns: u32, strict: bool, ext_ack: bool, cap_ack: bool, admin: bool) -> u64 {
+    u64::from(ns) << 32
+        | 8
+        | u64::from(strict)
+        | u64::from(ext_ack) << 1
+        | u64::from(cap_ack) << 2
+        | u64::from(admin) << 4
 }
 
 /// FNV-1a of a request with its sequence number (bytes 8..12) left out.

@@ -725,7 +725,7 @@ impl Server {
                     debug!("connection {id}: send failed with errno {e}");
                 }
                 if let (Some((epoch, clock)), Some(page)) = (memo, &self.status) {
-                    memorize(page, &self.host, sock, datagram, epoch, clock);
+                    memorize(page, &self.host, (sock, &cred), datagram, epoch, clock);
                 }
                 d.has_output = true;
                 self.to_flush.push(id);
@@ -1191,11 +1191,7 @@ fn publish(page: Option<&StatusPage>, host: &Host, d: &Data) {
     if let (Some(p), Some(slot)) = (page, d.slot) {
         let a = host.local_addr(d.sock);
         let holds = d.pending.is_some() || host.has_output(d.sock);
-        let key = host
-            .memo_key(d.sock)
-            .map_or(0, |(ns, strict, ext_ack, cap_ack)| {
-                status::key_word(ns, strict, ext_ack, cap_ack)
-            });
+        let key = memo_key_word(host, d.sock, &d.cred);
         p.publish(
             slot,
             holds,
@@ -1206,16 +1202,30 @@ fn publish(page: Option<&StatusPage>, host: &Host, d: &Data) {
     }
 }
 
-/// Keeps the answer `host` just queued for `datagram` on `sock` in the status page's memo,
-/// if it made it without changing anything or reading the clock (see `status`).
-fn memorize(page: &StatusPage, host: &Host, sock: SockId, datagram: &[u8], epoch: u64, clock: u64) {
+/// The status page's key word for `sock` of a process with `cred` (0: no such socket).
+fn memo_key_word(host: &Host, sock: SockId, cred: &Credentials) -> u64 {
+    host.memo_key(sock)
+        .map_or(0, |(ns, strict, ext_ack, cap_ack)| {
+            status::key_word(ns, strict, ext_ack, cap_ack, cred.admin)
+        })
+}
+
+/// Keeps the answer `host` just queued for `datagram` on `sock` (of a process with `cred`)
+/// in the status page's memo, if it made it without changing anything or reading the clock
+/// (see `status`).
+fn memorize(
+    page: &StatusPage,
+    host: &Host,
+    (sock, cred): (SockId, &Credentials),
+    datagram: &[u8],
+    epoch: u64,
+    clock: u64,
+) {
     if host.read_epoch() != epoch || host.stack().clock_reads() != clock {
         return;
     }
-    if let (Some(answer), Some((ns, strict, ext_ack, cap_ack))) =
-        (host.sole_output(sock), host.memo_key(sock))
-    {
-        let key = status::key_word(ns, strict, ext_ack, cap_ack);
+    let key = memo_key_word(host, sock, cred);
+    if let Some(answer) = host.sole_output(sock).filter(|_| key != 0) {
         page.memorize(datagram, key, epoch, answer);
     }
 }

@@ -669,6 +669,13 @@ impl Host {
         }
         let mut w = Writer::with_capacity(2048);
         let nsr = self.stack.ns(ns);
+        // The address view's header, also that of the AF_INET6 link view.
+        let addr_header = rtnl::addr::AddrHeader {
+            kind: msg_kind,
+            flags: 0,
+            seq: caused.seq,
+            portid: caused.portid,
+        };
         let link_header = |change, event| rtnl::link::MsgHeader {
             kind: msg_kind,
             flags: 0,
@@ -707,23 +714,9 @@ impl Host {
                 rtnl::link::fill_bridge_port(&mut w, msg_kind, port, bridge, self.stack.now_ms())
             }
             Event::NewAddr(a) | Event::DelAddr(a) => {
-                let h = rtnl::addr::AddrHeader {
-                    kind: msg_kind,
-                    flags: 0,
-                    seq: caused.seq,
-                    portid: caused.portid,
-                };
-                rtnl::addr::fill(&mut w, h, a, self.stack.now_cs());
+                rtnl::addr::fill(&mut w, addr_header, a, self.stack.now_cs());
             }
-            Event::Inet6Info(link) => {
-                let h = rtnl::addr::AddrHeader {
-                    kind: msg_kind,
-                    flags: 0,
-                    seq: caused.seq,
-                    portid: caused.portid,
-                };
-                rtnl::addr::fill_inet6_ifinfo(&mut w, h, link);
-            }
+            Event::Inet6Info(link) => rtnl::addr::fill_inet6_ifinfo(&mut w, addr_header, link),
         }
         let bytes = w.into_bytes();
         for m in members.into_iter().chain(echo_to) {
