@@ -519,6 +519,19 @@ pub fn fill(
 /// IFLA_INET6_TOKEN and IFLA_INET6_ADDR_GEN_MODE.
 const IFLA_INET6_TOKEN: u16 = 7;
 const IFLA_INET6_ADDR_GEN_MODE: u16 = 8;
+/// inet6_af_policy: what an AF_INET6 entry of IFLA_AF_SPEC may carry.
+static INET6_AF_POLICY: Policy = Policy {
+    max: IFLA_INET6_RA_MTU,
+    rules: &[
+        (IFLA_INET6_TOKEN, Pol::Unspec(16)),
+        (IFLA_INET6_ADDR_GEN_MODE, Pol::U8),
+        (
+            IFLA_INET6_RA_MTU,
+            Pol::RejectWith("IFLA_INET6_RA_MTU can not be set"),
+        ),
+    ],
+};
+const IFLA_INET6_RA_MTU: u16 = 9;
 /// IN6_ADDR_GEN_MODE_STABLE_PRIVACY needs a secret nlroute does not keep.
 const IN6_ADDR_GEN_MODE_STABLE_PRIVACY: u8 = 2;
 const IN6_ADDR_GEN_MODE_RANDOM: u8 = 3;
@@ -534,34 +547,19 @@ fn af_spec_changes(spec: crate::wire::Attr<'_>) -> Result<(Option<u8>, Option<[u
         match af.kind as u8 {
             AF_INET => {}
             AF_INET6 => {
-                let mut has_token = false;
-                let mut has_mode = false;
-                for a in af.nested() {
-                    let a = a.map_err(|_| NlError::errno(libc::EINVAL))?;
-                    match a.kind {
-                        IFLA_INET6_TOKEN => {
-                            has_token = true;
-                            // inet6_af_policy: an IPv6 address.
-                            let t = a.payload.get(..16).ok_or(NlError::errno(libc::EINVAL))?;
-                            let mut v = [0u8; 16];
-                            v.copy_from_slice(t);
-                            token = Some(v);
-                        }
-                        IFLA_INET6_ADDR_GEN_MODE => {
-                            has_mode = true;
-                            let m = a.u8().ok_or(NlError::errno(libc::EINVAL))?;
-                            if m > IN6_ADDR_GEN_MODE_RANDOM || m == IN6_ADDR_GEN_MODE_STABLE_PRIVACY
-                            {
-                                return Err(NlError::errno(libc::EINVAL));
-                            }
-                            mode = Some(m);
-                        }
-                        _ => {}
-                    }
-                }
-                if !has_token && !has_mode {
+                let tb = policy::parse(af.payload, af.offset + 4, &INET6_AF_POLICY, Mode::Liberal)?;
+                let (t, m) = (tb.get(IFLA_INET6_TOKEN), tb.get(IFLA_INET6_ADDR_GEN_MODE));
+                if t.is_none() && m.is_none() {
                     return Err(NlError::errno(libc::EINVAL));
                 }
+                if let Some(m) = m.and_then(|a| a.u8()) {
+                    if m > IN6_ADDR_GEN_MODE_RANDOM || m == IN6_ADDR_GEN_MODE_STABLE_PRIVACY {
+                        return Err(NlError::errno(libc::EINVAL));
+                    }
+                    mode = Some(m);
+                }
+                // (The policy checked its length: an IPv6 address, or more.)
+                token = t.and_then(|a| a.payload.get(..16)?.try_into().ok());
             }
             _ => return Err(NlError::errno(libc::EAFNOSUPPORT)),
         }

@@ -26,6 +26,8 @@ pub enum Pol {
     Flag,
     /// NLA_REJECT: present means invalid.
     Reject,
+    /// NLA_REJECT with a reject_message: that text instead, and no policy reported.
+    RejectWith(&'static str),
 }
 
 impl Pol {
@@ -215,6 +217,11 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
         Pol::Nested if len > 0 && len < 4 => Err(failed(libc::ERANGE)),
         Pol::Flag if len > 0 => Err(failed(libc::ERANGE)),
         Pol::Reject => Err(failed(libc::EINVAL)),
+        Pol::RejectWith(msg) => Err(Invalid {
+            msg,
+            policy: None,
+            ..failed(libc::EINVAL)
+        }),
         _ => Ok(()),
     }
 }
@@ -242,7 +249,7 @@ const NL_POLICY_TYPE_ATTR_MAX_LENGTH: u16 = 7;
 /// is written), as Linux cancels their nest.
 pub fn write_policy(w: &mut crate::wire::Writer, nest: u16, pol: Pol) {
     let (kind, range): (u32, Option<(u64, u64)>) = match pol {
-        Pol::Unspec(_) | Pol::Reject => return,
+        Pol::Unspec(_) | Pol::Reject | Pol::RejectWith(_) => return,
         Pol::U8 => (NL_ATTR_TYPE_U8, Some((0, u8::MAX as u64))),
         Pol::U16 => (NL_ATTR_TYPE_U16, Some((0, u16::MAX as u64))),
         Pol::U32 => (NL_ATTR_TYPE_U32, Some((0, u32::MAX as u64))),
