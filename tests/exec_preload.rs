@@ -112,6 +112,12 @@ fn reads_answered_from_the_memo_match_the_kernel() {
 
 /// Receives the supervisor had to answer while `args` ran under exec (its trace log).
 fn trapped_receives(preload: bool, args: &[&str]) -> (String, usize) {
+    trapped(preload, args, &[libc::SYS_recvfrom, libc::SYS_recvmsg])
+}
+
+/// How many of the system calls `nrs` the supervisor answered while `args` ran under exec
+/// (its trace log), and what the program printed.
+fn trapped(preload: bool, args: &[&str], nrs: &[libc::c_long]) -> (String, usize) {
     let mut c = Command::new(nlroute());
     c.arg("exec");
     if !preload {
@@ -119,14 +125,43 @@ fn trapped_receives(preload: bool, args: &[&str]) -> (String, usize) {
     }
     c.arg("--").args(args).env("RUST_LOG", "nlroute=trace");
     let r = run_limited(&mut c, Duration::from_secs(30)).expect_ok("nlmemo loop");
-    let receives =
-        [libc::SYS_recvfrom, libc::SYS_recvmsg].map(|nr| format!("trapped system call {nr}\n"));
+    let suffixes: Vec<String> = nrs
+        .iter()
+        .map(|nr| format!("trapped system call {nr}\n"))
+        .collect();
     let n = r
         .stderr
         .split_inclusive('\n')
-        .filter(|l| receives.iter().any(|suffix| l.ends_with(suffix.as_str())))
+        .filter(|l| suffixes.iter().any(|suffix| l.ends_with(suffix.as_str())))
         .count();
     (r.stdout, n)
+}
+
+#[test]
+fn a_change_is_handled_during_its_send_and_its_answer_read_in_the_program() {
+    let Some(prog) = build_c("nlmemo.c", false) else {
+        return;
+    };
+    let prog = prog.to_str().expect("utf-8 path");
+    let receives = [libc::SYS_recvfrom, libc::SYS_recvmsg];
+    // Each way of sending: sendmsg, sendto, send.
+    for how in ["0", "1", "2"] {
+        let args = [prog, "changes", "100", how];
+        let (out, without) = trapped(false, &args, &receives);
+        assert_eq!(out.trim(), "acknowledged=100 of 100");
+        assert!(
+            without >= 100,
+            "receives trapped without the library: {without}"
+        );
+        let (out, sends) = trapped(true, &args, &[libc::SYS_sendto]);
+        assert_eq!(out.trim(), "acknowledged=100 of 100");
+        assert_eq!(
+            sends, 100,
+            "send by {how}: requests handled during the send"
+        );
+        let (_, with) = trapped(true, &args, &receives);
+        assert_eq!(with, 0, "send by {how}: {with} receives trapped of 100");
+    }
 }
 
 #[test]

@@ -15,15 +15,21 @@
 //! - `getsockname` is answered from the same page;
 //! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered here;
 //! - `setsockopt` of the options Linux never refuses (netlink's flags, SO_RCVBUF) travels
-//!   as an option note on the connection, in order with the socket's requests.
+//!   as an option note on the connection, in order with the socket's requests;
+//! - a request goes out through the gate's `sendto`, which the filter traps: the supervisor
+//!   hands it to the engine before the call returns (as Linux handles a netlink sendmsg
+//!   inside the call), so its answer is queued when the program reads, and the receive is
+//!   one of the above. A receive the engine did not see tells it of a larger buffer than it
+//!   knew (a pace note), which sizes the next dump's parts as Linux's max_recvmsg_len.
 //!
 //! Everything else makes the original call, which the supervisor answers as before: the
 //! rcvbuf overrun marker, odd flags, blocking receives that find nothing (a dump part the
 //! engine has not made yet included), sockets this library did not see being created, and
-//! the first receive after a send. That one would find nothing yet (the engine is still at
-//! work) and only add system calls before the trap. (Waiting for the answer in the program
-//! instead was measured: slower, as a wake-up across CPUs costs more than the trap's direct
-//! switch.)
+//! the first receive after a native send. That one would find nothing yet (the engine is
+//! still at work) and only add system calls before the trap. (Waiting for the answer in the
+//! program instead was measured: slower, as a wake-up across CPUs costs more than the trap's
+//! direct switch. For the same reason a request is better trapped at its send than sent
+//! natively: that woke the server on another CPU, then the receive trapped as well.)
 //!
 //! The native receives pass the filter because they are made from one instruction, in a
 //! "gate" page this library maps at the address `NLROUTE_PRELOAD` names: the filter lets
@@ -61,6 +67,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 
 use core::sync::atomic::AtomicI32;
 use core::sync::atomic::AtomicU8;
+use core::sync::atomic::AtomicU32;
 use core::sync::atomic::AtomicU64;
 use core::sync::atomic::AtomicUsize;
 use core::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
@@ -113,6 +120,10 @@ static LIVE_SERVER_ENDS: AtomicUsize = AtomicUsize::new(0);
 /// send without looking it up. A socket that only changes things (a loop of RTM_SETLINK)
 /// then reads its requests for the memo ever more rarely, up to one in 64; a hit starts
 /// over.
+/// Per descriptor: the largest receive buffer this process has told the server of (a pace
+/// note), up to [`status::READER_LEN_MAX`]: dump parts are sized to it, as Linux sizes them
+/// to the largest recvmsg the socket has seen.
+static REPORTED_LEN: [AtomicU32; TABLE] = [const { AtomicU32::new(0) }; TABLE];
 static MEMO_MISSES: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
 static MEMO_SKIP: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
 const MEMO_MAX_BACKOFF: u8 = 6;
@@ -269,12 +280,21 @@ const GATE_CODE: &[u8] = &[
     0xb8, 0x29, 0x00, 0x00, 0x00, // mov eax, 41 (SYS_socket)
     0x0f, 0x05, // syscall
     0xc3, // ret
+    0x49, 0x89, 0xca, // mov r10, rcx (the fourth argument's register differs)
+    0xb8, 0x2c, 0x00, 0x00, 0x00, // mov eax, 44 (SYS_sendto)
+    0x0f, 0x05, // syscall
+    0xc3, // ret
 ];
 const GATE_SOCKET: usize = 8;
 /// At [`GATE_PEER_SOCKET`], the same socket() for every later socket: the supervisor queues
 /// only the connection's server end on it (`status::PEER_HANDOUT`; exec's
 /// PEER_SOCKET_IP_DISTANCE is the distance between the two).
 const GATE_PEER_SOCKET: usize = 16;
+/// At [`GATE_SEND`], `sendto(fd, buf, len, flags, addr, addrlen)`: trapped on the reserved
+/// descriptors (34 bytes in, `exec`'s SEND_IP_OFFSET), so that the supervisor handles the
+/// request before the call returns, as Linux does; its answer is then queued when the
+/// program reads, and the receive needs no trap.
+const GATE_SEND: usize = 24;
 /// Elsewhere `exec` does not offer the library a gate (untested), and this never opens.
 #[cfg(not(target_arch = "x86_64"))]
 const GATE_CODE: &[u8] = &[];
@@ -844,7 +864,14 @@ unsafe fn fast_recv(
     // A dump part: as Linux's recvmsg, this receive makes the engine produce the next one,
     // which it learns from a pace note sent after it (sized for the reader's buffers).
     let dump_part = nl_flags & NLM_F_MULTI != 0 && ty != NLMSG_DONE;
-    let capacity = if dump_part { Some(capacity()?) } else { None };
+    // Any other receive tells the server of a larger buffer than it knows, once: its next
+    // dump is sized to it (the gate's sends leave no trapped receive to tell it).
+    let reported = index(fd).map_or(u32::MAX, |i| REPORTED_LEN[i].load(Relaxed));
+    let capacity = if dump_part || (reported as usize) < status::READER_LEN_MAX {
+        Some(capacity()?)
+    } else {
+        None
+    };
     let mut m = msghdr_for(iov, iovlen);
     // SAFETY: the caller's iovec array, as it gave it.
     let n = unsafe { gate_recvmsg(gate, fd, &mut m, flags | libc::MSG_DONTWAIT) };
@@ -855,8 +882,14 @@ unsafe fn fast_recv(
             e => Some(Err(e)),
         };
     }
-    if let Some(c) = capacity {
+    if let Some(c) = capacity
+        && (dump_part || c > reported as usize)
+    {
         pace(fd, c);
+        if let Some(i) = index(fd) {
+            let c = c.min(status::READER_LEN_MAX) as u32;
+            REPORTED_LEN[i].fetch_max(c, Relaxed);
+        }
     }
     Some(Ok((n, m.msg_flags & libc::MSG_TRUNC)))
 }
@@ -1100,6 +1133,7 @@ pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_
         if let Some(ino) = inode(fd) {
             INODES[i].store(ino, Relaxed);
             TYPES[i].store(((ty & 0xf) + 1) as u8, Relaxed);
+            REPORTED_LEN[i].store(0, Relaxed);
         }
     }
     fd
@@ -1152,6 +1186,7 @@ pub unsafe extern "C" fn getsockname(fd: c_int, addr: *mut sockaddr, len: *mut s
 fn forget(fd: c_int) {
     if let Some(i) = index(fd) {
         TYPES[i].store(0, Relaxed);
+        REPORTED_LEN[i].store(0, Relaxed);
         release_server_end(i);
     }
 }
@@ -1159,13 +1194,18 @@ fn forget(fd: c_int) {
 /// `to` now holds what `from` holds (a dup): the same socket, without a server end of its
 /// own (its memo answers go the trapped way).
 fn copy_kind(from: c_int, to: c_int) {
-    let (t, ino) = index(from).map_or((0, 0), |i| {
-        (TYPES[i].load(Relaxed) & !AWAITING, INODES[i].load(Relaxed))
+    let (t, ino, reported) = index(from).map_or((0, 0, 0), |i| {
+        (
+            TYPES[i].load(Relaxed) & !AWAITING,
+            INODES[i].load(Relaxed),
+            REPORTED_LEN[i].load(Relaxed),
+        )
     });
     if let Some(i) = index(to) {
         release_server_end(i);
         INODES[i].store(ino, Relaxed);
         TYPES[i].store(t, Relaxed);
+        REPORTED_LEN[i].store(reported, Relaxed);
     }
 }
 
@@ -1243,6 +1283,27 @@ fn memo_outcome(fd: c_int, hit: bool) {
     MEMO_MISSES[i].store((misses + 1).min(MEMO_MAX_BACKOFF), Relaxed);
 }
 
+/// Sends the request `buf` (of `len` bytes) on the emulated socket `fd` through the gate,
+/// which the supervisor handles at once (see [`GATE_SEND`]); like libc's send. None when
+/// it should go the usual way: not an emulated socket, flags other than those of a plain
+/// request, too long, or no gate.
+fn gate_send(fd: c_int, buf: *const c_void, len: usize, flags: c_int) -> Option<ssize_t> {
+    if !known(fd) || flags & !MEMO_SEND_FLAGS != 0 || len > status::GATE_SEND_MAX {
+        return None;
+    }
+    let gate = gate()?;
+    type Gate = unsafe extern "C" fn(c_int, *const c_void, usize, c_int, usize, u32) -> isize;
+    // SAFETY: the gate's sendto function, with the caller's buffer (which the supervisor
+    // reads as the kernel would, EFAULT included).
+    let r =
+        unsafe { core::mem::transmute::<usize, Gate>(gate + GATE_SEND)(fd, buf, len, flags, 0, 0) };
+    if (-4095..0).contains(&r) {
+        set_errno(-r as c_int);
+        return Some(-1);
+    }
+    Some(r as ssize_t)
+}
+
 /// Whether `addr` (of `len` bytes) is the kernel's netlink address: what sending without
 /// one means too.
 fn to_the_kernel(addr: *const c_void, len: socklen_t) -> bool {
@@ -1257,6 +1318,9 @@ fn to_the_kernel(addr: *const c_void, len: socklen_t) -> bool {
 pub unsafe extern "C" fn send(fd: c_int, buf: *const c_void, len: size_t, flags: c_int) -> ssize_t {
     if sent_to_memo(fd, buf, len, flags) {
         return len as ssize_t;
+    }
+    if let Some(r) = gate_send(fd, buf, len, flags) {
+        return r;
     }
     sent(fd);
     let Some(f) = real!("send", SendFn) else {
@@ -1275,9 +1339,13 @@ pub unsafe extern "C" fn sendto(
     addr: *const sockaddr,
     addrlen: socklen_t,
 ) -> ssize_t {
-    if memo_capable(fd) && to_the_kernel(addr.cast(), addrlen) && sent_to_memo(fd, buf, len, flags)
-    {
-        return len as ssize_t;
+    if known(fd) && to_the_kernel(addr.cast(), addrlen) {
+        if sent_to_memo(fd, buf, len, flags) {
+            return len as ssize_t;
+        }
+        if let Some(r) = gate_send(fd, buf, len, flags) {
+            return r;
+        }
     }
     sent(fd);
     let Some(f) = real!("sendto", SendToFn) else {
@@ -1290,7 +1358,7 @@ pub unsafe extern "C" fn sendto(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> ssize_t {
     let mut h = [0u8; MSGHDR_LEN];
-    if memo_capable(fd) && get_user(msg.cast(), &mut h) {
+    if known(fd) && get_user(msg.cast(), &mut h) {
         let name = field_u64(&h, 0) as *const c_void;
         let namelen = u32::from_ne_bytes([h[8], h[9], h[10], h[11]]);
         let (iov, iovlen) = (field_u64(&h, 16) as *const c_void, field_u64(&h, 24));
@@ -1309,6 +1377,9 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
             let (base, len) = (u64::from_ne_bytes(base), u64::from_ne_bytes(len) as usize);
             if sent_to_memo(fd, base as *const c_void, len, flags) {
                 return len as ssize_t;
+            }
+            if let Some(r) = gate_send(fd, base as *const c_void, len, flags) {
+                return r;
             }
         }
     }

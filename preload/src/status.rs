@@ -105,6 +105,16 @@ pub const HANDOUT: [u8; 8] = *b"nlRpage\0";
 /// end), for the memo.
 pub const PEER_HANDOUT: [u8; 8] = *b"nlRpeer\0";
 
+/// The longest request the library sends through its gate's sendto, which the supervisor
+/// handles before the call returns (see preload/src/lib.rs, `gate_send`). Netlink refuses
+/// a datagram over sndbuf - 32 bytes (EMSGSIZE), and no SO_SNDBUF is below 4,608, so a
+/// request this short never meets that refusal, which only a native send gives.
+pub const GATE_SEND_MAX: usize = 4096;
+
+/// The largest receive buffer that changes what the server does: Linux caps the dump part
+/// it allocates at SKB_WITH_OVERHEAD(32768) (the engine's DUMP_PART_MAX).
+pub const READER_LEN_MAX: usize = 32768 - 320;
+
 /// Where the search for `inode`'s slot starts.
 pub fn home(inode: u64) -> usize {
     (inode.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 50) as usize & (SLOTS - 1)

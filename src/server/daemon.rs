@@ -198,6 +198,29 @@ impl Shared {
         })
     }
 
+    /// A request the socket with `token` sends through the preload library's gate (see
+    /// `exec`'s preload module), handled now, as Linux handles a netlink sendmsg inside the
+    /// call: after whatever the socket sent before, with its output held until
+    /// [`Shared::release`]. False if there is no such socket (then the send goes to the
+    /// connection as usual).
+    pub fn submit(&self, token: u32, datagram: &[u8]) -> bool {
+        self.lock(|s| {
+            let Some(&id) = s.by_token.get(&token) else {
+                return false;
+            };
+            s.holding = true;
+            if !s.read_up_to_date(id) {
+                s.read_conn(id, DRAIN_LIMIT, 0);
+            }
+            if s.conns.get(&id).is_none_or(|c| c.dead) {
+                return false;
+            }
+            s.handle_datagram(id, datagram);
+            s.settle();
+            true
+        })
+    }
+
     /// Writes all output held since [`Shared::round`] (or put back) to the connections.
     pub fn release(&self) {
         self.lock(|s| {
@@ -702,6 +725,7 @@ impl Server {
             Kind::Data(d) if let Some(len) = proto::notes::read_pace(datagram) => {
                 // A receive the program made without a trap.
                 d.reader_len = d.reader_len.max(len);
+                self.host.reader_buf(d.sock, len);
                 if reader_called(&self.host, d) {
                     self.to_flush.push(id);
                 }
@@ -1391,6 +1415,50 @@ mod tests {
         done
     }
 
+    /// A raw socket of pid 4242, uid 0.
+    fn test_hello() -> proto::DataHello {
+        proto::DataHello {
+            pid: 4242,
+            sock_type: libc::SOCK_RAW,
+            protocol: 0,
+            uid: 0,
+            gid: 0,
+        }
+    }
+
+    /// RTM_GETLINK for ifindex 1 with sequence number `seq`.
+    fn getlink_lo(seq: u32) -> Vec<u8> {
+        let mut m = Vec::new();
+        m.extend_from_slice(&32u32.to_ne_bytes());
+        m.extend_from_slice(&RTM_GETLINK.to_ne_bytes());
+        m.extend_from_slice(&1u16.to_ne_bytes()); // NLM_F_REQUEST
+        m.extend_from_slice(&seq.to_ne_bytes());
+        m.extend_from_slice(&[0; 4]); // port id
+        m.extend_from_slice(&[0; 4]); // family, pad, type
+        m.extend_from_slice(&1i32.to_ne_bytes());
+        m.extend_from_slice(&[0; 8]); // flags, change
+        m
+    }
+
+    /// A request handed over during the program's send (the preload library's gate) is
+    /// handled after what the socket sent before, and answered by the time it returns.
+    #[test]
+    fn a_submitted_request_comes_after_what_the_socket_sent_before() {
+        let shared = Shared::new(Server::new(Config::default()).expect("server"));
+        let (fd, welcome) = shared.open_data(test_hello()).expect("socket");
+        sys::send(fd.as_raw_fd(), &getlink_lo(1), 0).expect("send");
+        assert!(shared.submit(welcome.token, &getlink_lo(2)));
+        shared.release();
+        let mut buf = vec![0u8; 65536];
+        let mut seqs = Vec::new();
+        while let Ok(n) = sys::recv(fd.as_raw_fd(), &mut buf, libc::MSG_DONTWAIT) {
+            assert!(n >= 16, "a netlink message");
+            seqs.push(u32::from_ne_bytes([buf[8], buf[9], buf[10], buf[11]]));
+        }
+        assert_eq!(seqs, [1, 2], "answers in the order of the requests");
+        assert!(!shared.submit(welcome.token.wrapping_add(1), &getlink_lo(3)));
+    }
+
     /// What exec's preload library reads on the status page follows each operation.
     #[test]
     fn the_status_page_follows_each_socket() {
@@ -1398,14 +1466,7 @@ mod tests {
         let page = shared
             .inspect(|s| s.status().cloned())
             .expect("a status page");
-        let hello = proto::DataHello {
-            pid: 4242,
-            sock_type: libc::SOCK_RAW,
-            protocol: 0,
-            uid: 0,
-            gid: 0,
-        };
-        let (fd, welcome) = shared.open_data(hello).expect("socket");
+        let (fd, welcome) = shared.open_data(test_hello()).expect("socket");
         assert_eq!(welcome.status, 0);
         let ino = sys::inode(fd.as_raw_fd()).expect("inode");
         let (round, seen) = page.look(ino);

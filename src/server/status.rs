@@ -12,7 +12,7 @@ use layout::{
     ADDRESS_AT, BUCKET_HEAD_WORDS, FREE, GONE, HOLDS, HOLDS_AT, KEY_AT, MAGIC, MAGIC_WORD,
     MEMO_EPOCH_WORD, MEMO_MAX_ANSWER, OVERRUN, ROUND_WORD, STASH_WORD, WORDS,
 };
-pub use layout::{HANDOUT, PEER_HANDOUT, key_word, memo_candidate};
+pub use layout::{GATE_SEND_MAX, HANDOUT, PEER_HANDOUT, key_word, memo_candidate};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;

@@ -753,6 +753,15 @@ impl Host {
             .or_else(|| self.next_dump_part(s).map(Outgoing::Datagram))
     }
 
+    /// The reader of `s` receives into a buffer of `len` bytes (a receive the transport
+    /// saw without taking a datagram from here): as Linux's max_recvmsg_len, the largest
+    /// sizes the dump parts made from now on, the first included.
+    pub fn reader_buf(&mut self, s: SockId, len: usize) {
+        if let Some(sock) = self.sock_mut(s) {
+            sock.max_reader_buf = sock.max_reader_buf.max(len);
+        }
+    }
+
     /// Like [`Host::recv`], but without producing the next part of a running dump: for a
     /// transport that paces dumps by the reader's calls, as Linux produces a part per
     /// recvmsg().

@@ -188,8 +188,13 @@ pub fn build_c(source: &str, static_link: bool) -> Option<PathBuf> {
     } else {
         stem.to_string()
     });
+    // Built under a name of its own, then renamed into place: tests running at once build
+    // the same client, and one must never run (or replace) a file still being written.
+    static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = BUILDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let partial = out.with_extension(format!("part{}-{n}", std::process::id()));
     let mut c = Command::new("gcc");
-    c.args(["-O1", "-Wall", "-o"]).arg(&out).arg(&src);
+    c.args(["-O1", "-Wall", "-o"]).arg(&partial).arg(&src);
     if static_link {
         c.arg("-static");
     }
@@ -204,6 +209,7 @@ pub fn build_c(source: &str, static_link: bool) -> Option<PathBuf> {
         }
         panic!("gcc failed on {source}:\n{}", r.stderr);
     }
+    std::fs::rename(&partial, &out).expect("rename the built client into place");
     Some(out)
 }
 

@@ -6,7 +6,8 @@
  * with and without the library. Changes only lo's MTU and flags.
  *
  * With the arguments `loop N [HOW]` it only reads lo N times by index, sent by sendmsg,
- * sendto or send (HOW 0, 1, 2; all in turn without), for counting traps. */
+ * sendto or send (HOW 0, 1, 2; all in turn without), for counting traps; with `changes N
+ * [HOW]`, it sets lo's MTU N times (1400, 1500, ...) and reads each acknowledgement. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/netlink.h>
@@ -110,7 +111,7 @@ static void get_show(const char *what, int fd, int index, const char *name, int 
     show(what, fd, &r, talk(fd, &r, how));
 }
 
-static void set_lo(int fd, unsigned mtu, unsigned up) {
+static struct req setlink_lo(unsigned mtu, unsigned up) {
     struct req r;
     memset(&r, 0, sizeof r);
     r.n.nlmsg_type = RTM_NEWLINK;
@@ -125,6 +126,11 @@ static void set_lo(int fd, unsigned mtu, unsigned up) {
     a->rta_len = RTA_LENGTH(4);
     memcpy(RTA_DATA(a), &mtu, 4);
     r.n.nlmsg_len += a->rta_len;
+    return r;
+}
+
+static void set_lo(int fd, unsigned mtu, unsigned up) {
+    struct req r = setlink_lo(mtu, up);
     int got = talk(fd, &r, 2);
     printf("set mtu %u up %u: error=%d\n", mtu, up,
            got > 0 ? ((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)buf))->error : -1);
@@ -202,6 +208,18 @@ int main(int argc, char **argv) {
                 ok++;
         }
         printf("answered=%d of %d\n", ok, n);
+        return 0;
+    }
+    if (argc >= 3 && strcmp(argv[1], "changes") == 0) {
+        int fd = open_bound(0);
+        int n = atoi(argv[2]), ok = 0;
+        for (int k = 0; k < n; k++) {
+            struct req r = setlink_lo(k % 2 ? 1500 : 1400, 0);
+            if (talk(fd, &r, argc > 3 ? atoi(argv[3]) : k % 3) > 0 && ((struct nlmsghdr *)buf)->nlmsg_seq == r.n.nlmsg_seq &&
+                ((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)buf))->error == 0)
+                ok++;
+        }
+        printf("acknowledged=%d of %d\n", ok, n);
         return 0;
     }
     int fd = open_bound(0);

@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 use tracing::{debug, trace, warn};
 
 const SOCKADDR_NL_LEN: usize = 12;
+use crate::server::status::GATE_SEND_MAX;
 /// Linux's UIO_MAXIOV: longer iovec arrays get EMSGSIZE (recvmsg) or EINVAL (readv).
 const UIO_MAXIOV: u64 = 1024;
 /// Largest datagram the supervisor copies in one receive.
@@ -403,6 +404,7 @@ impl Supervisor {
             libc::SYS_getpeername => self.do_getname(&n, inode, proto::OP_GETPEERNAME),
             libc::SYS_setsockopt => self.do_setsockopt(&n, inode),
             libc::SYS_getsockopt => self.do_getsockopt(&n, inode),
+            libc::SYS_sendto => self.do_gate_send(&n, inode),
             _ => {
                 match self.do_recv(&n, &file, inode) {
                     Ok(Outcome::Done) => {}
@@ -693,6 +695,32 @@ impl Supervisor {
         req.token = self.socks.get(&inode).map(|s| s.token).ok_or(libc::EBADF)?;
         let r = self.control(req)?;
         if r.status != 0 { Err(r.status) } else { Ok(r) }
+    }
+
+    /// A request the preload library sends from its gate (`sendto(fd, buf, len, 0, NULL,
+    /// 0)`, the only sendto the filter traps): handled before the call returns, as Linux
+    /// does, so that its answer is queued when the program goes to read it. Without the
+    /// embedded server, or if the server does not know the socket, the send runs natively.
+    fn do_gate_send(&mut self, n: &libc::seccomp_notif, inode: u64) -> Result<Option<i64>, Errno> {
+        let Connector::Embedded(shared) = &self.connector else {
+            return Ok(None);
+        };
+        // (Its flags are MSG_DONTWAIT and MSG_NOSIGNAL at most, which change nothing here.)
+        let (buf, len, addr) = (n.data.args[1], n.data.args[2] as usize, n.data.args[4]);
+        // A signal could cut short a call that is not killable once received: the request,
+        // handled, would then be sent again (the restarted call). Such calls go natively.
+        if len > GATE_SEND_MAX || addr != 0 || !self.killable {
+            return Ok(None);
+        }
+        let Some(token) = self.socks.get(&inode).map(|s| s.token) else {
+            return Ok(None);
+        };
+        let request = read_mem(n.pid, buf, len)?;
+        if !shared.submit(token, &request) {
+            return Ok(None);
+        }
+        self.held = true;
+        Ok(Some(len as i64))
     }
 
     /// bind(2) and connect(2) with a sockaddr_nl.

@@ -10,11 +10,13 @@
 //!   their fd lies in the reserved range where the supervisor places emulated sockets;
 //!   dup and fcntl(F_DUPFD*) there too, so copies land in the range as well.
 //!   sendmsg/sendto/write/poll/epoll/select never trap: they work natively on the seqpacket
-//!   connection. Neither do the SOL_SOCKET options outside `EMULATED_SETSOCKOPT` /
+//!   connection (but see the gate below). Neither do the SOL_SOCKET options outside `EMULATED_SETSOCKOPT` /
 //!   `EMULATED_GETSOCKOPT`, on any descriptor. Every other architecture or ABI (i386, x32)
 //!   is allowed untouched.
-//! - recvmsg made from the instruction at `gate_ip` is allowed on any descriptor: the
-//!   preload library's native receives (see `preload`).
+//! - recvmsg made from the gate's receive instruction is allowed on any descriptor: the
+//!   preload library's native receives (see `preload`); sendto made from the gate's send
+//!   instruction is trapped on the reserved descriptors: the library's requests, which the
+//!   supervisor handles before the call returns.
 
 use super::ifreq;
 use std::ops::Range;
@@ -96,6 +98,7 @@ enum Label {
     GetSockOpt,
     FdCheck,
     Gate,
+    GateSend,
     Fcntl,
 }
 
@@ -107,8 +110,17 @@ enum Op {
     Mark(Label),
 }
 
-/// Builds the filter for descriptors in `fds`; recvmsg from `gate_ip` passes.
-pub fn build(fds: Range<i32>, gate_ip: Option<u64>) -> Vec<libc::sock_filter> {
+/// The instruction pointers of the preload library's gate: its receives, which pass, and
+/// its sends, which are trapped (on the reserved descriptors) to be handled at once.
+#[derive(Clone, Copy)]
+pub struct GateIps {
+    pub recv: u64,
+    pub send: u64,
+}
+
+/// Builds the filter for descriptors in `fds`; recvmsg from the gate passes, sendto from it
+/// is trapped.
+pub fn build(fds: Range<i32>, gate: Option<GateIps>) -> Vec<libc::sock_filter> {
     use Label::*;
     let mut ops = vec![
         Op::Load(OFF_ARCH),
@@ -121,8 +133,9 @@ pub fn build(fds: Range<i32>, gate_ip: Option<u64>) -> Vec<libc::sock_filter> {
     ops.push(Op::JumpEq(libc::SYS_ioctl as u32, Ioctl, Next));
     ops.push(Op::JumpEq(libc::SYS_setsockopt as u32, SetSockOpt, Next));
     ops.push(Op::JumpEq(libc::SYS_getsockopt as u32, GetSockOpt, Next));
-    if gate_ip.is_some() {
+    if gate.is_some() {
         ops.push(Op::JumpEq(libc::SYS_recvmsg as u32, Gate, Next));
+        ops.push(Op::JumpEq(libc::SYS_sendto as u32, GateSend, Next));
     }
     ops.push(Op::JumpEq(libc::SYS_fcntl as u32, Fcntl, Next));
     for nr in FD_SYSCALLS {
@@ -175,13 +188,18 @@ pub fn build(fds: Range<i32>, gate_ip: Option<u64>) -> Vec<libc::sock_filter> {
         Op::JumpEq(libc::F_DUPFD as u32, FdCheck, Next),
         Op::JumpEq(libc::F_DUPFD_CLOEXEC as u32, FdCheck, Allow),
     ]);
-    if let Some(ip) = gate_ip {
+    if let Some(GateIps { recv, send }) = gate {
         ops.extend([
             Op::Mark(Gate),
             Op::Load(OFF_IP_LOW),
-            Op::JumpEq(ip as u32, Next, FdCheck),
+            Op::JumpEq(recv as u32, Next, FdCheck),
             Op::Load(OFF_IP_HIGH),
-            Op::JumpEq((ip >> 32) as u32, Allow, FdCheck),
+            Op::JumpEq((recv >> 32) as u32, Allow, FdCheck),
+            Op::Mark(GateSend),
+            Op::Load(OFF_IP_LOW),
+            Op::JumpEq(send as u32, Next, Allow),
+            Op::Load(OFF_IP_HIGH),
+            Op::JumpEq((send >> 32) as u32, FdCheck, Allow),
         ]);
     }
     ops.extend([
@@ -329,7 +347,8 @@ mod tests {
     #[test]
     fn receives_from_the_gate_pass_and_others_still_trap() {
         let gate = 0x1234_5678_9007_u64;
-        let p = build(768..1024, Some(gate));
+        let send = gate + 27;
+        let p = build(768..1024, Some(GateIps { recv: gate, send }));
         let recvmsg = libc::SYS_recvmsg;
         assert_eq!(run_at(&p, gate, recvmsg, [800, 0, 0, 0, 0, 0]), ALLOW);
         assert_eq!(run(&p, recvmsg, [800, 0, 0, 0, 0, 0]), NOTIFY);
@@ -352,6 +371,27 @@ mod tests {
         assert_eq!(
             run_at(&p, gate, libc::SYS_socket, [nl, 3, 0, 0, 0, 0]),
             NOTIFY
+        );
+    }
+
+    #[test]
+    fn sends_from_the_gate_trap_on_our_descriptors_only() {
+        let gate = 0x1234_5678_9007_u64;
+        let send = gate + 27;
+        let p = build(768..1024, Some(GateIps { recv: gate, send }));
+        let sendto = libc::SYS_sendto;
+        assert_eq!(run_at(&p, send, sendto, [800, 0, 0, 0, 0, 0]), NOTIFY);
+        assert_eq!(run_at(&p, send, sendto, [3, 0, 0, 0, 0, 0]), ALLOW);
+        // Sends from anywhere else, or other send calls from there, run natively.
+        assert_eq!(run(&p, sendto, [800, 0, 0, 0, 0, 0]), ALLOW);
+        assert_eq!(run_at(&p, gate, sendto, [800, 0, 0, 0, 0, 0]), ALLOW);
+        assert_eq!(
+            run_at(&p, send + (1 << 32), sendto, [800, 0, 0, 0, 0, 0]),
+            ALLOW
+        );
+        assert_eq!(
+            run_at(&p, send, libc::SYS_sendmsg, [800, 0, 0, 0, 0, 0]),
+            ALLOW
         );
     }
 

@@ -100,7 +100,7 @@ pub fn run(opts: Options) -> Result<i32, String> {
     } else {
         None
     };
-    let prog = filter::build(range.clone(), preload.as_ref().map(|p| p.gate_ip()));
+    let prog = filter::build(range.clone(), preload.as_ref().map(|p| p.gate_ips()));
     let (parent_end, child_end) =
         sys::seqpacket_pair().map_err(|e| format!("cannot create a socket pair: {e}"))?;
 

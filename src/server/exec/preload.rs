@@ -7,6 +7,7 @@
 //! program the library does not reach (static or setuid) keeps the trapped path, which
 //! stays complete.
 
+use super::filter::GateIps;
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::ops::Range;
@@ -26,6 +27,9 @@ const SOCKET_IP_OFFSET: u64 = 15;
 /// The gate's second socket instruction ends this far after the first: the library asks
 /// only for the connection's server end with it (later sockets, see `status::PEER_HANDOUT`).
 pub const PEER_SOCKET_IP_DISTANCE: u64 = 8;
+/// Where the gate's send instruction ends: the library's requests, handled at once.
+#[cfg(target_arch = "x86_64")]
+const SEND_IP_OFFSET: u64 = 34;
 
 /// What the child needs: the library's path and the address of its gate page.
 pub struct Preload {
@@ -56,15 +60,21 @@ impl Preload {
         ))
     }
 
-    /// The instruction pointer of the library's native receives.
+    /// The instruction pointers of the library's native receives and of its sends.
     #[cfg(target_arch = "x86_64")]
-    pub fn gate_ip(&self) -> u64 {
-        self.gate + GATE_IP_OFFSET
+    pub fn gate_ips(&self) -> GateIps {
+        GateIps {
+            recv: self.gate + GATE_IP_OFFSET,
+            send: self.gate + SEND_IP_OFFSET,
+        }
     }
 
     #[cfg(not(target_arch = "x86_64"))]
-    pub fn gate_ip(&self) -> u64 {
-        self.gate
+    pub fn gate_ips(&self) -> GateIps {
+        GateIps {
+            recv: self.gate,
+            send: self.gate,
+        }
     }
 
     /// The instruction pointer of the library's socket() that asks for the status page.
