@@ -387,7 +387,8 @@ impl Host {
         let sock = self.sock(s).ok_or(libc::EBADF)?;
         let ns = sock.ns;
         if sock.bound {
-            if port_id != 0 && port_id != sock.port_id {
+            // netlink_bind: a bound socket takes only its own port id again (0 included).
+            if port_id != sock.port_id {
                 return Err(libc::EINVAL);
             }
         } else if port_id != 0 {
