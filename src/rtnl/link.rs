@@ -538,8 +538,13 @@ const IN6_ADDR_GEN_MODE_RANDOM: u8 = 3;
 
 /// Reads IFLA_AF_SPEC of a change (rtnl_af_lookup, inet_validate_link_af,
 /// inet6_validate_link_af): only AF_INET and AF_INET6 are known, and an AF_INET6 entry must
-/// carry a token or an address generation mode. Returns the mode and the token to set.
-fn af_spec_changes(spec: crate::wire::Attr<'_>) -> Result<(Option<u8>, Option<[u8; 16]>), NlError> {
+/// carry a token or an address generation mode. `inet6` says whether the device changed
+/// has an IPv6 device (None: a device being made): one without refuses an AF_INET6 entry
+/// before reading it. Returns the mode and the token to set.
+fn af_spec_changes(
+    spec: crate::wire::Attr<'_>,
+    inet6: Option<bool>,
+) -> Result<(Option<u8>, Option<[u8; 16]>), NlError> {
     let mut mode = None;
     let mut token = None;
     for af in spec.nested() {
@@ -547,6 +552,9 @@ fn af_spec_changes(spec: crate::wire::Attr<'_>) -> Result<(Option<u8>, Option<[u
         match af.kind as u8 {
             AF_INET => {}
             AF_INET6 => {
+                if inet6 == Some(false) {
+                    return Err(NlError::errno(libc::EAFNOSUPPORT));
+                }
                 let tb = policy::parse(af.payload, af.offset + 4, &INET6_AF_POLICY, Mode::Liberal)?;
                 let (t, m) = (tb.get(IFLA_INET6_TOKEN), tb.get(IFLA_INET6_ADDR_GEN_MODE));
                 if t.is_none() && m.is_none() {
@@ -725,7 +733,12 @@ impl Locator<'_> {
 }
 
 /// Reads the settings shared by create and change from parsed attributes.
-fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>) -> Result<LinkChanges, NlError> {
+/// The changes a request asks of a link; `inet6` as for [`af_spec_changes`].
+fn changes_from(
+    ifm: &IfInfo,
+    attrs: &Attrs<'_>,
+    inet6: Option<bool>,
+) -> Result<LinkChanges, NlError> {
     let mut ch = LinkChanges::default();
     let str_attr = |t| -> Result<Option<String>, NlError> {
         match attrs.get(t) {
@@ -763,7 +776,7 @@ fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>) -> Result<LinkChanges, NlError>
         .and_then(|a| a.payload.first().map(|&b| b != 0));
     ch.netns = attrs.has(IFLA_NET_NS_PID) || attrs.has(IFLA_NET_NS_FD);
     if let Some(spec) = attrs.get(IFLA_AF_SPEC) {
-        (ch.addr_gen_mode, ch.inet6_token) = af_spec_changes(spec)?;
+        (ch.addr_gen_mode, ch.inet6_token) = af_spec_changes(spec, inet6)?;
     }
     Ok(ch)
 }
@@ -841,7 +854,7 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             return Err(NlError::errno(libc::EOPNOTSUPP));
         }
         let slave = info.as_ref().and_then(|i| i.get(IFLA_INFO_SLAVE_DATA));
-        let mut ch = changes_from(&ifm, &attrs)?;
+        let mut ch = changes_from(&ifm, &attrs, Some(link.has_inet6()))?;
         if ifm.index <= 0 {
             ch.name = None; // the name selected the device, it does not rename it
         }
@@ -875,7 +888,7 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             .filter(|l| l.group == group)
             .map(|l| l.ifindex)
             .collect();
-        let mut ch = changes_from(&ifm, &attrs)?;
+        let mut ch = changes_from(&ifm, &attrs, None)?;
         ch.name = None;
         for idx in members {
             change(stack, req, idx, &ch, &loc, out)?;
@@ -1058,7 +1071,7 @@ fn create(
     if ifm.index > 0 && stack.ns(nsid).link(ifm.index as u32).is_some() {
         return Err(NlError::errno(libc::EEXIST));
     }
-    let mut ch = changes_from(ifm, attrs)?;
+    let mut ch = changes_from(ifm, attrs, None)?;
     if let Some(cap) = mtu_cap {
         ch.mtu = ch.mtu.map(|m| m.min(cap));
     }
@@ -1083,7 +1096,7 @@ fn create(
         };
         let peer_name = choose_name(stack, nsid, pattrs.as_ref(), "veth")?;
         let mut pch = match &pattrs {
-            Some(pa) => changes_from(&pifm, pa)?,
+            Some(pa) => changes_from(&pifm, pa, None)?,
             None => LinkChanges::default(),
         };
         pch.name = None;
@@ -1530,8 +1543,9 @@ fn bridge_request<'a>(stack: &Stack, req: &Request<'a>) -> Result<BridgeRequest<
 /// RTM_SETLINK (rtnl_setlink).
 pub fn set(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let (ifm, attrs) = parse_request(req)?;
-    let ifindex = target(stack.ns(req.ns), &ifm, &attrs)?.ifindex;
-    let mut ch = changes_from(&ifm, &attrs)?;
+    let link = target(stack.ns(req.ns), &ifm, &attrs)?;
+    let (ifindex, inet6) = (link.ifindex, link.has_inet6());
+    let mut ch = changes_from(&ifm, &attrs, Some(inet6))?;
     if ifm.index <= 0 {
         ch.name = None;
     }

@@ -148,9 +148,10 @@ impl Link {
     }
 
     /// Whether it has an IPv6 device: not below the IPv6 minimum MTU (ipv6_add_dev), as
-    /// the IPv6 side sees the MTU (it follows a change after the change is announced).
+    /// the IPv6 side sees the MTU (it follows a change after the change is announced). The
+    /// loopback device keeps its own at any MTU (addrconf_ifdown without unregistering).
     pub fn has_inet6(&self) -> bool {
-        self.mtu6.unwrap_or(self.mtu) >= super::addr::IPV6_MIN_MTU
+        self.mtu6.unwrap_or(self.mtu) >= super::addr::IPV6_MIN_MTU || self.flags & IFF_LOOPBACK != 0
     }
 
     /// ifi_flags as dev_get_flags reports them: administrative flags, and while up
