@@ -115,16 +115,23 @@ fn trapped_receives(preload: bool, args: &[&str]) -> (String, usize) {
     trapped(preload, args, &[libc::SYS_recvfrom, libc::SYS_recvmsg])
 }
 
-/// How many of the system calls `nrs` the supervisor answered while `args` ran under exec
-/// (its trace log), and what the program printed.
-fn trapped(preload: bool, args: &[&str], nrs: &[libc::c_long]) -> (String, usize) {
+/// `args` run under exec, with or without the library, logging at `level`.
+fn exec_logged(preload: bool, args: &[&str], level: &str) -> Run {
     let mut c = Command::new(nlroute());
     c.arg("exec");
     if !preload {
         c.arg("--no-preload");
     }
-    c.arg("--").args(args).env("RUST_LOG", "nlroute=trace");
-    let r = run_limited(&mut c, Duration::from_secs(30)).expect_ok("nlmemo loop");
+    c.arg("--")
+        .args(args)
+        .env("RUST_LOG", format!("nlroute={level}"));
+    run_limited(&mut c, Duration::from_secs(30)).expect_ok(args[0])
+}
+
+/// How many of the system calls `nrs` the supervisor answered while `args` ran under exec
+/// (its trace log), and what the program printed.
+fn trapped(preload: bool, args: &[&str], nrs: &[libc::c_long]) -> (String, usize) {
+    let r = exec_logged(preload, args, "trace");
     let suffixes: Vec<String> = nrs
         .iter()
         .map(|nr| format!("trapped system call {nr}\n"))
@@ -135,6 +142,31 @@ fn trapped(preload: bool, args: &[&str], nrs: &[libc::c_long]) -> (String, usize
         .filter(|l| suffixes.iter().any(|suffix| l.ends_with(suffix.as_str())))
         .count();
     (r.stdout, n)
+}
+
+#[test]
+fn sockets_are_made_in_the_program_and_taken_by_the_server() {
+    let Some(prog) = build_c("nlmemo.c", false) else {
+        return;
+    };
+    let prog = prog.to_str().expect("utf-8 path");
+    // The full nlmemo run makes several sockets (and forks); each must come out the same.
+    let made = |preload: bool| {
+        let r = exec_logged(preload, &[prog], "debug");
+        let placed = |l: &&str| l.contains("netlink socket at fd");
+        let lines: Vec<&str> = r.stderr.lines().filter(placed).collect();
+        let by_library = lines
+            .iter()
+            .filter(|l| l.ends_with("(made by the library)"))
+            .count();
+        (lines.len(), by_library)
+    };
+    let (all, by_library) = made(true);
+    assert!(all >= 2, "sockets made: {all}");
+    assert_eq!(by_library, all, "every socket's pair made by the library");
+    let (all, by_library) = made(false);
+    assert!(all >= 2, "sockets made without the library: {all}");
+    assert_eq!(by_library, 0, "none without the library");
 }
 
 #[test]

@@ -12,6 +12,8 @@
 //!   to make the next part, as Linux's recvmsg does;
 //! - a receive that would not wait and finds the connection empty answers EAGAIN when the
 //!   server's status page (see `status`) shows that the socket is empty for netlink too;
+//! - `socket` makes the socket's seqpacket pair here and has the server take its server end
+//!   (one trapped call, see `status`), keeping a copy of that end for the memo;
 //! - `getsockname` is answered from the same page;
 //! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered here;
 //! - `setsockopt` of the options Linux never refuses (netlink's flags, SO_RCVBUF) travels
@@ -284,6 +286,10 @@ const GATE_CODE: &[u8] = &[
     0xb8, 0x2c, 0x00, 0x00, 0x00, // mov eax, 44 (SYS_sendto)
     0x0f, 0x05, // syscall
     0xc3, // ret
+    0x49, 0x89, 0xca, // mov r10, rcx
+    0xb8, 0x29, 0x00, 0x00, 0x00, // mov eax, 41 (SYS_socket)
+    0x0f, 0x05, // syscall
+    0xc3, // ret
 ];
 const GATE_SOCKET: usize = 8;
 /// At [`GATE_PEER_SOCKET`], the same socket() for every later socket: the supervisor queues
@@ -295,6 +301,14 @@ const GATE_PEER_SOCKET: usize = 16;
 /// request before the call returns, as Linux does; its answer is then queued when the
 /// program reads, and the receive needs no trap.
 const GATE_SEND: usize = 24;
+/// At [`GATE_PAIR`], `socket(domain, type, protocol, program_end, server_end, with_page)`
+/// (45 bytes in, 30 after the first socket instruction: `exec`'s PAIR_SOCKET_IP_DISTANCE):
+/// this library made the socket's seqpacket pair and the supervisor takes the server end
+/// as the socket's connection; with `with_page` it queues the status page and the epoll
+/// descriptor on it too.
+const GATE_PAIR: usize = 35;
+/// 0: not tried yet; 1: the supervisor takes pairs; 2: it does not (ENOSYS).
+static PAIRS: AtomicU8 = AtomicU8::new(0);
 /// Elsewhere `exec` does not offer the library a gate (untested), and this never opens.
 #[cfg(not(target_arch = "x86_64"))]
 const GATE_CODE: &[u8] = &[];
@@ -411,6 +425,106 @@ fn socket_from_gate(gate: usize, ty: c_int, with_page: bool) -> c_int {
     }
     keep_server_end(fd, server_end);
     fd
+}
+
+/// socket(AF_NETLINK, ty, NETLINK_ROUTE) with a pair made here (see [`GATE_PAIR`]): the
+/// program's end goes into the reserved range above the room for server ends, this process
+/// keeps the server end for the memo, and the first socket brings the status page. None
+/// when it cannot be done so (nothing is left behind): the caller takes another way.
+fn socket_pair_from_gate(gate: usize, ty: c_int, with_page: bool) -> Option<c_int> {
+    let (base, flags) = (ty & 0xf, ty & !0xf);
+    let known_flags = libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK;
+    if PAIRS.load(Relaxed) == 2
+        || (base != libc::SOCK_RAW && base != libc::SOCK_DGRAM)
+        || flags & !known_flags != 0
+    {
+        return None;
+    }
+    let r = RANGE.load(Relaxed);
+    let (lo, hi) = ((r >> 32) as c_int, r as u32 as c_int);
+    let close = |fd: c_int| {
+        // SAFETY: descriptors made here, not yet seen by the program.
+        unsafe { libc::syscall(libc::SYS_close, fd) };
+    };
+    let mut pair = [-1 as c_int; 2];
+    let pair_type = libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC | (flags & libc::SOCK_NONBLOCK);
+    // SAFETY: socketpair writes two ints into `pair`.
+    let made = unsafe {
+        libc::syscall(
+            libc::SYS_socketpair,
+            libc::AF_UNIX,
+            pair_type,
+            0,
+            pair.as_mut_ptr(),
+        )
+    };
+    if made != 0 {
+        return None;
+    }
+    let dup = if flags & libc::SOCK_CLOEXEC != 0 {
+        libc::F_DUPFD_CLOEXEC
+    } else {
+        libc::F_DUPFD
+    };
+    // SAFETY: F_DUPFD* takes an int.
+    let program_end = unsafe { libc::fcntl(pair[0], dup, lo + SERVER_END_ROOM) };
+    close(pair[0]);
+    let server_end = out_of_the_way(pair[1]);
+    if program_end < 0 || program_end >= hi {
+        if program_end >= 0 {
+            close(program_end);
+        }
+        close(server_end);
+        return None;
+    }
+    type Gate = unsafe extern "C" fn(c_int, c_int, c_int, c_int, c_int, c_int) -> isize;
+    // SAFETY: the gate's pair function, with these six arguments.
+    let r = unsafe {
+        core::mem::transmute::<usize, Gate>(gate + GATE_PAIR)(
+            libc::AF_NETLINK,
+            ty,
+            libc::NETLINK_ROUTE,
+            program_end,
+            server_end,
+            c_int::from(with_page),
+        )
+    };
+    if r != program_end as isize {
+        close(program_end);
+        close(server_end);
+        if r == -(libc::ENOSYS as isize) || r >= 0 {
+            // A supervisor that does not take pairs; one that made a socket of its own
+            // instead is not expected, but that socket is not the program's either.
+            if r >= 0 {
+                close(r as c_int);
+            }
+            PAIRS.store(2, Relaxed);
+            return None;
+        }
+        // The server's answer to this socket(): the usual way would get it too.
+        set_errno(if (-4095..0).contains(&r) {
+            -r as c_int
+        } else {
+            libc::EINVAL
+        });
+        return Some(-1);
+    }
+    PAIRS.store(1, Relaxed);
+    if with_page {
+        let at = take_handout(gate, program_end, status::HANDOUT, 2)
+            .and_then(|[file, epoll, _]| adopt_page(file, epoll));
+        PAGE.store(at.unwrap_or(0), Relaxed);
+        PAGE_STATE.store(if at.is_some() { 2 } else { 1 }, Release);
+    }
+    // Kept for the memo only while this process holds no other: short-lived sockets next
+    // to a long-lived one (`ip -batch` resolving each name on a fresh socket) would pay
+    // system calls for it on every request and at close, for nothing.
+    if LIVE_SERVER_ENDS.load(Relaxed) == 0 {
+        keep_server_end(program_end, Some(server_end));
+    } else {
+        close(server_end);
+    }
+    Some(program_end)
 }
 
 /// Receives the hand-out datagram `tag` from the new socket `fd`, where the supervisor
@@ -548,7 +662,11 @@ fn adopt_page(file: c_int, epoll: c_int) -> Option<usize> {
 /// Moves a descriptor the library keeps into the reserved range, with the emulated sockets:
 /// the program's own numbers stay as they would be without the library.
 fn out_of_the_way(fd: c_int) -> c_int {
-    let lo = (RANGE.load(Relaxed) >> 32) as c_int;
+    let r = RANGE.load(Relaxed);
+    let (lo, hi) = ((r >> 32) as c_int, r as u32 as c_int);
+    if (lo..hi).contains(&fd) {
+        return fd;
+    }
     // SAFETY: F_DUPFD_CLOEXEC takes an int; on success the old number is ours to close.
     unsafe {
         let moved = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, lo);
@@ -1016,6 +1134,34 @@ fn map_pid_page() -> usize {
 }
 
 /// Reads `buf.len()` bytes at `addr`; false if they are not all readable.
+/// Reads two pieces of the caller's memory with one system call (see [`get_user`]).
+fn get_user2(a: (*const c_void, &mut [u8]), b: (*const c_void, &mut [u8])) -> bool {
+    let total = a.1.len() + b.1.len();
+    let local = [
+        iovec {
+            iov_base: a.1.as_mut_ptr().cast(),
+            iov_len: a.1.len(),
+        },
+        iovec {
+            iov_base: b.1.as_mut_ptr().cast(),
+            iov_len: b.1.len(),
+        },
+    ];
+    let remote = [
+        iovec {
+            iov_base: a.0.cast_mut(),
+            iov_len: a.1.len(),
+        },
+        iovec {
+            iov_base: b.0.cast_mut(),
+            iov_len: b.1.len(),
+        },
+    ];
+    // SAFETY: two local buffers we own; the kernel checks the remote ones.
+    let n = unsafe { libc::process_vm_readv(own_pid(), local.as_ptr(), 2, remote.as_ptr(), 2, 0) };
+    n == total as ssize_t
+}
+
 fn get_user(addr: *const c_void, buf: &mut [u8]) -> bool {
     let local = iovec {
         iov_base: buf.as_mut_ptr().cast(),
@@ -1105,13 +1251,29 @@ pub unsafe extern "C" fn socket(domain: c_int, ty: c_int, protocol: c_int) -> c_
         match gate() {
             Some(gate) => {
                 via_gate = true;
-                socket_from_gate(gate, ty, true)
+                match socket_pair_from_gate(gate, ty, true) {
+                    Some(fd) => {
+                        if fd < 0 {
+                            // Asked again with the next socket.
+                            PAGE_STATE.store(0, Release);
+                        }
+                        fd
+                    }
+                    None => socket_from_gate(gate, ty, true),
+                }
             }
             None => {
                 PAGE_STATE.store(1, Release);
                 real_socket(domain, ty, protocol)
             }
         }
+    } else if netlink
+        && PAGE_STATE.load(Acquire) == 2
+        && let Some(gate) = gate()
+        && let Some(fd) = socket_pair_from_gate(gate, ty, false)
+    {
+        via_gate = true;
+        fd
     } else if netlink
         && PAGE_STATE.load(Acquire) == 2
         && LIVE_SERVER_ENDS.load(Relaxed) == 0
@@ -1364,12 +1526,19 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
         let (iov, iovlen) = (field_u64(&h, 16) as *const c_void, field_u64(&h, 24));
         let control_len = field_u64(&h, MSG_CONTROLLEN_AT);
         let mut one = [0u8; 16];
-        // One buffer and no control messages: what netlink clients send.
-        if iovlen == 1
+        let mut a = [0u8; SOCKADDR_NL_LEN];
+        // One buffer and no control messages, to the kernel: what netlink clients send.
+        // (The address and the iovec are read together.)
+        let plain = iovlen == 1
             && control_len == 0
-            && to_the_kernel(name, namelen)
-            && get_user(iov, &mut one)
-        {
+            && if name.is_null() {
+                get_user(iov, &mut one)
+            } else {
+                namelen as usize >= SOCKADDR_NL_LEN
+                    && get_user2((name, &mut a), (iov, &mut one))
+                    && a == netlink_source()
+            };
+        if plain {
             let mut base = [0u8; 8];
             base.copy_from_slice(&one[..8]);
             let mut len = [0u8; 8];
@@ -1745,6 +1914,17 @@ mod libc {
     pub const O_NONBLOCK: c_int = 0o4000;
     #[cfg(target_arch = "x86_64")]
     pub const SYS_close: c_long = 3;
+    #[cfg(target_arch = "x86_64")]
+    pub const SYS_socketpair: c_long = 53;
+    #[cfg(target_arch = "aarch64")]
+    pub const SYS_socketpair: c_long = 199;
+    pub const AF_UNIX: c_int = 1;
+    pub const SOCK_DGRAM: c_int = 2;
+    pub const SOCK_RAW: c_int = 3;
+    pub const SOCK_SEQPACKET: c_int = 5;
+    pub const SOCK_NONBLOCK: c_int = 0o4000;
+    pub const SOCK_CLOEXEC: c_int = 0o2000000;
+    pub const F_DUPFD: c_int = 0;
     #[cfg(target_arch = "aarch64")]
     pub const SYS_close: c_long = 57;
     pub const UIO_MAXIOV: c_int = 1024;

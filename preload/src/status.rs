@@ -44,7 +44,7 @@
 //! same request bytes (the sequence number aside) on
 //! a socket whose connection is empty for sure (see below), finds the bucket, checks
 //! stamp, key word and bytes, and queues the answer itself, on the connection's server end
-//! (which the supervisor hands it with the socket, see [`PEER_HANDOUT`]), with the
+//! (which it made itself, or the supervisor handed it, see [`PEER_HANDOUT`]), with the
 //! request's sequence number and the socket's port id written in: the request never
 //! reaches the server. A bucket is written under a sequence lock (its first word is odd
 //! while being written): a reader that sees it move tries no further and sends the
@@ -58,11 +58,16 @@
 //! request's bytes and the answer's, each padded to a word.
 //!
 //! The library gets the page and the server's epoll descriptor with its first netlink
-//! socket: it makes that socket() from its gate, and the supervisor (which knows the call
-//! is the library's from its instruction pointer) queues a [`HANDOUT`] datagram on the new
-//! connection carrying both descriptors (SCM_RIGHTS), which the library receives before
-//! returning the socket to the program. (Not installed in the program by the supervisor:
-//! that waits for the program's thread to wake and costs ~0.2 ms on a cold process.)
+//! socket: it makes the socket's seqpacket pair itself and asks from its gate (the
+//! supervisor knows the call is the library's from its instruction pointer) that the
+//! server take the pair's server end as the connection; the supervisor then queues a
+//! [`HANDOUT`] datagram on it carrying both descriptors (SCM_RIGHTS), which the library
+//! receives before returning the socket to the program. (Nothing is installed in the
+//! program by the supervisor: seccomp's ADDFD wakes the program's thread on whichever CPU
+//! the scheduler picks, an idle one on a quiet machine, which cost 40-80 µs per socket
+//! here; the reply to a trapped call wakes it on the supervisor's own.) Without the pair
+//! entry (a server outside `exec`), the supervisor makes the pair and installs it, and the
+//! hand-out carries the connection's server end too ([`PEER_HANDOUT`] for later sockets).
 
 pub const MAGIC: u64 = u64::from_le_bytes(*b"nlRstat1");
 pub const MAGIC_WORD: usize = 0;

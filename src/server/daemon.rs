@@ -140,14 +140,26 @@ impl Shared {
     /// Opens a data connection for an emulated socket: the handshake without the round trip.
     pub fn open_data(&self, hello: proto::DataHello) -> io::Result<(OwnedFd, Welcome)> {
         let (mine, theirs) = sys::seqpacket_pair()?;
-        sys::set_nonblocking(theirs.as_raw_fd(), true)?;
         let inode = sys::inode(mine.as_raw_fd())?;
+        let welcome = self.adopt_data(theirs, inode, hello)?;
+        Ok((mine, welcome))
+    }
+
+    /// Opens a data connection on `server_end`, a seqpacket socket whose peer (inode
+    /// `inode`) the program holds: a pair the preload library made itself.
+    pub fn adopt_data(
+        &self,
+        server_end: OwnedFd,
+        inode: u64,
+        hello: proto::DataHello,
+    ) -> io::Result<Welcome> {
+        sys::set_nonblocking(server_end.as_raw_fd(), true)?;
         let welcome = self.with(|s| {
             // Sockets the program closed go first, as in a loop round: Linux frees a port
             // id at close(), and this socket must be able to take it again.
             s.handle_ready();
             // The peer is this process: no need to ask the kernel who it is.
-            let id = s.add_conn_from(theirs, own_credentials())?;
+            let id = s.add_conn_from(server_end, own_credentials())?;
             let welcome = s.admit(id, Hello::Data(hello));
             if let Some(Conn {
                 kind: Kind::Data(d),
@@ -159,9 +171,7 @@ impl Shared {
             }
             Some(welcome)
         });
-        welcome
-            .map(|w| (mine, w))
-            .ok_or_else(|| io::Error::other("the embedded server refused the connection"))
+        welcome.ok_or_else(|| io::Error::other("the embedded server refused the connection"))
     }
 
     /// A loop round of the supervisor. With `hold`, output stays in the engine until
@@ -178,9 +188,9 @@ impl Shared {
     }
 
     /// Queues on the new connection of the socket with `token`, for exec's preload library
-    /// (see `crate::server::status`): the connection's own server end (for the memo), and
-    /// `with_page`, first the status page and the server's epoll descriptor.
-    pub fn hand_out_status(&self, token: u32, with_page: bool) -> io::Result<()> {
+    /// (see `crate::server::status`): `with_page`, the status page and the server's epoll
+    /// descriptor; `with_end`, the connection's own server end (for the memo), after them.
+    pub fn hand_out_status(&self, token: u32, with_page: bool, with_end: bool) -> io::Result<()> {
         self.lock(|s| {
             let page = s.status.as_ref().ok_or(io::ErrorKind::Unsupported)?;
             let c = s
@@ -189,11 +199,12 @@ impl Shared {
                 .and_then(|id| s.conns.get(id))
                 .ok_or(io::ErrorKind::NotFound)?;
             let end = c.fd.as_raw_fd();
-            if with_page {
-                let fds = [page.file().as_raw_fd(), s.epoll.fd(), end];
-                sys::send_fds(end, &status::HANDOUT, &fds)
-            } else {
-                sys::send_fds(end, &status::PEER_HANDOUT, &[end])
+            let fds = [page.file().as_raw_fd(), s.epoll.fd(), end];
+            match (with_page, with_end) {
+                (true, true) => sys::send_fds(end, &status::HANDOUT, &fds),
+                (true, false) => sys::send_fds(end, &status::HANDOUT, &fds[..2]),
+                (false, true) => sys::send_fds(end, &status::PEER_HANDOUT, &[end]),
+                (false, false) => Ok(()),
             }
         })
     }

@@ -119,6 +119,9 @@ pub struct Supervisor {
     status: Option<(Arc<StatusPage>, u64)>,
     /// A receive is being completed: its datagram is out of the connection (see `finish`).
     completing: bool,
+    /// The instruction pointer of the preload library's pair entry (see `do_socket_pair`),
+    /// whichever the server.
+    pair_ip: Option<u64>,
 }
 
 impl Supervisor {
@@ -154,6 +157,7 @@ impl Supervisor {
             next_notif_id: None,
             status,
             completing: false,
+            pair_ip: status_ip.map(|ip| ip + preload::PAIR_SOCKET_IP_DISTANCE),
         }
     }
 
@@ -439,8 +443,13 @@ impl Supervisor {
         }
     }
 
-    /// socket(AF_NETLINK, type, NETLINK_ROUTE): a new data connection, injected in the caller.
+    /// socket(AF_NETLINK, type, NETLINK_ROUTE): a new data connection, injected in the caller;
+    /// or, from the gate's pair entry, one the preload library made itself.
     fn do_socket(&mut self, n: &libc::seccomp_notif) {
+        if self.pair_ip == Some(n.data.instruction_pointer) {
+            self.do_socket_pair(n);
+            return;
+        }
         let ty = n.data.args[1] as i32;
         let base = ty & 0xf;
         let flags = ty & !0xf;
@@ -507,6 +516,84 @@ impl Supervisor {
             }
         }
         // `fd` is dropped here: the program holds the only copy from now on.
+        self.maybe_prune();
+    }
+
+    /// socket(AF_NETLINK, type, NETLINK_ROUTE, program_end, server_end, with_page) from the
+    /// gate's pair entry: the preload library made a seqpacket pair, put one end in the
+    /// reserved range for the program and keeps a copy of the other; the server takes that
+    /// one (pidfd_getfd) as the socket's connection. The call returns the program's end.
+    /// Nothing is installed in the program: SECCOMP_IOCTL_NOTIF_ADDFD wakes the caller
+    /// wherever the scheduler likes (an idle CPU: 40-80 µs here), where the reply wakes it on
+    /// this one. Only the embedded server takes such a pair: elsewhere it is ENOSYS, and the
+    /// library makes the socket the usual way.
+    fn do_socket_pair(&mut self, n: &libc::seccomp_notif) {
+        let Connector::Embedded(shared) = &self.connector else {
+            self.fail(n.id, libc::ENOSYS);
+            return;
+        };
+        let shared = shared.clone();
+        let ty = n.data.args[1] as i32;
+        let (base, flags) = (ty & 0xf, ty & !0xf);
+        let (program_fd, server_fd) = (n.data.args[3] as i32, n.data.args[4] as i32);
+        let with_page = n.data.args[5] & 1 != 0;
+        if flags & !(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK) != 0
+            || !self.range.contains(&program_fd)
+        {
+            self.fail(n.id, libc::EINVAL);
+            return;
+        }
+        let Ok(task) = self.pidfds.task_info(n.pid) else {
+            self.fail(n.id, libc::ESRCH);
+            return;
+        };
+        let program_end = self.pidfds.take_fd(n.pid, program_fd);
+        let server_end = self.pidfds.take_fd(n.pid, server_fd);
+        let (Ok(program_end), Ok(server_end)) = (program_end, server_end) else {
+            self.fail(n.id, libc::EBADF);
+            return;
+        };
+        let Ok(ino) = kernel::inode(program_end.as_raw_fd()) else {
+            self.fail(n.id, libc::EBADF);
+            return;
+        };
+        // Only the program holds its end: its close must reach the server.
+        drop(program_end);
+        let hello = proto::DataHello {
+            pid: task.tgid,
+            sock_type: base,
+            protocol: n.data.args[2] as i32,
+            uid: task.euid,
+            gid: task.egid,
+        };
+        let welcome = match shared.adopt_data(server_end, ino, hello) {
+            Ok(w) if w.status == 0 => w,
+            Ok(w) => {
+                self.fail(n.id, w.status);
+                return;
+            }
+            Err(e) => {
+                warn!("netlink socket for pid {} failed: {e}", task.tgid);
+                self.fail(n.id, libc::ECONNREFUSED);
+                return;
+            }
+        };
+        if with_page && let Err(e) = shared.hand_out_status(welcome.token, true, false) {
+            debug!("pid {}: status page not handed out: {e}", n.pid);
+        }
+        self.socks.insert(
+            ino,
+            Sock {
+                token: welcome.token,
+                sock_type: base,
+                reader_len: 0,
+            },
+        );
+        debug!(
+            "pid {}: netlink socket at fd {program_fd} (made by the library)",
+            task.tgid
+        );
+        self.reply(n.id, i64::from(program_fd));
         self.maybe_prune();
     }
 
@@ -862,7 +949,7 @@ impl Supervisor {
         let peer_only = n.data.instruction_pointer == ip + preload::PEER_SOCKET_IP_DISTANCE;
         if let Connector::Embedded(shared) = &self.connector
             && (with_page || peer_only)
-            && let Err(e) = shared.hand_out_status(token, with_page)
+            && let Err(e) = shared.hand_out_status(token, with_page, true)
         {
             debug!("pid {}: status page not handed out: {e}", n.pid);
         }

@@ -5,7 +5,8 @@
 //! descendant: they inherit the filter) calls `socket(AF_NETLINK, …, NETLINK_ROUTE)`, the
 //! supervisor opens a data connection to the server and injects it with
 //! SECCOMP_IOCTL_NOTIF_ADDFD at a free descriptor number in a reserved range at the top of
-//! the descriptor table. Calls a unix socket cannot answer like netlink are trapped only for
+//! the descriptor table. (The preload library makes the pair itself and places the program's
+//! end in that range; the supervisor then only takes the server end, see `preload`.) Calls a unix socket cannot answer like netlink are trapped only for
 //! descriptors in that range and emulated in `emulate`; interface ioctls (`ifreq`) are
 //! trapped on any descriptor; everything else never leaves the kernel. The supervisor keeps no copy of an injected socket, so when the program closes
 //! it, the server sees the connection end and closes the netlink socket.

@@ -27,6 +27,9 @@ const SOCKET_IP_OFFSET: u64 = 15;
 /// The gate's second socket instruction ends this far after the first: the library asks
 /// only for the connection's server end with it (later sockets, see `status::PEER_HANDOUT`).
 pub const PEER_SOCKET_IP_DISTANCE: u64 = 8;
+/// The gate's pair entry (socket with six arguments) ends this far after its first socket
+/// instruction: the library made the socket's pair itself (see emulate's do_socket_pair).
+pub const PAIR_SOCKET_IP_DISTANCE: u64 = 30;
 /// Where the gate's send instruction ends: the library's requests, handled at once.
 #[cfg(target_arch = "x86_64")]
 const SEND_IP_OFFSET: u64 = 34;
