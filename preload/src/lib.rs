@@ -950,14 +950,24 @@ unsafe fn fast_recv(
     iovlen: usize,
     capacity: impl FnOnce() -> Option<usize>,
     flags: c_int,
+    with_address: bool,
 ) -> Option<Result<(ssize_t, c_int), c_int>> {
     if flags & !NATIVE_FLAGS != 0 || iovlen > libc::UIO_MAXIOV as usize {
         return None;
     }
-    if awaiting(fd) {
+    if awaiting(fd) || !known(fd) {
         return None;
     }
-    let (_, ino) = verified(fd)?;
+    // The inode of the socket this library saw made at that number. Whether the number
+    // still holds it (an fstat) matters only where a wrong guess would do harm: giving
+    // netlink's source address, or sending a note. A native receive from any other file,
+    // and an EAGAIN it would give natively too (a non-blocking receive on an empty file:
+    // the checks below fail safe for an inode no longer there), are what the program's
+    // own call would have done.
+    let ino = INODES[index(fd)?].load(Relaxed);
+    if with_address && verified(fd).is_none() {
+        return None;
+    }
     if overrun_waits(ino) {
         // ENOBUFS comes first, even before what is queued: the supervisor reports it.
         return None;
@@ -1002,6 +1012,7 @@ unsafe fn fast_recv(
     }
     if let Some(c) = capacity
         && (dump_part || c > reported as usize)
+        && (with_address || verified(fd).is_some())
     {
         pace(fd, c);
         if let Some(i) = index(fd) {
@@ -1692,7 +1703,8 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
         let namelen = u32::from_ne_bytes([h[8], h[9], h[10], h[11]]);
         let (iov, iovlen) = (field_u64(&h, 16) as *mut iovec, field_u64(&h, 24) as usize);
         // SAFETY: the caller's buffers, which the kernel checks.
-        match unsafe { fast_recv(fd, iov, iovlen, || iov_capacity(iov, iovlen), flags) } {
+        let capacity = || iov_capacity(iov, iovlen);
+        match unsafe { fast_recv(fd, iov, iovlen, capacity, flags, !name.is_null()) } {
             None => {}
             Some(Err(e)) => {
                 set_errno(e);
@@ -1751,7 +1763,7 @@ pub unsafe extern "C" fn recvfrom(
             iov_len: len,
         };
         // SAFETY: the caller's buffer, which the kernel checks.
-        match unsafe { fast_recv(fd, &mut iov, 1, || Some(len), flags) } {
+        match unsafe { fast_recv(fd, &mut iov, 1, || Some(len), flags, !addr.is_null()) } {
             None => {}
             Some(Err(e)) => {
                 set_errno(e);

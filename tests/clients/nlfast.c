@@ -255,6 +255,11 @@ int main(void) {
     v = -1, vl = sizeof v;
     getsockopt(t, SOL_SOCKET, SO_TYPE, &v, &vl);
     printf("behind_libc=%d alen=%u type=%d\n", got, alen, v);
+    /* The same without an address: a plain receive, then one that finds nothing. */
+    send(u[1], "hey", 3, 0);
+    got = recv(t, buf, sizeof buf, 0);
+    int then = recv(t, buf, sizeof buf, MSG_DONTWAIT);
+    printf("behind_libc_recv=%d then=%s\n", got, ERR(then));
     /* getsockname, which the library answers from the server's status page. */
     int n = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
     show_name("name_unbound", n, sizeof(struct sockaddr_nl));
