@@ -114,18 +114,19 @@ static SERVER_INODES: [AtomicU64; TABLE] = [const { AtomicU64::new(0) }; TABLE];
 /// Server ends kept at most this far into the reserved range: the rest of it stays for
 /// the sockets themselves, which the supervisor places from the top down.
 const SERVER_END_ROOM: c_int = 64;
-/// Server ends this process holds. A socket brings one only while there is none: the
-/// hand-out costs a new socket ~15 µs, which short-lived sockets next to a long-lived one
-/// (`ip -batch` resolving each name on a fresh socket) would pay for nothing.
+/// Server ends this process holds. A socket keeps one only while there is none: with one,
+/// each request on it is looked up in the memo and its close costs two more system calls,
+/// which short-lived sockets next to a long-lived one (`ip -batch` resolving each name on a
+/// fresh socket) would pay for nothing.
 static LIVE_SERVER_ENDS: AtomicUsize = AtomicUsize::new(0);
-/// Per descriptor: requests the memo has not known in a row (capped), and requests left to
-/// send without looking it up. A socket that only changes things (a loop of RTM_SETLINK)
-/// then reads its requests for the memo ever more rarely, up to one in 64; a hit starts
-/// over.
 /// Per descriptor: the largest receive buffer this process has told the server of (a pace
 /// note), up to [`status::READER_LEN_MAX`]: dump parts are sized to it, as Linux sizes them
 /// to the largest recvmsg the socket has seen.
 static REPORTED_LEN: [AtomicU32; TABLE] = [const { AtomicU32::new(0) }; TABLE];
+/// Per descriptor: requests the memo has not known in a row (capped), and requests left to
+/// send without looking it up. A socket that only changes things (a loop of RTM_SETLINK)
+/// then reads its requests for the memo ever more rarely, up to one in 64; a hit starts
+/// over.
 static MEMO_MISSES: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
 static MEMO_SKIP: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
 const MEMO_MAX_BACKOFF: u8 = 6;
@@ -1144,7 +1145,6 @@ fn map_pid_page() -> usize {
     }
 }
 
-/// Reads `buf.len()` bytes at `addr`; false if they are not all readable.
 /// Reads two pieces of the caller's memory with one system call (see [`get_user`]).
 fn get_user2(a: (*const c_void, &mut [u8]), b: (*const c_void, &mut [u8])) -> bool {
     let total = a.1.len() + b.1.len();
@@ -1173,6 +1173,7 @@ fn get_user2(a: (*const c_void, &mut [u8]), b: (*const c_void, &mut [u8])) -> bo
     n == total as ssize_t
 }
 
+/// Reads `buf.len()` bytes at `addr`; false if they are not all readable.
 fn get_user(addr: *const c_void, buf: &mut [u8]) -> bool {
     let local = iovec {
         iov_base: buf.as_mut_ptr().cast(),

@@ -219,11 +219,16 @@ impl Shared {
             let Some(&id) = s.by_token.get(&token) else {
                 return false;
             };
+            let held_before = s.holding;
             s.holding = true;
             if !s.read_up_to_date(id) {
                 s.read_conn(id, DRAIN_LIMIT, 0);
             }
             if s.conns.get(&id).is_none_or(|c| c.dead) {
+                // Nobody releases output for a call that goes on natively: deliver it now,
+                // unless the round was holding it already.
+                s.holding = held_before;
+                s.settle();
                 return false;
             }
             s.handle_datagram(id, datagram);
@@ -1467,7 +1472,14 @@ mod tests {
             seqs.push(u32::from_ne_bytes([buf[8], buf[9], buf[10], buf[11]]));
         }
         assert_eq!(seqs, [1, 2], "answers in the order of the requests");
+        // A socket the server does not know: the send goes on natively, and no round
+        // stays open (nobody would release it).
         assert!(!shared.submit(welcome.token.wrapping_add(1), &getlink_lo(3)));
+        let page = shared
+            .inspect(|s| s.status().cloned())
+            .expect("a status page");
+        let ino = sys::inode(fd.as_raw_fd()).expect("inode");
+        assert_eq!(page.look(ino).0 % 2, 0, "no round left open");
     }
 
     /// What exec's preload library reads on the status page follows each operation.

@@ -16,7 +16,7 @@ use super::kernel::{
 use super::preload;
 use crate::server::daemon::Connector;
 use crate::server::proto::{self, Hello, Reply, Request, Welcome};
-use crate::server::status::StatusPage;
+use crate::server::status::{GATE_SEND_MAX, StatusPage};
 use crate::server::sys;
 use std::collections::{HashMap, VecDeque};
 use std::io;
@@ -27,7 +27,6 @@ use std::time::{Duration, Instant};
 use tracing::{debug, trace, warn};
 
 const SOCKADDR_NL_LEN: usize = 12;
-use crate::server::status::GATE_SEND_MAX;
 /// Linux's UIO_MAXIOV: longer iovec arrays get EMSGSIZE (recvmsg) or EINVAL (readv).
 const UIO_MAXIOV: u64 = 1024;
 /// Largest datagram the supervisor copies in one receive.
