@@ -74,7 +74,9 @@ fn exec_offers_the_library_unless_told_not_to() {
     let line = r.stdout.trim();
     assert!(line.contains("nlroute-preload-"), "{line}");
     let gate = line.split_whitespace().nth(1).unwrap_or("");
-    assert_eq!(gate.split(':').count(), 3, "{line}");
+    // GATE:LOW:HIGH, and `pairs`: the embedded server takes sockets the library makes.
+    assert_eq!(gate.split(':').count(), 4, "{line}");
+    assert!(gate.ends_with(":pairs"), "{line}");
     let r = exec_no_preload(&["sh", "-c", "echo \"${NLROUTE_PRELOAD:-none}\""])
         .expect_ok("env without");
     assert_eq!(r.stdout.trim(), "none");
@@ -167,6 +169,32 @@ fn sockets_are_made_in_the_program_and_taken_by_the_server() {
     let (all, by_library) = made(false);
     assert!(all >= 2, "sockets made without the library: {all}");
     assert_eq!(by_library, 0, "none without the library");
+}
+
+#[test]
+fn through_a_separate_server_sends_stay_native() {
+    let Some(prog) = build_c("nlmemo.c", false) else {
+        return;
+    };
+    let prog = prog.to_str().expect("utf-8 path");
+    let socket = tmpdir("preload-serve").join("nl.sock");
+    let _serve = Serve::start(&socket, &[]);
+    // Only the embedded server takes a request during its send, or a pair the library
+    // made: through `nlroute serve` a trapped send or pair would be a trap for nothing.
+    let mut c = exec_cmd(Some(&socket), &[prog, "changes", "20", "2"]);
+    c.env("RUST_LOG", "nlroute=trace");
+    let r = run_limited(&mut c, Duration::from_secs(30)).expect_ok("nlmemo via serve");
+    assert_eq!(r.stdout.trim(), "acknowledged=20 of 20");
+    let count = |nr: libc::c_long| {
+        let suffix = format!("trapped system call {nr}");
+        r.stderr.lines().filter(|l| l.ends_with(&suffix)).count()
+    };
+    assert_eq!(count(libc::SYS_sendto), 0, "sends trapped");
+    assert_eq!(
+        count(libc::SYS_socket),
+        1,
+        "one socket, one socket() trapped"
+    );
 }
 
 #[test]

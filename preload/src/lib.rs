@@ -131,8 +131,9 @@ static MEMO_MISSES: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
 static MEMO_SKIP: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
 const MEMO_MAX_BACKOFF: u8 = 6;
 
-/// Reads `NLROUTE_PRELOAD=GATE:LOW:HIGH` (the gate page's address in hex; the reserved
-/// descriptor range).
+/// Reads `NLROUTE_PRELOAD=GATE:LOW:HIGH[:pairs]` (the gate page's address in hex; the
+/// reserved descriptor range; whether the supervisor takes pairs made here, see
+/// [`GATE_PAIR`]: only its embedded server does).
 fn enabled() -> bool {
     match STATE.load(Acquire) {
         2 => true,
@@ -158,11 +159,18 @@ fn configure() -> bool {
         return false;
     };
     let mut parts = s.split(':');
-    let (Some(gate), Some(lo), Some(hi), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(gate), Some(lo), Some(hi), pairs, None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return false;
     };
+    if pairs.is_some_and(|p| p != "pairs") {
+        return false;
+    }
     let (Ok(gate), Ok(lo), Ok(hi)) = (
         usize::from_str_radix(gate, 16),
         lo.parse::<u32>(),
@@ -178,6 +186,7 @@ fn configure() -> bool {
     }
     GATE.store(gate, Relaxed);
     RANGE.store((lo as u64) << 32 | hi as u64, Relaxed);
+    PAIRS.store(if pairs.is_some() { 0 } else { 2 }, Relaxed);
     true
 }
 
@@ -308,7 +317,8 @@ const GATE_SEND: usize = 24;
 /// as the socket's connection; with `with_page` it queues the status page and the epoll
 /// descriptor on it too.
 const GATE_PAIR: usize = 35;
-/// 0: not tried yet; 1: the supervisor takes pairs; 2: it does not (ENOSYS).
+/// 0: not tried yet; 1: the supervisor takes pairs; 2: it does not (not offered in
+/// `NLROUTE_PRELOAD`, or ENOSYS).
 static PAIRS: AtomicU8 = AtomicU8::new(0);
 /// Elsewhere `exec` does not offer the library a gate (untested), and this never opens.
 #[cfg(not(target_arch = "x86_64"))]
@@ -1460,11 +1470,14 @@ fn memo_outcome(fd: c_int, hit: bool) {
 /// Sends the request `buf` (of `len` bytes) on the emulated socket `fd` through the gate,
 /// which the supervisor handles at once (see [`GATE_SEND`]); like libc's send. None when
 /// it should go the usual way: not an emulated socket, flags other than those of a plain
-/// request, too long, or no gate.
+/// request, too long, no gate or no status page.
 fn gate_send(fd: c_int, buf: *const c_void, len: usize, flags: c_int) -> Option<ssize_t> {
+    // Only the embedded server (the one with a status page) takes them: through any other
+    // the trap would only add to the native send.
     if !known(fd) || flags & !MEMO_SEND_FLAGS != 0 || len > status::GATE_SEND_MAX {
         return None;
     }
+    page()?;
     let gate = gate()?;
     type Gate = unsafe extern "C" fn(c_int, *const c_void, usize, c_int, usize, u32) -> isize;
     // SAFETY: the gate's sendto function, with the caller's buffer (which the supervisor

@@ -113,7 +113,7 @@ pub fn run(opts: Options) -> Result<i32, String> {
     let mut cmd = Command::new(program);
     cmd.args(args);
     if let Some(p) = &preload {
-        cmd.envs(p.env(&range));
+        cmd.envs(p.env(&range, embedded.is_some()));
     }
     let child_sock = child_end.as_raw_fd();
     let fprog = libc::sock_fprog {

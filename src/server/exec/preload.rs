@@ -92,14 +92,18 @@ impl Preload {
     }
 
     /// The environment entries for the child: LD_PRELOAD (ahead of any the caller set) and
-    /// the library's configuration.
-    pub fn env(&self, fds: &Range<i32>) -> [(OsString, OsString); 2] {
+    /// the library's configuration; `pairs` when the supervisor takes socket pairs the
+    /// library makes (its embedded server), so that elsewhere no process tries in vain.
+    pub fn env(&self, fds: &Range<i32>, pairs: bool) -> [(OsString, OsString); 2] {
         let mut preload = self.path.clone().into_os_string();
         if let Some(old) = std::env::var_os("LD_PRELOAD").filter(|v| !v.is_empty()) {
             preload.push(":");
             preload.push(old);
         }
-        let config = format!("{:x}:{}:{}", self.gate, fds.start, fds.end);
+        let mut config = format!("{:x}:{}:{}", self.gate, fds.start, fds.end);
+        if pairs {
+            config.push_str(":pairs");
+        }
         [
             ("LD_PRELOAD".into(), preload),
             ("NLROUTE_PRELOAD".into(), config.into()),
