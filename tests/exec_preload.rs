@@ -225,6 +225,22 @@ fn a_change_is_handled_during_its_send_and_its_answer_read_in_the_program() {
 }
 
 #[test]
+fn options_are_read_back_in_the_program() {
+    let Some(prog) = build_c("nlmemo.c", false) else {
+        return;
+    };
+    let prog = prog.to_str().expect("utf-8 path");
+    let args = [prog, "options", "200"];
+    let (out, without) = trapped(false, &args, &[libc::SYS_getsockopt]);
+    assert_eq!(out.trim(), "options=200 of 200");
+    assert_eq!(without, 400, "getsockopt trapped without the library");
+    let (out, with) = trapped(true, &args, &[libc::SYS_getsockopt]);
+    assert_eq!(out.trim(), "options=200 of 200");
+    // The first reads may come before the server has read the option notes: those trap.
+    assert!(with <= 4, "{with} of 400 getsockopt trapped");
+}
+
+#[test]
 fn a_read_asked_again_is_answered_in_the_program() {
     let Some(prog) = build_c("nlmemo.c", false) else {
         return;

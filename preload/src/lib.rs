@@ -15,7 +15,8 @@
 //! - `socket` makes the socket's seqpacket pair here and has the server take its server end
 //!   (one trapped call, see `status`), keeping a copy of that end for the memo;
 //! - `getsockname` is answered from the same page;
-//! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered here;
+//! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered
+//!   here; of SO_RCVBUF and netlink's flags, from the status page;
 //! - `setsockopt` of the options Linux never refuses (netlink's flags, SO_RCVBUF) travels
 //!   as an option note on the connection, in order with the socket's requests;
 //! - a request goes out through the gate's `sendto`, which the filter traps: the supervisor
@@ -637,13 +638,14 @@ fn adopt_page(file: c_int, epoll: c_int) -> Option<usize> {
     }
     let epoll = out_of_the_way(epoll);
     let bytes = status::WORDS * 8;
-    // SAFETY: a new shared read-only mapping of the page's file, then our copy of the file
-    // closes (the mapping stays).
+    // SAFETY: a new shared mapping of the page's file, then our copy of the file closes (the
+    // mapping stays). Writable for the count of option notes sent (see `status`); nothing
+    // else is written.
     let p = unsafe {
         let p = libc::mmap(
             core::ptr::null_mut(),
             bytes,
-            libc::PROT_READ,
+            libc::PROT_READ | libc::PROT_WRITE,
             libc::MAP_SHARED,
             file,
             0,
@@ -1637,8 +1639,36 @@ pub unsafe extern "C" fn dup3(old: c_int, new: c_int, flags: c_int) -> c_int {
 
 /// Sends an option note; false if the connection did not take it (then the option goes
 /// the trapped way).
-fn option_note(fd: c_int, tag: [u8; 4], name: c_int, value: [u8; 4]) -> bool {
-    send_note(fd, &notes::option(tag, name, value))
+/// Sends an option note for the socket whose connection has inode `ino`, counted on the
+/// status page before it leaves (see `status`, "Options"): whether it was sent.
+fn option_note(fd: c_int, ino: u64, tag: [u8; 4], name: c_int, value: [u8; 4]) -> bool {
+    let sent = page().and_then(|w| Some(&w[find_slot(w, ino)? + status::NOTES_SENT_AT]));
+    if let Some(count) = sent {
+        count.fetch_add(1, SeqCst);
+    }
+    let ok = send_note(fd, &notes::option(tag, name, value));
+    if !ok && let Some(count) = sent {
+        count.fetch_sub(1, SeqCst);
+    }
+    ok
+}
+
+/// getsockopt(`level`, `name`) of the emulated socket `fd` from the status page: once every
+/// option note it was sent is applied and published, between rounds.
+fn page_option(fd: c_int, level: c_int, name: c_int) -> Option<c_int> {
+    if !known(fd) || status::option_value(u64::MAX, level, name).is_none() {
+        return None;
+    }
+    let (_, ino) = verified(fd)?;
+    let w = page()?;
+    between_rounds(w, || {
+        let slot = find_slot(w, ino)?;
+        let read = w[slot + status::NOTES_READ_AT].load(SeqCst);
+        let sent = w[slot + status::NOTES_SENT_AT].load(SeqCst);
+        let word = w[slot + status::OPTIONS_AT].load(SeqCst);
+        (read == sent).then_some(())?;
+        status::option_value(word, level, name)
+    })
 }
 
 type SetSockOptFn = unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, socklen_t) -> c_int;
@@ -1655,9 +1685,9 @@ pub unsafe extern "C" fn setsockopt(
     if let Some(tag) = notes::option_tag(level, name)
         && len >= 4
         && known(fd)
-        && sock_type(fd).is_some()
+        && let Some((_, ino)) = verified(fd)
         && get_user(val, &mut value)
-        && option_note(fd, tag, name, value)
+        && option_note(fd, ino, tag, name, value)
     {
         return 0;
     }
@@ -1676,19 +1706,20 @@ pub unsafe extern "C" fn getsockopt(
     val: *mut c_void,
     len: *mut socklen_t,
 ) -> c_int {
-    let fixed = match (level, name) {
+    let answer = match (level, name) {
         (libc::SOL_SOCKET, libc::SO_TYPE) => sock_type(fd),
         (libc::SOL_SOCKET, libc::SO_DOMAIN) => sock_type(fd).map(|_| libc::AF_NETLINK),
         (libc::SOL_SOCKET, libc::SO_PROTOCOL) => sock_type(fd).map(|_| libc::NETLINK_ROUTE),
-        _ => None,
+        _ => page_option(fd, level, name),
     };
     let mut want = [0u8; 4];
-    if let Some(v) = fixed
+    if let Some(v) = answer
         && get_user(len.cast(), &mut want)
     {
-        // As Linux's sock_getsockopt: a negative length is EINVAL, a short one gets a prefix.
+        // A negative length is EINVAL. Linux's sock_getsockopt gives a short length a
+        // prefix; netlink_getsockopt refuses one shorter than an int (EINVAL).
         let want = i32::from_ne_bytes(want);
-        if want < 0 {
+        if want < 0 || (level == libc::SOL_NETLINK && want < 4) {
             set_errno(libc::EINVAL);
             return -1;
         }
@@ -1912,6 +1943,7 @@ mod libc {
     pub const AF_NETLINK: c_int = 16;
     pub const NETLINK_ROUTE: c_int = 0;
     pub const SOL_SOCKET: c_int = 1;
+    pub const SOL_NETLINK: c_int = 270;
     pub const SCM_RIGHTS: c_int = 1;
     pub const SO_TYPE: c_int = 3;
     pub const SO_PROTOCOL: c_int = 38;

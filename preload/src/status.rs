@@ -34,6 +34,14 @@
 //! depends on: the socket's namespace, the options that shape replies and its process's
 //! rights (see [`key_word`]); 0 until the server has published it.
 //!
+//! ## Options: getsockopt without a trap
+//! A slot's word at [`OPTIONS_AT`] holds what getsockopt gives for SO_RCVBUF and netlink's
+//! flags ([`options_word`]). The library sends setsockopt of those as notes on the
+//! connection, which the server reads in a later round: until then the word is stale. So
+//! the library counts, at [`NOTES_SENT_AT`] (the only words it writes), each note before
+//! sending it, and the server counts at [`NOTES_READ_AT`] each one it applied. Between rounds,
+//! with the counts equal, every note sent so far is in the word.
+//!
 //! ## The memo: answers the library may give itself
 //! A request that changes nothing (a read: RTM_GET*, not a dump; or one refused before it
 //! did anything) gets an answer that depends on the request, the socket's [`key_word`] and
@@ -76,10 +84,13 @@ pub const STASH_WORD: usize = 2;
 pub const MEMO_EPOCH_WORD: usize = 3;
 pub const SLOTS_AT: usize = 8;
 pub const SLOTS: usize = 1 << 14;
-pub const SLOT_WORDS: usize = 4;
+pub const SLOT_WORDS: usize = 8;
 pub const HOLDS_AT: usize = 1;
 pub const ADDRESS_AT: usize = 2;
 pub const KEY_AT: usize = 3;
+pub const OPTIONS_AT: usize = 4;
+pub const NOTES_READ_AT: usize = 5;
+pub const NOTES_SENT_AT: usize = 6;
 pub const PROBE: usize = 16;
 /// Where the memo starts: after the slots.
 pub const MEMO_AT: usize = SLOTS_AT + SLOT_WORDS * SLOTS;
@@ -162,6 +173,42 @@ pub fn key_word(ns: u32, strict: bool, ext_ack: bool, cap_ack: bool, admin: bool
         | u64::from(ext_ack) << 1
         | u64::from(cap_ack) << 2
         | u64::from(admin) << 4
+}
+
+const SOL_SOCKET: i32 = 1;
+const SO_RCVBUF: i32 = 8;
+const SOL_NETLINK: i32 = 270;
+/// netlink_getsockopt's int flags, by their bit in the high half of the options word:
+/// PKTINFO, BROADCAST_ERROR, NO_ENOBUFS, LISTEN_ALL_NSID, CAP_ACK, EXT_ACK, GET_STRICT_CHK.
+pub const NETLINK_FLAG_OPTIONS: [i32; 7] = [3, 4, 5, 8, 10, 11, 12];
+/// Set in a published options word (0 until then).
+const OPTIONS_PUBLISHED: u64 = 1 << 63;
+
+/// The word at [`OPTIONS_AT`]: SO_RCVBUF in the low half, then the flags of
+/// [`NETLINK_FLAG_OPTIONS`] for which `flag` is true.
+pub fn options_word(rcvbuf: u32, flag: impl Fn(i32) -> bool) -> u64 {
+    let flags = NETLINK_FLAG_OPTIONS
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| flag(**name))
+        .fold(0u64, |acc, (bit, _)| acc | 1 << (32 + bit));
+    OPTIONS_PUBLISHED | flags | u64::from(rcvbuf)
+}
+
+/// What getsockopt(`level`, `name`) gives, from a published options word; None for an
+/// option the word does not hold.
+pub fn option_value(word: u64, level: i32, name: i32) -> Option<i32> {
+    if word & OPTIONS_PUBLISHED == 0 {
+        return None;
+    }
+    match level {
+        SOL_SOCKET if name == SO_RCVBUF => Some(word as u32 as i32),
+        SOL_NETLINK => {
+            let bit = NETLINK_FLAG_OPTIONS.iter().position(|&n| n == name)?;
+            Some((word >> (32 + bit) & 1) as i32)
+        }
+        _ => None,
+    }
 }
 
 /// FNV-1a of a request with its sequence number (bytes 8..12) left out.

@@ -735,7 +735,11 @@ impl Server {
                 if let Err(e) = self.host.set_option(d.sock, level, name, &value) {
                     debug!("connection {id}: option note {level}/{name} failed with errno {e}");
                 }
-                // The status page shows the options that shape answers (its key word).
+                // The status page shows the options (its key and options words) once this
+                // round's flush publishes them; the count tells the library they are current.
+                if let (Some(p), Some(slot)) = (&self.status, d.slot) {
+                    p.note_read(slot);
+                }
                 self.to_flush.push(id);
             }
             Kind::Data(d) if let Some(len) = proto::notes::read_pace(datagram) => {
@@ -1225,20 +1229,21 @@ impl Server {
 
 /// Tells the preload library whether the server may have output for `d`'s socket (what
 /// waits for room in the connection, what is queued, or a running dump), whether an
-/// overrun waits to be reported, and its local address. Every operation on a socket
-/// flushes it, so this runs after each.
+/// overrun waits to be reported, its local address and the options getsockopt gives.
+/// Every operation on a socket flushes it, so this runs after each.
 fn publish(page: Option<&StatusPage>, host: &Host, d: &Data) {
     if let (Some(p), Some(slot)) = (page, d.slot) {
         let a = host.local_addr(d.sock);
-        let holds = d.pending.is_some() || host.has_output(d.sock);
-        let key = memo_key_word(host, d.sock, &d.cred);
-        p.publish(
-            slot,
-            holds,
-            host.overrun_pending(d.sock),
-            (a.port_id, a.groups),
-            key,
-        );
+        let int = |level, name| host.int_option(d.sock, level, name);
+        let rcvbuf = int(libc::SOL_SOCKET, libc::SO_RCVBUF).unwrap_or(0) as u32;
+        let state = status::SlotState {
+            holds: d.pending.is_some() || host.has_output(d.sock),
+            overrun: host.overrun_pending(d.sock),
+            address: (a.port_id, a.groups),
+            key: memo_key_word(host, d.sock, &d.cred),
+            options: status::options_word(rcvbuf, |name| int(libc::SOL_NETLINK, name) == Ok(1)),
+        };
+        p.publish(slot, &state);
     }
 }
 

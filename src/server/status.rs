@@ -10,15 +10,17 @@ mod layout;
 
 use layout::{
     ADDRESS_AT, BUCKET_HEAD_WORDS, FREE, GONE, HOLDS, HOLDS_AT, KEY_AT, MAGIC, MAGIC_WORD,
-    MEMO_EPOCH_WORD, MEMO_MAX_ANSWER, OVERRUN, ROUND_WORD, STASH_WORD, WORDS,
+    MEMO_EPOCH_WORD, MEMO_MAX_ANSWER, NOTES_READ_AT, NOTES_SENT_AT, OPTIONS_AT, OVERRUN,
+    ROUND_WORD, STASH_WORD, WORDS,
 };
-pub use layout::{GATE_SEND_MAX, HANDOUT, PEER_HANDOUT, key_word, memo_candidate};
+pub use layout::{GATE_SEND_MAX, HANDOUT, PEER_HANDOUT, key_word, memo_candidate, options_word};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::Release, Ordering::SeqCst, fence};
 
-/// A shared memfd mapped here; the library maps the same file read-only.
+/// A shared memfd mapped here; the library maps the same file, and writes only its count of
+/// option notes sent (the server never reads that).
 pub struct StatusPage {
     file: OwnedFd,
     words: NonNull<AtomicU64>,
@@ -112,22 +114,39 @@ impl StatusPage {
             v == FREE || v == GONE
         })?;
         let w = layout::slot_word(slot);
-        // A new socket has nothing to read and is not bound.
-        self.word(w + HOLDS_AT).store(0, SeqCst);
-        self.word(w + ADDRESS_AT).store(0, SeqCst);
+        // A new socket has nothing to read, is not bound and has sent no option notes; its
+        // options are unknown until published.
+        for at in [
+            HOLDS_AT,
+            ADDRESS_AT,
+            KEY_AT,
+            OPTIONS_AT,
+            NOTES_READ_AT,
+            NOTES_SENT_AT,
+        ] {
+            self.word(w + at).store(0, SeqCst);
+        }
         self.word(w).store(inode, SeqCst);
         Some(slot)
     }
 
     /// Whether the server may have output for the socket in `slot`, whether an overrun
-    /// waits to be reported, and its local address.
-    pub fn publish(&self, slot: usize, holds: bool, overrun: bool, address: (u32, u32), key: u64) {
+    /// waits to be reported, its local address, key word and options word.
+    pub fn publish(&self, slot: usize, s: &SlotState) {
         let w = layout::slot_word(slot);
-        let state = if holds { HOLDS } else { 0 } | if overrun { OVERRUN } else { 0 };
+        let state = if s.holds { HOLDS } else { 0 } | if s.overrun { OVERRUN } else { 0 };
         self.word(w + HOLDS_AT).store(state, SeqCst);
         self.word(w + ADDRESS_AT)
-            .store(layout::address_word(address.0, address.1), SeqCst);
-        self.word(w + KEY_AT).store(key, SeqCst);
+            .store(layout::address_word(s.address.0, s.address.1), SeqCst);
+        self.word(w + KEY_AT).store(s.key, SeqCst);
+        self.word(w + OPTIONS_AT).store(s.options, SeqCst);
+    }
+
+    /// The server applied an option note from the socket in `slot` (see `layout`'s
+    /// "Options"); its options word is published before the round ends.
+    pub fn note_read(&self, slot: usize) {
+        self.word(layout::slot_word(slot) + NOTES_READ_AT)
+            .fetch_add(1, SeqCst);
     }
 
     /// The server's read epoch: memo buckets stamped with another one are stale.
@@ -201,6 +220,21 @@ impl StatusPage {
     }
 }
 
+/// What [`StatusPage::publish`] shows of a socket.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SlotState {
+    /// The server may have output for it.
+    pub holds: bool,
+    /// An overrun waits to be reported.
+    pub overrun: bool,
+    /// Port id and first 32 groups.
+    pub address: (u32, u32),
+    /// Its [`key_word`].
+    pub key: u64,
+    /// Its [`options_word`].
+    pub options: u64,
+}
+
 impl Drop for StatusPage {
     fn drop(&mut self) {
         // SAFETY: the mapping made in `new`, no longer referenced.
@@ -233,11 +267,16 @@ mod tests {
             Some(false),
             "a new socket has nothing to read"
         );
-        p.publish(sa, true, false, (7, 1), 0);
+        let state = |holds| SlotState {
+            holds,
+            address: (7, 1),
+            ..SlotState::default()
+        };
+        p.publish(sa, &state(true));
         assert_eq!(holds(&p, a), Some(true));
         let address = p.word(layout::slot_word(sa) + ADDRESS_AT).load(SeqCst);
         assert_eq!(address, 7 | 1 << 32);
-        p.publish(sa, false, false, (7, 1), 0);
+        p.publish(sa, &state(false));
         assert_eq!(holds(&p, b), Some(false));
         // A search goes past a socket that is gone.
         p.detach(sa);
@@ -249,6 +288,42 @@ mod tests {
             .expect("a collision");
         assert_eq!(p.attach(c), Some(sa));
         assert_eq!(holds(&p, c), Some(false));
+    }
+
+    #[test]
+    fn options_words_give_what_getsockopt_gives() {
+        const SOL_NETLINK: i32 = 270;
+        let w = options_word(212_992, |name| name == 11 || name == 3);
+        assert_eq!(
+            layout::option_value(w, libc::SOL_SOCKET, libc::SO_RCVBUF),
+            Some(212_992)
+        );
+        for name in layout::NETLINK_FLAG_OPTIONS {
+            let on = i32::from(name == 11 || name == 3);
+            assert_eq!(layout::option_value(w, SOL_NETLINK, name), Some(on));
+        }
+        // Not held: LIST_MEMBERSHIPS, SO_SNDBUF; nothing before the word is published.
+        assert_eq!(layout::option_value(w, SOL_NETLINK, 9), None);
+        assert_eq!(
+            layout::option_value(w, libc::SOL_SOCKET, libc::SO_SNDBUF),
+            None
+        );
+        assert_eq!(
+            layout::option_value(0, libc::SOL_SOCKET, libc::SO_RCVBUF),
+            None
+        );
+        // A new socket starts with counts equal and its options unpublished.
+        let p = StatusPage::new().expect("memfd");
+        let slot = p.attach(777).expect("slot");
+        let at = |k| p.word(layout::slot_word(slot) + k).load(SeqCst);
+        p.note_read(slot);
+        assert_eq!(at(NOTES_READ_AT), 1);
+        p.detach(slot);
+        assert_eq!(p.attach(777), Some(slot));
+        assert_eq!(
+            (at(NOTES_READ_AT), at(NOTES_SENT_AT), at(OPTIONS_AT)),
+            (0, 0, 0)
+        );
     }
 
     #[test]

@@ -74,6 +74,9 @@ struct Sock {
     port_id: u32,
     bound: bool,
     groups: u64,
+    /// netlink_realloc_groups ran (a bind with groups, a membership change): from then on
+    /// NETLINK_LIST_MEMBERSHIPS reports the family's groups, before it reports none.
+    groups_sized: bool,
     peer: SockAddr,
     ext_ack: bool,
     cap_ack: bool,
@@ -289,6 +292,7 @@ impl Host {
             strict: false,
             no_enobufs: false,
             pktinfo: false,
+            groups_sized: false,
             broadcast_error: false,
             listen_all_nsid: false,
             rcvbuf: limits.rmem_default,
@@ -384,7 +388,9 @@ impl Host {
     }
 
     pub fn bind(&mut self, s: SockId, port_id: u32, groups: u32) -> Result<(), i32> {
-        let sock = self.sock(s).ok_or(libc::EBADF)?;
+        let sock = self.sock_mut(s).ok_or(libc::EBADF)?;
+        // netlink_bind sizes the groups before it looks at the port id.
+        sock.groups_sized |= groups != 0;
         let ns = sock.ns;
         if sock.bound {
             // netlink_bind: a bound socket takes only its own port id again (0 included).
@@ -466,6 +472,8 @@ impl Host {
         let on = v != 0;
         match name {
             NETLINK_ADD_MEMBERSHIP | NETLINK_DROP_MEMBERSHIP => {
+                // Sized before the group is checked, as netlink_setsockopt.
+                sock.groups_sized = true;
                 let group = v as u32;
                 if group == 0 || group >= MAX_GROUPS {
                     return Err(libc::EINVAL);
@@ -496,36 +504,46 @@ impl Host {
 
     pub fn get_option(&self, s: SockId, level: i32, name: i32) -> Result<Vec<u8>, i32> {
         let sock = self.sock(s).ok_or(libc::EBADF)?;
-        let int = |v: bool| Ok((v as i32).to_ne_bytes().to_vec());
+        if (level, name) == (SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS) {
+            // Before its groups are sized a socket has none to list, not even zeros.
+            let mut out = Vec::with_capacity(8);
+            if sock.groups_sized {
+                out.extend_from_slice(&(sock.groups as u32).to_ne_bytes());
+                out.extend_from_slice(&((sock.groups >> 32) as u32).to_ne_bytes());
+            }
+            return Ok(out);
+        }
+        self.int_option(s, level, name)
+            .map(|v| v.to_ne_bytes().to_vec())
+    }
+
+    /// getsockopt of an option whose value is an int (all but NETLINK_LIST_MEMBERSHIPS).
+    pub fn int_option(&self, s: SockId, level: i32, name: i32) -> Result<i32, i32> {
+        let sock = self.sock(s).ok_or(libc::EBADF)?;
         if level == libc::SOL_SOCKET {
             return match name {
-                libc::SO_RCVBUF => Ok((sock.rcvbuf as i32).to_ne_bytes().to_vec()),
-                libc::SO_SNDBUF => Ok((sock.sndbuf as i32).to_ne_bytes().to_vec()),
-                libc::SO_TYPE => Ok(sock.sock_type.to_ne_bytes().to_vec()),
-                libc::SO_PROTOCOL => Ok(NETLINK_ROUTE.to_ne_bytes().to_vec()),
-                libc::SO_DOMAIN => Ok(libc::AF_NETLINK.to_ne_bytes().to_vec()),
+                libc::SO_RCVBUF => Ok(sock.rcvbuf as i32),
+                libc::SO_SNDBUF => Ok(sock.sndbuf as i32),
+                libc::SO_TYPE => Ok(sock.sock_type),
+                libc::SO_PROTOCOL => Ok(NETLINK_ROUTE),
+                libc::SO_DOMAIN => Ok(libc::AF_NETLINK),
                 _ => Err(libc::ENOPROTOOPT),
             };
         }
         if level != SOL_NETLINK {
             return Err(libc::ENOPROTOOPT);
         }
-        match name {
-            NETLINK_PKTINFO => int(sock.pktinfo),
-            NETLINK_BROADCAST_ERROR => int(sock.broadcast_error),
-            NETLINK_NO_ENOBUFS => int(sock.no_enobufs),
-            NETLINK_LISTEN_ALL_NSID => int(sock.listen_all_nsid),
-            NETLINK_CAP_ACK => int(sock.cap_ack),
-            NETLINK_EXT_ACK => int(sock.ext_ack),
-            NETLINK_GET_STRICT_CHK => int(sock.strict),
-            NETLINK_LIST_MEMBERSHIPS => {
-                let mut out = Vec::with_capacity(8);
-                out.extend_from_slice(&(sock.groups as u32).to_ne_bytes());
-                out.extend_from_slice(&((sock.groups >> 32) as u32).to_ne_bytes());
-                Ok(out)
-            }
-            _ => Err(libc::ENOPROTOOPT),
-        }
+        let flag = match name {
+            NETLINK_PKTINFO => sock.pktinfo,
+            NETLINK_BROADCAST_ERROR => sock.broadcast_error,
+            NETLINK_NO_ENOBUFS => sock.no_enobufs,
+            NETLINK_LISTEN_ALL_NSID => sock.listen_all_nsid,
+            NETLINK_CAP_ACK => sock.cap_ack,
+            NETLINK_EXT_ACK => sock.ext_ack,
+            NETLINK_GET_STRICT_CHK => sock.strict,
+            _ => return Err(libc::ENOPROTOOPT),
+        };
+        Ok(flag.into())
     }
 
     /// sendmsg(): processes every request in the datagram in order, queueing replies to the

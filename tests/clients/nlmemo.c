@@ -7,7 +7,8 @@
  *
  * With the arguments `loop N [HOW]` it only reads lo N times by index, sent by sendmsg,
  * sendto or send (HOW 0, 1, 2; all in turn without), for counting traps; with `changes N
- * [HOW]`, it sets lo's MTU N times (1400, 1500, ...) and reads each acknowledgement. */
+ * [HOW]`, it sets lo's MTU N times (1400, 1500, ...) and reads each acknowledgement; with
+ * `options N`, it sets NETLINK_EXT_ACK and SO_RCVBUF, then reads both back N times. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/netlink.h>
@@ -220,6 +221,22 @@ int main(int argc, char **argv) {
                 ok++;
         }
         printf("acknowledged=%d of %d\n", ok, n);
+        return 0;
+    }
+    if (argc >= 3 && strcmp(argv[1], "options") == 0) {
+        int fd = open_bound(0);
+        int n = atoi(argv[2]), ok = 0, on = 1, size = 100000;
+        set_flag(fd, NETLINK_EXT_ACK, 1);
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        for (int k = 0; k < n; k++) {
+            int ext_ack = -1, rcvbuf = -1;
+            socklen_t l1 = sizeof ext_ack, l2 = sizeof rcvbuf;
+            if (getsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &ext_ack, &l1) == 0 &&
+                getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &l2) == 0 && ext_ack == on &&
+                rcvbuf == 2 * size && l1 == 4 && l2 == 4)
+                ok++;
+        }
+        printf("options=%d of %d\n", ok, n);
         return 0;
     }
     int fd = open_bound(0);

@@ -921,8 +921,8 @@ impl Supervisor {
         };
         let len = len as usize;
         let (copy, report) = if level == SOL_NETLINK && name == NETLINK_LIST_MEMBERSHIPS {
-            // Linux copies what fits and reports the size needed.
-            (len.min(value.len()), value.len())
+            // Linux copies the whole u32 words that fit and reports the size needed.
+            (len.min(value.len()) / 4 * 4, value.len())
         } else if level == SOL_NETLINK {
             if len < value.len() {
                 return Err(libc::EINVAL);
