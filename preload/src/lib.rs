@@ -79,6 +79,8 @@ use libc::{c_int, c_void, iovec, msghdr, size_t, sockaddr, socklen_t, ssize_t};
 
 #[allow(dead_code)] // the reading half is the server's
 mod notes;
+mod usermem;
+use usermem::{get_user, get_user2, put_user};
 #[allow(dead_code)] // some constants are the server's
 mod status;
 
@@ -1097,140 +1099,6 @@ fn netlink_source() -> [u8; SOCKADDR_NL_LEN] {
 // The program's pointers are read and written through the kernel (process_vm_readv/writev
 // on this process), never dereferenced here: a bad one is then EFAULT, as in the system
 // call it stands for, not a crash in this library.
-
-/// Where this process's id is kept: a page the kernel empties in a forked child
-/// (MADV_WIPEONFORK), however the fork was made, so that the child asks again. A child
-/// sharing the memory (vfork) sees the parent's id, whose memory it shares. 0: not mapped
-/// yet; 1: could not be.
-static PID_PAGE: AtomicUsize = AtomicUsize::new(0);
-
-/// getpid(), asked once per process: every access to the program's memory names it.
-fn own_pid() -> c_int {
-    let mut at = PID_PAGE.load(Acquire);
-    if at == 0 {
-        at = map_pid_page();
-        if let Err(other) = PID_PAGE.compare_exchange(0, at, AcqRel, Acquire) {
-            if at > 1 {
-                // SAFETY: our own mapping, which nothing refers to.
-                unsafe { libc::munmap(at as *mut c_void, 4096) };
-            }
-            at = other;
-        }
-    }
-    if at == 1 {
-        // SAFETY: getpid has no failure.
-        return unsafe { libc::getpid() };
-    }
-    // SAFETY: a page of ours that stays mapped; the first word is the cached id.
-    let cached = unsafe { &*(at as *const AtomicI32) };
-    match cached.load(Relaxed) {
-        0 => {
-            // SAFETY: as above.
-            let pid = unsafe { libc::getpid() };
-            cached.store(pid, Relaxed);
-            pid
-        }
-        pid => pid,
-    }
-}
-
-/// The page for [`own_pid`]: its address, or 1 when it cannot be had.
-fn map_pid_page() -> usize {
-    // SAFETY: a fresh private anonymous page, then advice on it.
-    unsafe {
-        let p = libc::mmap(
-            core::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        );
-        if p == libc::MAP_FAILED {
-            return 1;
-        }
-        if libc::madvise(p, 4096, libc::MADV_WIPEONFORK) != 0 {
-            libc::munmap(p, 4096);
-            return 1;
-        }
-        p as usize
-    }
-}
-
-/// Reads two pieces of the caller's memory with one system call (see [`get_user`]).
-fn get_user2(a: (*const c_void, &mut [u8]), b: (*const c_void, &mut [u8])) -> bool {
-    let total = a.1.len() + b.1.len();
-    let local = [
-        iovec {
-            iov_base: a.1.as_mut_ptr().cast(),
-            iov_len: a.1.len(),
-        },
-        iovec {
-            iov_base: b.1.as_mut_ptr().cast(),
-            iov_len: b.1.len(),
-        },
-    ];
-    let remote = [
-        iovec {
-            iov_base: a.0.cast_mut(),
-            iov_len: a.1.len(),
-        },
-        iovec {
-            iov_base: b.0.cast_mut(),
-            iov_len: b.1.len(),
-        },
-    ];
-    // SAFETY: two local buffers we own; the kernel checks the remote ones.
-    let n = unsafe { libc::process_vm_readv(own_pid(), local.as_ptr(), 2, remote.as_ptr(), 2, 0) };
-    n == total as ssize_t
-}
-
-/// Reads `buf.len()` bytes at `addr`; false if they are not all readable.
-fn get_user(addr: *const c_void, buf: &mut [u8]) -> bool {
-    let local = iovec {
-        iov_base: buf.as_mut_ptr().cast(),
-        iov_len: buf.len(),
-    };
-    let remote = iovec {
-        iov_base: addr.cast_mut(),
-        iov_len: buf.len(),
-    };
-    // SAFETY: one local buffer we own; the kernel checks the remote one.
-    let n = unsafe { libc::process_vm_readv(own_pid(), &local, 1, &remote, 1, 0) };
-    n == buf.len() as ssize_t
-}
-
-/// Writes each (address, bytes) pair, in one system call; false if any is not writable.
-fn put_user(pieces: &[(*mut c_void, &[u8])]) -> bool {
-    let mut local = [const {
-        iovec {
-            iov_base: core::ptr::null_mut(),
-            iov_len: 0,
-        }
-    }; 4];
-    let mut remote = [const {
-        iovec {
-            iov_base: core::ptr::null_mut(),
-            iov_len: 0,
-        }
-    }; 4];
-    let mut total = 0;
-    for (i, (addr, bytes)) in pieces.iter().take(4).enumerate() {
-        local[i] = iovec {
-            iov_base: bytes.as_ptr().cast_mut().cast(),
-            iov_len: bytes.len(),
-        };
-        remote[i] = iovec {
-            iov_base: *addr,
-            iov_len: bytes.len(),
-        };
-        total += bytes.len();
-    }
-    let k = pieces.len().min(4) as libc::c_ulong;
-    // SAFETY: local buffers we borrow for the call; the kernel checks the remote ones.
-    let n = unsafe { libc::process_vm_writev(own_pid(), local.as_ptr(), k, remote.as_ptr(), k, 0) };
-    n == total as ssize_t
-}
 
 /// Byte offsets of msghdr's fields (64-bit Linux).
 const MSG_NAMELEN_AT: usize = 8;
