@@ -213,11 +213,19 @@ fn a_change_is_handled_during_its_send_and_its_answer_read_in_the_program() {
             without >= 100,
             "receives trapped without the library: {without}"
         );
-        let (out, sends) = trapped(true, &args, &[libc::SYS_sendto]);
-        assert_eq!(out.trim(), "acknowledged=100 of 100");
+        let r = exec_logged(true, &args, "trace");
+        assert_eq!(r.stdout.trim(), "acknowledged=100 of 100");
+        let count = |what: &str| r.stderr.lines().filter(|l| l.ends_with(what)).count();
+        let sends = count(&format!("trapped system call {}", libc::SYS_sendto));
         assert_eq!(
             sends, 100,
             "send by {how}: requests handled during the send"
+        );
+        // Each names its socket: the supervisor need not take the descriptor to look.
+        let named = count("a request on the socket the library named");
+        assert_eq!(
+            named, 100,
+            "send by {how}: {named} of 100 named their socket"
         );
         let (_, with) = trapped(true, &args, &receives);
         assert_eq!(with, 0, "send by {how}: {with} receives trapped of 100");

@@ -309,10 +309,12 @@ const GATE_SOCKET: usize = 8;
 /// only the connection's server end on it (`status::PEER_HANDOUT`; exec's
 /// PEER_SOCKET_IP_DISTANCE is the distance between the two).
 const GATE_PEER_SOCKET: usize = 16;
-/// At [`GATE_SEND`], `sendto(fd, buf, len, flags, addr, addrlen)`: trapped on the reserved
+/// At [`GATE_SEND`], `sendto(fd, buf, len, flags, NULL, inode)`: trapped on the reserved
 /// descriptors (34 bytes in, `exec`'s SEND_IP_OFFSET), so that the supervisor handles the
 /// request before the call returns, as Linux does; its answer is then queued when the
-/// program reads, and the receive needs no trap.
+/// program reads, and the receive needs no trap. `inode` (the connection's, as the library
+/// just read it) names the socket for the supervisor; the kernel ignores an address length
+/// without an address.
 const GATE_SEND: usize = 24;
 /// At [`GATE_PAIR`], `socket(domain, type, protocol, program_end, server_end, with_page)`
 /// (45 bytes in, 30 after the first socket instruction: `exec`'s PAIR_SOCKET_IP_DISTANCE):
@@ -1349,11 +1351,15 @@ fn gate_send(fd: c_int, buf: *const c_void, len: usize, flags: c_int) -> Option<
     }
     page()?;
     let gate = gate()?;
-    type Gate = unsafe extern "C" fn(c_int, *const c_void, usize, c_int, usize, u32) -> isize;
+    // The supervisor takes the socket's name from the address length (no address: the
+    // kernel ignores it), instead of taking the descriptor to look.
+    let (_, ino) = verified(fd)?;
+    type Gate = unsafe extern "C" fn(c_int, *const c_void, usize, c_int, usize, u64) -> isize;
     // SAFETY: the gate's sendto function, with the caller's buffer (which the supervisor
     // reads as the kernel would, EFAULT included).
-    let r =
-        unsafe { core::mem::transmute::<usize, Gate>(gate + GATE_SEND)(fd, buf, len, flags, 0, 0) };
+    let r = unsafe {
+        core::mem::transmute::<usize, Gate>(gate + GATE_SEND)(fd, buf, len, flags, 0, ino)
+    };
     if (-4095..0).contains(&r) {
         set_errno(-r as c_int);
         return Some(-1);

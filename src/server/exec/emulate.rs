@@ -379,6 +379,18 @@ impl Supervisor {
             self.do_ioctl(&n);
             return;
         }
+        // A request from the library's gate names its socket: the connection's inode, which
+        // the library has just read from the descriptor, in the address length (the kernel
+        // ignores it without an address). That spares taking the descriptor to look
+        // (pidfd_getfd), ~1 µs of each request. An inode we do not know (0 from a library
+        // that does not say) is looked up as below.
+        if nr == libc::SYS_sendto && n.data.args[4] == 0 && self.socks.contains_key(&n.data.args[5])
+        {
+            trace!("pid {}: a request on the socket the library named", n.pid);
+            let result = self.do_gate_send(&n, n.data.args[5]);
+            self.complete(n.id, result);
+            return;
+        }
         let fd = n.data.args[0] as i32;
         // Is this descriptor one of ours? Its inode says; anything else runs natively.
         let Ok(file) = self.pidfds.take_fd(n.pid, fd) else {
@@ -429,15 +441,20 @@ impl Supervisor {
                 return;
             }
         };
+        self.complete(n.id, result);
+    }
+
+    /// Answers call `id` with `result`: a value, Linux's errno, or None to run it natively.
+    fn complete(&mut self, id: u64, result: Result<Option<i64>, Errno>) {
         match result {
             Ok(Some(v)) => {
-                self.reply(n.id, v);
+                self.reply(id, v);
             }
             Ok(None) => {
-                self.pass(n.id);
+                self.pass(id);
             }
             Err(e) => {
-                self.fail(n.id, e);
+                self.fail(id, e);
             }
         }
     }
