@@ -936,6 +936,42 @@ fn peek_head(gate: usize, fd: c_int, head: &mut [u8; NLMSG_HDRLEN]) -> Result<us
     if n < 0 { Err(errno()) } else { Ok(n as usize) }
 }
 
+/// The first buffer of the caller's iovec array (address, length), read as the kernel would.
+fn first_buffer(iov: *const iovec, iovlen: usize) -> Option<(*const c_void, usize)> {
+    let mut raw = [0u8; 16];
+    if iovlen == 0 || !get_user(iov.cast(), &mut raw) {
+        return None;
+    }
+    let [
+        b0,
+        b1,
+        b2,
+        b3,
+        b4,
+        b5,
+        b6,
+        b7,
+        l0,
+        l1,
+        l2,
+        l3,
+        l4,
+        l5,
+        l6,
+        l7,
+    ] = raw;
+    let base = u64::from_ne_bytes([b0, b1, b2, b3, b4, b5, b6, b7]) as usize;
+    let len = u64::from_ne_bytes([l0, l1, l2, l3, l4, l5, l6, l7]) as usize;
+    Some((base as *const c_void, len))
+}
+
+/// Takes the datagram at the head of the connection without copying any of it.
+fn drop_head(gate: usize, fd: c_int) {
+    let mut m = msghdr_for(core::ptr::null_mut(), 0);
+    // SAFETY: no buffers; the datagram is discarded.
+    unsafe { gate_recvmsg(gate, fd, &mut m, libc::MSG_DONTWAIT) };
+}
+
 /// A header with buffers and nothing else (no name, no control messages).
 fn msghdr_for(iov: *mut iovec, iovlen: usize) -> msghdr {
     msghdr {
@@ -991,18 +1027,56 @@ unsafe fn fast_recv(
     }
     let gate = gate()?;
     let mut head = [0u8; NLMSG_HDRLEN];
-    // Nothing queued, or anything unusual: the supervisor decides (and waits if need be),
-    // unless the receive would not wait and the socket is surely empty.
-    let full = match peek_head(gate, fd, &mut head) {
-        Ok(n) => n,
-        Err(libc::EAGAIN) if nonblocking(fd, flags) && empty_for_sure(fd, ino) => {
-            return Some(Err(libc::EAGAIN));
+    // When the first buffer holds a header, the datagram is taken at once and its header
+    // read from there; else it is peeked at first (one system call more).
+    let first = first_buffer(iov, iovlen).filter(|&(_, len)| len >= NLMSG_HDRLEN);
+    let mut m = msghdr_for(iov, iovlen);
+    let taken = if first.is_some() {
+        // SAFETY: the caller's iovec array, as it gave it.
+        let n = unsafe { gate_recvmsg(gate, fd, &mut m, flags | libc::MSG_DONTWAIT) };
+        if n < 0 {
+            let e = errno();
+            if e != libc::EAGAIN {
+                return Some(Err(e));
+            }
+            // Nothing queued: the supervisor decides (and waits if need be), unless the
+            // receive would not wait and the socket is surely empty.
+            return (nonblocking(fd, flags) && empty_for_sure(fd, ino)).then_some(Err(e));
         }
-        Err(_) => return None,
+        Some(n as usize)
+    } else {
+        // Nothing queued, or anything unusual: the supervisor decides (and waits if need
+        // be), unless the receive would not wait and the socket is surely empty.
+        match peek_head(gate, fd, &mut head) {
+            Ok(n) if n < NLMSG_HDRLEN => {
+                // The overrun marker: the supervisor turns it into ENOBUFS.
+                return None;
+            }
+            Ok(_) => None,
+            Err(libc::EAGAIN) if nonblocking(fd, flags) && empty_for_sure(fd, ino) => {
+                return Some(Err(libc::EAGAIN));
+            }
+            Err(_) => return None,
+        }
     };
-    if full < NLMSG_HDRLEN {
-        // The overrun marker: the supervisor turns it into ENOBUFS.
-        return None;
+    if let (Some(n), Some((base, _))) = (taken, first) {
+        if n < NLMSG_HDRLEN {
+            if verified(fd).is_none() {
+                // Not the socket any more (its number reused behind libc's back): what the
+                // program's own call would have received.
+                return Some(Ok((n as ssize_t, m.msg_flags & libc::MSG_TRUNC)));
+            }
+            // The overrun marker (the only datagram this short): one ENOBUFS, and it is
+            // gone, even for a peek, as the supervisor does.
+            if flags & libc::MSG_PEEK != 0 {
+                drop_head(gate, fd);
+            }
+            return Some(Err(libc::ENOBUFS));
+        }
+        if !get_user(base, &mut head) {
+            // The kernel just wrote there; should it be gone, the call is done anyway.
+            return Some(Ok((n as ssize_t, m.msg_flags & libc::MSG_TRUNC)));
+        }
     }
     let ty = u16::from_ne_bytes([head[4], head[5]]);
     let nl_flags = u16::from_ne_bytes([head[6], head[7]]);
@@ -1017,16 +1091,22 @@ unsafe fn fast_recv(
     } else {
         None
     };
-    let mut m = msghdr_for(iov, iovlen);
-    // SAFETY: the caller's iovec array, as it gave it.
-    let n = unsafe { gate_recvmsg(gate, fd, &mut m, flags | libc::MSG_DONTWAIT) };
-    if n < 0 {
-        return match errno() {
-            // Another thread took it first: the supervisor decides (and waits if need be).
-            libc::EAGAIN => None,
-            e => Some(Err(e)),
-        };
-    }
+    let n = match taken {
+        Some(n) => n as ssize_t,
+        None => {
+            // SAFETY: the caller's iovec array, as it gave it.
+            let n = unsafe { gate_recvmsg(gate, fd, &mut m, flags | libc::MSG_DONTWAIT) };
+            if n < 0 {
+                return match errno() {
+                    // Another thread took it first: the supervisor decides (and waits if
+                    // need be).
+                    libc::EAGAIN => None,
+                    e => Some(Err(e)),
+                };
+            }
+            n
+        }
+    };
     if let Some(c) = capacity
         && (dump_part || c > reported as usize)
         && (with_address || verified(fd).is_some())
@@ -1829,6 +1909,7 @@ mod libc {
     pub const MSG_WAITALL: c_int = 0x100;
     pub const MSG_CMSG_CLOEXEC: c_int = 0x4000_0000;
     pub const EAGAIN: c_int = 11;
+    pub const ENOBUFS: c_int = 105;
     pub const EINVAL: c_int = 22;
     pub const EFAULT: c_int = 14;
     #[cfg(target_arch = "x86_64")]
