@@ -316,11 +316,12 @@ const GATE_PEER_SOCKET: usize = 16;
 /// just read it) names the socket for the supervisor; the kernel ignores an address length
 /// without an address.
 const GATE_SEND: usize = 24;
-/// At [`GATE_PAIR`], `socket(domain, type, protocol, program_end, server_end, with_page)`
-/// (45 bytes in, 30 after the first socket instruction: `exec`'s PAIR_SOCKET_IP_DISTANCE):
-/// this library made the socket's seqpacket pair and the supervisor takes the server end
-/// as the socket's connection; with `with_page` it queues the status page and the epoll
-/// descriptor on it too.
+/// At [`GATE_PAIR`], `socket(domain, type, protocol, program_end, server_end, inode << 1 |
+/// with_page)` (45 bytes in, 30 after the first socket instruction: `exec`'s
+/// PAIR_SOCKET_IP_DISTANCE): this library made the socket's seqpacket pair (the program
+/// end's inode names it) and the supervisor takes the server end as the socket's
+/// connection; with `with_page` it queues the status page and the epoll descriptor on it
+/// too.
 const GATE_PAIR: usize = 35;
 /// 0: not tried yet; 1: the supervisor takes pairs; 2: it does not (not offered in
 /// `NLROUTE_PRELOAD`, or ENOSYS).
@@ -493,7 +494,14 @@ fn socket_pair_from_gate(gate: usize, ty: c_int, with_page: bool) -> Option<c_in
         close(server_end);
         return None;
     }
-    type Gate = unsafe extern "C" fn(c_int, c_int, c_int, c_int, c_int, c_int) -> isize;
+    // The program end's inode names the socket for the supervisor, which then need not
+    // take that end to look (see `GATE_PAIR`).
+    let Some(ino) = inode(program_end) else {
+        close(program_end);
+        close(server_end);
+        return None;
+    };
+    type Gate = unsafe extern "C" fn(c_int, c_int, c_int, c_int, c_int, u64) -> isize;
     // SAFETY: the gate's pair function, with these six arguments.
     let r = unsafe {
         core::mem::transmute::<usize, Gate>(gate + GATE_PAIR)(
@@ -502,7 +510,7 @@ fn socket_pair_from_gate(gate: usize, ty: c_int, with_page: bool) -> Option<c_in
             libc::NETLINK_ROUTE,
             program_end,
             server_end,
-            c_int::from(with_page),
+            ino << 1 | u64::from(with_page),
         )
     };
     if r != program_end as isize {

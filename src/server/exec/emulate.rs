@@ -552,7 +552,9 @@ impl Supervisor {
         let ty = n.data.args[1] as i32;
         let (base, flags) = (ty & 0xf, ty & !0xf);
         let (program_fd, server_fd) = (n.data.args[3] as i32, n.data.args[4] as i32);
-        let with_page = n.data.args[5] & 1 != 0;
+        // The library read the program end's inode (it made the pair): no need to take that
+        // end to look.
+        let (ino, with_page) = (n.data.args[5] >> 1, n.data.args[5] & 1 != 0);
         if flags & !(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK) != 0
             || !self.range.contains(&program_fd)
         {
@@ -563,18 +565,14 @@ impl Supervisor {
             self.fail(n.id, libc::ESRCH);
             return;
         };
-        let program_end = self.pidfds.take_fd(n.pid, program_fd);
-        let server_end = self.pidfds.take_fd(n.pid, server_fd);
-        let (Ok(program_end), Ok(server_end)) = (program_end, server_end) else {
+        let Ok(server_end) = self.pidfds.take_fd(n.pid, server_fd) else {
             self.fail(n.id, libc::EBADF);
             return;
         };
-        let Ok(ino) = kernel::inode(program_end.as_raw_fd()) else {
-            self.fail(n.id, libc::EBADF);
+        if ino == 0 || self.socks.contains_key(&ino) {
+            self.fail(n.id, libc::EINVAL);
             return;
-        };
-        // Only the program holds its end: its close must reach the server.
-        drop(program_end);
+        }
         let hello = proto::DataHello {
             pid: task.tgid,
             sock_type: base,
