@@ -239,8 +239,9 @@ def main():
               f" (N = {', '.join(f'{n:,}' for n in results)}). The kernel answers netlink inside the"
               " sender's system call; a server in another process needs at least one such hand-off per"
               " request, so per-request ratios near or above 1 are set by the transport, not the engine."
-              " `getsockopt(SO_RCVBUF)` above prices one call trapped by `nlroute exec`"
-              + (f"; a minimal seccomp supervisor that only answers (examples/seccomp_floor) needs"
+              " `getsockopt(SO_RCVBUF)` above is answered in the program by `exec`'s preload library"
+              " (one fstat to check the descriptor); a call trapped by `nlroute exec` costs more"
+              + (f": a minimal seccomp supervisor that only answers (examples/seccomp_floor) needs"
                  f" **{trap_floor:.2f} µs** per trapped call here." if trap_floor else "."), ""]
     lines += ["## Memory", "",
               "nlroute: RSS of a `nlroute serve` process, fed with `nlroute exec --socket` + `ip -batch`."

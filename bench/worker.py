@@ -91,10 +91,10 @@ def round_trips(s, indexes, count, ack):
 
 
 def plain_calls(s, count):
-    """getsockopt(SO_RCVBUF) calls per second: a system call the kernel answers at once, which
-    under nlroute exec is trapped and answered by the supervisor (the engine owns the
-    receive buffer size). Its ratio is the price of one trapped call, the unit every other
-    per-request row pays a few times."""
+    """getsockopt(SO_RCVBUF) calls per second: a system call the kernel answers at once. Under
+    nlroute exec the preload library answers it from the server's status page, after one
+    fstat to check the descriptor (without the library it is a trapped call, the unit every
+    per-request row pays)."""
     t = time.perf_counter()
     for _ in range(count):
         s.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
