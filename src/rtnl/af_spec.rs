@@ -166,7 +166,9 @@ pub fn write(w: &mut crate::wire::Writer, link: &crate::stack::Link, part: Part,
     let inet = part == Part::Whole && !link.inet4_off;
     if !link.has_inet6() {
         if inet {
+            let start = w.len();
             w.put_raw(&table[..INET6_NEST_OFFSET]);
+            patch_inet_conf(w, start, link);
         }
         return;
     }
@@ -184,6 +186,9 @@ pub fn write(w: &mut crate::wire::Writer, link: &crate::stack::Link, part: Part,
         w.put_raw(&table[begin..]);
         0
     };
+    if begin == 0 {
+        patch_inet_conf(w, start, link);
+    }
     // Table offsets before the statistics keep their place; later ones move up by `cut`.
     let at = |offset: usize| start + offset - begin;
     let mtu6 = link.mtu6.unwrap_or(link.mtu);
@@ -208,5 +213,43 @@ pub fn write(w: &mut crate::wire::Writer, link: &crate::stack::Link, part: Part,
     if part == Part::Whole && cut > 0 {
         let len = u16::from_ne_bytes([table[INET6_NEST_OFFSET], table[INET6_NEST_OFFSET + 1]]);
         w.patch(at(INET6_NEST_OFFSET), &(len - cut as u16).to_ne_bytes());
+    }
+}
+
+/// Offset of the first IFLA_INET_CONF value (after the AF_INET and IFLA_INET_CONF headers).
+const INET_CONF_OFFSET: usize = 8;
+
+/// Writes the link's IPv4 device settings over the table's, where they were changed (the
+/// AF_INET nest written at `start`).
+fn patch_inet_conf(w: &mut crate::wire::Writer, start: usize, link: &crate::stack::Link) {
+    if link.inet_conf.is_none() {
+        return;
+    }
+    for (i, v) in link.inet_conf().iter().enumerate() {
+        w.patch(start + INET_CONF_OFFSET + 4 * i, &v.to_ne_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The IPv4 settings the tables record are those the stack starts devices with.
+    #[test]
+    fn recorded_inet_conf_is_the_stacks_initial_conf() {
+        let mut rng = crate::stack::Rng::from_entropy();
+        for (table, flags) in [
+            (&LOOPBACK, crate::wire::consts::IFF_LOOPBACK),
+            (&ETHERNET, 0),
+        ] {
+            let kind = crate::stack::kinds::Kind::Loopback;
+            let mut link = crate::stack::Link::new(1, "t0".into(), kind, &mut rng);
+            link.flags = flags;
+            let recorded: Vec<u32> = table[INET_CONF_OFFSET..INET6_NEST_OFFSET]
+                .chunks_exact(4)
+                .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            assert_eq!(recorded, link.inet_conf_initial().to_vec());
+        }
     }
 }

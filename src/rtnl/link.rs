@@ -5,6 +5,7 @@ use super::policy::{self, Attrs, Mode, Pol, Policy};
 use super::{Caused, NlError, Reply, Request, attrs_offset, stack_error};
 use crate::rtnl::dump::{Dump, DumpKind, LinkFilter};
 use crate::stack::kinds::{self, Kind};
+use crate::stack::link::IPV4_DEVCONF_MAX;
 use crate::stack::netdev::{LinkChanges, check_mtu, valid_name};
 use crate::stack::{AttrRef, Event, Link, Namespace, NsId, Stack};
 use crate::wire::attr::AttrIter;
@@ -536,23 +537,75 @@ const IFLA_INET6_RA_MTU: u16 = 9;
 const IN6_ADDR_GEN_MODE_STABLE_PRIVACY: u8 = 2;
 const IN6_ADDR_GEN_MODE_RANDOM: u8 = 3;
 
-/// Reads IFLA_AF_SPEC of a change (rtnl_af_lookup, inet_validate_link_af,
-/// inet6_validate_link_af): only AF_INET and AF_INET6 are known, and an AF_INET6 entry must
-/// carry a token or an address generation mode. `inet6` says whether the device changed
-/// has an IPv6 device (None: a device being made): one without refuses an AF_INET6 entry
-/// before reading it. Returns the mode and the token to set.
-fn af_spec_changes(
-    spec: crate::wire::Attr<'_>,
-    inet6: Option<bool>,
-) -> Result<(Option<u8>, Option<[u8; 16]>), NlError> {
-    let mut mode = None;
-    let mut token = None;
+/// What IFLA_AF_SPEC is checked against (validate_linkmsg's device).
+#[derive(Clone, Copy)]
+enum AfTarget {
+    /// A device being made: rtnl_create_link checks the message against it before it is
+    /// registered, so it has no IPv4 or IPv6 device yet.
+    New,
+    /// An existing device, with or without its IPv4 and IPv6 devices.
+    Device { inet: bool, inet6: bool },
+    /// Each device of a group: its devices are checked as it is changed.
+    Group,
+}
+
+/// inet_af_policy: an AF_INET entry of IFLA_AF_SPEC carries the device configuration.
+static INET_AF_POLICY: Policy = Policy {
+    max: IFLA_INET_CONF,
+    rules: &[(IFLA_INET_CONF, Pol::Nested)],
+};
+const IFLA_INET_CONF: u16 = 1;
+/// AF_BRIDGE has rtnl_af_ops without set_link_af: its entry is EOPNOTSUPP.
+const AF_BRIDGE_SPEC: u8 = 7;
+
+/// What IFLA_AF_SPEC of a change sets.
+#[derive(Default)]
+struct AfChanges {
+    mode: Option<u8>,
+    token: Option<[u8; 16]>,
+    /// (id, value) of each IPv4 device setting; Some, even empty, when an AF_INET entry was
+    /// given.
+    inet_conf: Option<Vec<(u8, u32)>>,
+}
+
+/// Reads IFLA_AF_SPEC of a change as validate_linkmsg does, every entry before anything is
+/// set (rtnl_af_lookup, inet_validate_link_af, inet6_validate_link_af): AF_INET and
+/// AF_INET6 are known and AF_BRIDGE has nothing to set; a family whose device `target`
+/// lacks refuses its entry before reading it. An AF_INET entry's settings need an id from
+/// 1 to IPV4_DEVCONF_MAX and four bytes; an AF_INET6 entry must carry a token or an address
+/// generation mode.
+fn af_spec_changes(spec: crate::wire::Attr<'_>, target: AfTarget) -> Result<AfChanges, NlError> {
+    let mut ch = AfChanges::default();
+    let (has_inet, has_inet6) = match target {
+        AfTarget::New => (Some(false), Some(false)),
+        AfTarget::Device { inet, inet6 } => (Some(inet), Some(inet6)),
+        AfTarget::Group => (None, None),
+    };
     for af in spec.nested() {
         let af = af.map_err(|_| NlError::errno(libc::EINVAL))?;
         match af.kind as u8 {
-            AF_INET => {}
+            AF_INET => {
+                if has_inet == Some(false) {
+                    return Err(NlError::errno(libc::EAFNOSUPPORT));
+                }
+                let tb = policy::parse(af.payload, af.offset + 4, &INET_AF_POLICY, Mode::Liberal)?;
+                let mut conf = Vec::new();
+                // nla_for_each_nested: a malformed tail ends the walk, unreported.
+                for a in tb.get(IFLA_INET_CONF).into_iter().flat_map(|c| c.nested()) {
+                    let Ok(a) = a else { break };
+                    let id = a.kind & 0x3fff;
+                    let value = a.u32_prefix().filter(|_| a.payload.len() >= 4);
+                    match value {
+                        Some(v) if (1..=IPV4_DEVCONF_MAX as u16).contains(&id) => {
+                            conf.push((id as u8, v));
+                        }
+                        _ => return Err(NlError::errno(libc::EINVAL)),
+                    }
+                }
+                ch.inet_conf = Some(conf);
+            }
             AF_INET6 => {
-                if inet6 == Some(false) {
+                if has_inet6 == Some(false) {
                     return Err(NlError::errno(libc::EAFNOSUPPORT));
                 }
                 let tb = policy::parse(af.payload, af.offset + 4, &INET6_AF_POLICY, Mode::Liberal)?;
@@ -564,15 +617,16 @@ fn af_spec_changes(
                     if m > IN6_ADDR_GEN_MODE_RANDOM || m == IN6_ADDR_GEN_MODE_STABLE_PRIVACY {
                         return Err(NlError::errno(libc::EINVAL));
                     }
-                    mode = Some(m);
+                    ch.mode = Some(m);
                 }
                 // (The policy checked its length: an IPv6 address, or more.)
-                token = t.and_then(|a| a.payload.get(..16)?.try_into().ok());
+                ch.token = t.and_then(|a| a.payload.get(..16)?.try_into().ok());
             }
+            AF_BRIDGE_SPEC => return Err(NlError::errno(libc::EOPNOTSUPP)),
             _ => return Err(NlError::errno(libc::EAFNOSUPPORT)),
         }
     }
-    Ok((mode, token))
+    Ok(ch)
 }
 
 /// IFLA_EVENT_FEATURES (enum ifla_event... rtnl_get_event: NETDEV_FEAT_CHANGE).
@@ -734,11 +788,7 @@ impl Locator<'_> {
 
 /// Reads the settings shared by create and change from parsed attributes.
 /// The changes a request asks of a link; `inet6` as for [`af_spec_changes`].
-fn changes_from(
-    ifm: &IfInfo,
-    attrs: &Attrs<'_>,
-    inet6: Option<bool>,
-) -> Result<LinkChanges, NlError> {
+fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>, target: AfTarget) -> Result<LinkChanges, NlError> {
     let mut ch = LinkChanges::default();
     let str_attr = |t| -> Result<Option<String>, NlError> {
         match attrs.get(t) {
@@ -776,7 +826,8 @@ fn changes_from(
         .and_then(|a| a.payload.first().map(|&b| b != 0));
     ch.netns = attrs.has(IFLA_NET_NS_PID) || attrs.has(IFLA_NET_NS_FD);
     if let Some(spec) = attrs.get(IFLA_AF_SPEC) {
-        (ch.addr_gen_mode, ch.inet6_token) = af_spec_changes(spec, inet6)?;
+        let af = af_spec_changes(spec, target)?;
+        (ch.addr_gen_mode, ch.inet6_token, ch.inet_conf) = (af.mode, af.token, af.inet_conf);
     }
     Ok(ch)
 }
@@ -854,7 +905,11 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             return Err(NlError::errno(libc::EOPNOTSUPP));
         }
         let slave = info.as_ref().and_then(|i| i.get(IFLA_INFO_SLAVE_DATA));
-        let mut ch = changes_from(&ifm, &attrs, Some(link.has_inet6()))?;
+        let target = AfTarget::Device {
+            inet: !link.inet4_off,
+            inet6: link.has_inet6(),
+        };
+        let mut ch = changes_from(&ifm, &attrs, target)?;
         if ifm.index <= 0 {
             ch.name = None; // the name selected the device, it does not rename it
         }
@@ -888,7 +943,7 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             .filter(|l| l.group == group)
             .map(|l| l.ifindex)
             .collect();
-        let mut ch = changes_from(&ifm, &attrs, None)?;
+        let mut ch = changes_from(&ifm, &attrs, AfTarget::Group)?;
         ch.name = None;
         for idx in members {
             change(stack, req, idx, &ch, &loc, out)?;
@@ -1071,7 +1126,7 @@ fn create(
     if ifm.index > 0 && stack.ns(nsid).link(ifm.index as u32).is_some() {
         return Err(NlError::errno(libc::EEXIST));
     }
-    let mut ch = changes_from(ifm, attrs, None)?;
+    let mut ch = changes_from(ifm, attrs, AfTarget::New)?;
     if let Some(cap) = mtu_cap {
         ch.mtu = ch.mtu.map(|m| m.min(cap));
     }
@@ -1096,7 +1151,7 @@ fn create(
         };
         let peer_name = choose_name(stack, nsid, pattrs.as_ref(), "veth")?;
         let mut pch = match &pattrs {
-            Some(pa) => changes_from(&pifm, pa, None)?,
+            Some(pa) => changes_from(&pifm, pa, AfTarget::New)?,
             None => LinkChanges::default(),
         };
         pch.name = None;
@@ -1544,8 +1599,12 @@ fn bridge_request<'a>(stack: &Stack, req: &Request<'a>) -> Result<BridgeRequest<
 pub fn set(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let (ifm, attrs) = parse_request(req)?;
     let link = target(stack.ns(req.ns), &ifm, &attrs)?;
-    let (ifindex, inet6) = (link.ifindex, link.has_inet6());
-    let mut ch = changes_from(&ifm, &attrs, Some(inet6))?;
+    let target = AfTarget::Device {
+        inet: !link.inet4_off,
+        inet6: link.has_inet6(),
+    };
+    let ifindex = link.ifindex;
+    let mut ch = changes_from(&ifm, &attrs, target)?;
     if ifm.index <= 0 {
         ch.name = None;
     }

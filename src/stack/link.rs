@@ -7,6 +7,27 @@ use super::kinds::Kind;
 use super::{Addr, Namespace, Rng};
 use crate::wire::consts::*;
 
+/// IPV4_DEVCONF_MAX: the number of IPv4 device settings (enum ipv4_devconf, from 1).
+pub const IPV4_DEVCONF_MAX: usize = 33;
+const IPV4_DEVCONF_NOXFRM: usize = 15;
+const IPV4_DEVCONF_NOPOLICY: usize = 16;
+/// A namespace's ipv4_devconf_dflt as Linux 6.18 reports it for a new device (index = id - 1):
+/// ACCEPT_REDIRECTS, SECURE_REDIRECTS, SEND_REDIRECTS, SHARED_MEDIA, ACCEPT_SOURCE_ROUTE,
+/// the IGMPv2 and IGMPv3 unsolicited report intervals (10 s, 1 s) and ARP_EVICT_NOCARRIER.
+/// (rtnl/af_spec.rs records the same values in its tables; a test holds them together.)
+pub const INET_CONF_DEFAULTS: [u32; IPV4_DEVCONF_MAX] = {
+    let mut c = [0; IPV4_DEVCONF_MAX];
+    c[3] = 1;
+    c[4] = 1;
+    c[5] = 1;
+    c[6] = 1;
+    c[8] = 1;
+    c[26] = 10000;
+    c[27] = 1000;
+    c[32] = 1;
+    c
+};
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Link {
     pub ifindex: u32,
@@ -76,6 +97,11 @@ pub struct Link {
     /// to 68 or more turns it back on, without addresses (inetdev_init).
     #[serde(default)]
     pub inet4_off: bool,
+    /// Its IPv4 device configuration (IFLA_INET_CONF, ipv4_devconf) once set through
+    /// IFLA_AF_SPEC or made anew; None: the values every device starts with
+    /// ([`Link::inet_conf_initial`]).
+    #[serde(default)]
+    pub inet_conf: Option<Box<[u32]>>,
     /// A carrier change waits for link watch: until it runs, the operational state stays
     /// as it was (not saved: a loaded state is settled at once).
     #[serde(skip)]
@@ -135,11 +161,37 @@ impl Link {
             forced_carrier: None,
             inet6_ready: false,
             inet4_off: false,
+            inet_conf: None,
             link_watch_pending: false,
             brport: Default::default(),
             addrs4: Vec::new(),
             addrs6: Vec::new(),
             kind,
+        }
+    }
+
+    /// The IPv4 device configuration a device starts with (a namespace's defaults; the
+    /// loopback device also skips IPsec transforms and policy, set as it registers).
+    pub fn inet_conf_initial(&self) -> [u32; IPV4_DEVCONF_MAX] {
+        let mut conf = INET_CONF_DEFAULTS;
+        if self.flags & IFF_LOOPBACK != 0 {
+            conf[IPV4_DEVCONF_NOXFRM - 1] = 1;
+            conf[IPV4_DEVCONF_NOPOLICY - 1] = 1;
+        }
+        conf
+    }
+
+    /// Its IPv4 device configuration as IFLA_INET_CONF reports it.
+    pub fn inet_conf(&self) -> [u32; IPV4_DEVCONF_MAX] {
+        match self.inet_conf.as_deref() {
+            Some(set) => {
+                let mut conf = [0; IPV4_DEVCONF_MAX];
+                for (c, v) in conf.iter_mut().zip(set) {
+                    *c = *v;
+                }
+                conf
+            }
+            None => self.inet_conf_initial(),
         }
     }
 

@@ -32,6 +32,9 @@ pub struct LinkChanges {
     pub addr_gen_mode: Option<u8>,
     /// IFLA_INET6_TOKEN (inet6_set_iftoken keeps its low 64 bits).
     pub inet6_token: Option<[u8; 16]>,
+    /// IPv4 device settings (id, value) of an AF_INET entry of IFLA_AF_SPEC (Some even
+    /// when it sets none: the entry alone makes do_setlink announce a running device).
+    pub inet_conf: Option<Vec<(u8, u32)>>,
     pub num_tx_queues: Option<u32>,
     pub num_rx_queues: Option<u32>,
     /// IFLA_CARRIER: only kinds with ndo_change_carrier (dummy) accept it.
@@ -190,6 +193,10 @@ impl Stack {
         // inet6_validate_link_af: without an IPv6 device (MTU below 1280) there is nothing
         // to configure.
         if (ch.addr_gen_mode.is_some() || ch.inet6_token.is_some()) && !link.has_inet6() {
+            return Err(Error::errno(libc::EAFNOSUPPORT));
+        }
+        // inet_validate_link_af: nor without an IPv4 device (MTU below 68).
+        if ch.inet_conf.is_some() && link.inet4_off {
             return Err(Error::errno(libc::EAFNOSUPPORT));
         }
         // inet6_set_iftoken: only a device that does neighbour discovery and solicits
@@ -353,6 +360,7 @@ impl Stack {
         // new link mode end in netdev_state_change, which announces only a running device.
         let state_notify = ch.notify
             || ch.inet6_token.is_some()
+            || ch.inet_conf.is_some()
             || ch.alias.is_some()
             || ch.group.is_some()
             || ch.linkmode.is_some_and(|m| m != link.linkmode);
@@ -434,6 +442,16 @@ impl Stack {
         }
         if let Some(mode) = ch.addr_gen_mode {
             link.addr_gen_mode = mode;
+        }
+        if let Some(settings) = ch.inet_conf.as_ref().filter(|c| !c.is_empty()) {
+            // ipv4_devconf_set: the value as given, no side effects, no RTM_NEWNETCONF.
+            let mut conf = link.inet_conf();
+            for &(id, value) in settings {
+                if let Some(c) = conf.get_mut(usize::from(id).wrapping_sub(1)) {
+                    *c = value;
+                }
+            }
+            link.inet_conf = Some(Box::new(conf));
         }
         let old_master = link.master;
         let had_carrier = link.carrier;
@@ -537,6 +555,9 @@ impl Stack {
                 if off && !l.inet4_off {
                     let gone = std::mem::take(&mut l.addrs4);
                     events.extend(gone.into_iter().map(|a| Event::DelAddr(Box::new(a))));
+                    // The IPv4 device made anew later starts from the namespace's defaults
+                    // (what loopback set as it registered is not set again).
+                    l.inet_conf = Some(Box::new(super::link::INET_CONF_DEFAULTS));
                 }
                 l.inet4_off = off;
             }
