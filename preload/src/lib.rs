@@ -1604,12 +1604,20 @@ pub unsafe extern "C" fn dup3(old: c_int, new: c_int, flags: c_int) -> c_int {
 /// Sends an option note for the socket whose connection has inode `ino`, counted on the
 /// status page before it leaves (see `status`, "Options"): whether it was sent.
 fn option_note(fd: c_int, ino: u64, tag: [u8; 4], name: c_int, value: [u8; 4]) -> bool {
-    let sent = page().and_then(|w| Some(&w[find_slot(w, ino)? + status::NOTES_SENT_AT]));
-    if let Some(count) = sent {
+    let counted = page().and_then(|w| {
+        let at = find_slot(w, ino)?;
+        let count = &w[at + status::NOTES_SENT_AT];
         count.fetch_add(1, SeqCst);
-    }
+        // Closed by another thread meanwhile, its slot taken by a new socket: that one's
+        // count must stay its own.
+        if w[at].load(SeqCst) != ino {
+            count.fetch_sub(1, SeqCst);
+            return None;
+        }
+        Some(count)
+    });
     let ok = send_note(fd, &notes::option(tag, name, value));
-    if !ok && let Some(count) = sent {
+    if !ok && let Some(count) = counted {
         count.fetch_sub(1, SeqCst);
     }
     ok
