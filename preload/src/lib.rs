@@ -39,7 +39,8 @@
 //! recvmsg through from there only. (Not a key in an unused argument: a register keeps its
 //! value after the call, and a later three-argument recvmsg from libc carried the key along
 //! without meaning to.) A descriptor is trusted only while its inode is the socket's, and
-//! the program's pointers are handled by the kernel, never dereferenced here.
+//! the program's pointers are checked by the kernel the first time the library meets their
+//! page (see `usermem`).
 //!
 //! Only interposable libc entry points are covered: glibc's own internal sockets
 //! (getifaddrs, if_nametoindex) and static binaries take the trapped path.
@@ -950,26 +951,13 @@ fn first_buffer(iov: *const iovec, iovlen: usize) -> Option<(*const c_void, usiz
     if iovlen == 0 || !get_user(iov.cast(), &mut raw) {
         return None;
     }
-    let [
-        b0,
-        b1,
-        b2,
-        b3,
-        b4,
-        b5,
-        b6,
-        b7,
-        l0,
-        l1,
-        l2,
-        l3,
-        l4,
-        l5,
-        l6,
-        l7,
-    ] = raw;
-    let base = u64::from_ne_bytes([b0, b1, b2, b3, b4, b5, b6, b7]) as usize;
-    let len = u64::from_ne_bytes([l0, l1, l2, l3, l4, l5, l6, l7]) as usize;
+    let (base, len) = raw.split_at(8);
+    let word = |b: &[u8]| {
+        let mut v = [0u8; 8];
+        v.copy_from_slice(b);
+        u64::from_ne_bytes(v) as usize
+    };
+    let (base, len) = (word(base), word(len));
     Some((base as *const c_void, len))
 }
 
@@ -1185,10 +1173,6 @@ fn sockaddr_nl(port_id: u32, groups: u32) -> [u8; SOCKADDR_NL_LEN] {
 fn netlink_source() -> [u8; SOCKADDR_NL_LEN] {
     sockaddr_nl(0, 0)
 }
-
-// The program's pointers are read and written through the kernel (process_vm_readv/writev
-// on this process), never dereferenced here: a bad one is then EFAULT, as in the system
-// call it stands for, not a crash in this library.
 
 /// Byte offsets of msghdr's fields (64-bit Linux).
 const MSG_NAMELEN_AT: usize = 8;
