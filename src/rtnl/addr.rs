@@ -341,7 +341,8 @@ pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         }
         let sel = Del4 {
             local: in4(&attrs, IFA_LOCAL),
-            label: attrs.get(IFA_LABEL).map(|l| l.str_bytes()),
+            // inet_rtm_deladdr compares it with nla_strcmp.
+            label: attrs.get(IFA_LABEL).map(|l| l.strcmp_bytes()),
             address: in4(&attrs, IFA_ADDRESS),
             prefixlen: ifm.prefixlen,
         };
@@ -402,6 +403,10 @@ pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<
     } else {
         policy::parse(rest, base, &IPV6_POLICY, Mode::Liberal)?
     };
+    // No emulated namespace has an id (rtnl_get_net_ns_capable: EINVAL).
+    if attrs.has(IFA_TARGET_NETNSID) {
+        return Err(NlError::errno(libc::EINVAL));
+    }
     // extract_addr: IFA_LOCAL wins over IFA_ADDRESS.
     let addr = in6(&attrs, IFA_LOCAL)
         .or_else(|| in6(&attrs, IFA_ADDRESS))
@@ -471,6 +476,10 @@ pub fn dump(stack: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
                 ),
             ));
         }
+        // inet_valid_dump_ifaddr_req: an index asks for a filter, which the answer says
+        // from then on, failures included.
+        let filtered = ifm.index != 0;
+        let fail = |e: NlError| Ok(Dump::failed_filtered(req, e, filtered));
         let policy = if family == AF_INET6 {
             &IPV6_POLICY
         } else {
@@ -483,24 +492,32 @@ pub fn dump(stack: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
             Mode::Strict,
         ) {
             Ok(a) => a,
-            Err(e) => return Ok(Dump::failed(req, e.into())),
+            Err(e) => return fail(e.into()),
         };
-        if attrs.present().any(|a| a.kind != IFA_TARGET_NETNSID) {
-            return Ok(Dump::failed(
-                req,
-                NlError::new(
-                    libc::EINVAL,
-                    if family == AF_INET6 {
-                        "ipv6: Unsupported attribute in dump request"
-                    } else {
-                        "ipv4: Unsupported attribute in dump request"
-                    },
-                ),
-            ));
+        // Attributes in type order: IFA_TARGET_NETNSID names a namespace by id, and no
+        // emulated namespace has one (rtnl_get_net_ns_capable); anything else is refused.
+        if let Some(a) = attrs.present().next() {
+            let (unsupported, bad_nsid) = if family == AF_INET6 {
+                (
+                    "ipv6: Unsupported attribute in dump request",
+                    "ipv6: Invalid target network namespace id",
+                )
+            } else {
+                (
+                    "ipv4: Unsupported attribute in dump request",
+                    "ipv4: Invalid target network namespace id",
+                )
+            };
+            let msg = if a.kind == IFA_TARGET_NETNSID {
+                bad_nsid
+            } else {
+                unsupported
+            };
+            return fail(NlError::new(libc::EINVAL, msg));
         }
         ifindex = ifm.index;
         if ifindex != 0 && stack.ns(req.ns).link(ifindex).is_none() {
-            return Ok(Dump::failed(req, NlError::errno(libc::ENODEV)));
+            return fail(NlError::errno(libc::ENODEV));
         }
     }
     Ok(Dump::new(
@@ -535,12 +552,15 @@ pub fn fill(w: &mut Writer, h: AddrHeader, a: &Addr, now_cs: u32) {
     hdr[3] = a.scope;
     hdr[4..8].copy_from_slice(&a.ifindex.to_ne_bytes());
     w.put_raw(&hdr);
-    let (preferred, valid) =
-        if a.flags & IFA_F_PERMANENT != 0 && a.preferred_lft == INFINITY_LIFE_TIME {
-            (INFINITY_LIFE_TIME, INFINITY_LIFE_TIME)
-        } else {
-            a.remaining(now_cs)
-        };
+    // Forever: an IPv6 address valid and preferred forever, an IPv4 one valid forever
+    // (inet_fill_ifaddr looks at IFA_F_PERMANENT alone).
+    let forever = a.flags & IFA_F_PERMANENT != 0
+        && (a.preferred_lft == INFINITY_LIFE_TIME || a.family == AF_INET);
+    let (preferred, valid) = if forever {
+        (INFINITY_LIFE_TIME, INFINITY_LIFE_TIME)
+    } else {
+        a.remaining(now_cs)
+    };
     let mut cacheinfo = [0u8; 16];
     cacheinfo[0..4].copy_from_slice(&preferred.to_ne_bytes());
     cacheinfo[4..8].copy_from_slice(&valid.to_ne_bytes());

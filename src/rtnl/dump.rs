@@ -101,6 +101,12 @@ impl Dump {
         Dump::new(req, DumpKind::Failed(e), false)
     }
 
+    /// A dump that fails after its request asked for a filter: an address dump's
+    /// NLMSG_DONE then says NLM_F_DUMP_FILTERED (cb->answer_flags was set first).
+    pub fn failed_filtered(req: &Request<'_>, e: NlError, filtered: bool) -> Dump {
+        Dump::new(req, DumpKind::Failed(e), filtered)
+    }
+
     pub fn is_done(&self) -> bool {
         self.done
     }

@@ -60,6 +60,13 @@ impl Addr {
         self.flags & IFA_F_SECONDARY != 0
     }
 
+    /// Whether its preferred lifetime runs out: not for an IPv4 address valid forever
+    /// (IFA_F_PERMANENT), which check_lifetime passes over whatever its preferred lifetime
+    /// says (and which inet_fill_ifaddr reports as forever too).
+    pub fn ages(&self) -> bool {
+        !(self.family == AF_INET && self.flags & IFA_F_PERMANENT != 0)
+    }
+
     /// Remaining lifetimes (preferred, valid) at `now_cs`.
     pub fn remaining(&self, now_cs: u32) -> (u32, u32) {
         let elapsed = now_cs.saturating_sub(self.tstamp) / 100;
@@ -357,6 +364,12 @@ impl Stack {
             .ns_mut(ns)
             .link_mut(ifindex)
             .ok_or(Error::errno(libc::ENODEV))?;
+        if !link.has_inet6() {
+            return Err(Error::new(
+                libc::ENXIO,
+                "ipv6: IPv6 is disabled on this device",
+            ));
+        }
         let list = &mut link.addrs6;
         let pos = list
             .iter()
@@ -506,7 +519,7 @@ impl Stack {
                         // router solicitation.
                         solicited |= family == AF_INET6 && a.scope == RT_SCOPE_LINK && !loopback;
                     }
-                    if pref == 0 && a.flags & IFA_F_DEPRECATED == 0 {
+                    if pref == 0 && a.flags & IFA_F_DEPRECATED == 0 && a.ages() {
                         a.flags |= IFA_F_DEPRECATED;
                         changed = true;
                     }

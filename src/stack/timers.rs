@@ -50,7 +50,7 @@ impl Addr {
     pub fn next_deadline_ms(&self) -> Option<u64> {
         let base = self.tstamp as u64 * 10;
         let lifetime = |lft: u32| (lft != INFINITY_LIFE_TIME).then(|| base + lft as u64 * 1000);
-        let preferred = if self.flags & IFA_F_DEPRECATED == 0 {
+        let preferred = if self.flags & IFA_F_DEPRECATED == 0 && self.ages() {
             lifetime(self.preferred_lft)
         } else {
             None

@@ -62,6 +62,16 @@ impl<'a> Attr<'a> {
             .unwrap_or(self.payload.len());
         &self.payload[..end]
     }
+    /// The payload without its trailing NULs: what nla_strcmp compares (a NUL inside
+    /// stays, and then no name matches).
+    pub fn strcmp_bytes(&self) -> &'a [u8] {
+        let end = self
+            .payload
+            .iter()
+            .rposition(|&b| b != 0)
+            .map_or(0, |i| i + 1);
+        &self.payload[..end]
+    }
     /// Nested attributes; their offsets are relative to the same message start.
     pub fn nested(&self) -> AttrIter<'a> {
         AttrIter::new(self.payload, self.offset + NLA_HDRLEN)

@@ -1,0 +1,30 @@
+"""RTM_GETADDR with IFA_TARGET_NETNSID naming no namespace (strict and non-strict dumps, IPv6
+lookups: rtnl_get_net_ns_capable finds no namespace by that id), and NLM_F_DUMP_FILTERED on a
+strict dump naming a missing device (set before the dump fails). (The IPv6 lookup without a
+device, with the address on two links, is a known difference: see the README.)"""
+sh("ip link add v0 type veth peer name v1")
+sh("ip addr add 192.0.2.1/24 dev v0")
+sh("ip addr add 2001:db8::1/64 dev v1 nodad")
+sh("ip addr add 2001:db8::1/64 dev v0 nodad")
+s = Sock()
+s.opt(NETLINK_EXT_ACK, 1)
+D = NLM_F_REQUEST | NLM_F_DUMP
+nsid = lambda n: struct.pack("=HHi", 8, IFA_NUM["TARGET_NETNSID"], n)
+title("non-strict dumps with IFA_TARGET_NETNSID 5")
+s.talk(msg(RTM_GETADDR, D, 1, ifaddr(AF_INET) + nsid(5)), quiet=0.05)
+s.talk(msg(RTM_GETADDR, D, 2, ifaddr(AF_INET6) + nsid(5)), quiet=0.05)
+title("IPv6 lookup with IFA_TARGET_NETNSID 5")
+s.talk(msg(RTM_GETADDR, NLM_F_REQUEST | NLM_F_ACK, 4, ifaddr(AF_INET6) + attr_ip(IFA_NUM["ADDRESS"], "2001:db8::1") + nsid(5)), quiet=0.05)
+s.opt(NETLINK_GET_STRICT_CHK, 1)
+title("strict dumps with IFA_TARGET_NETNSID 5 and -1")
+s.talk(msg(RTM_GETADDR, D, 5, ifaddr(AF_INET) + nsid(5)), quiet=0.05)
+s.talk(msg(RTM_GETADDR, D, 6, ifaddr(AF_INET6) + nsid(5)), quiet=0.05)
+s.talk(msg(RTM_GETADDR, D, 7, ifaddr(AF_UNSPEC) + nsid(-1)), quiet=0.05)
+title("strict dump, scope set")
+s.talk(msg(RTM_GETADDR, D, 8, ifaddr(AF_INET6, scope=200)), quiet=0.05)
+title("strict dumps, missing index (IPv6, IPv4, all)")
+s.talk(msg(RTM_GETADDR, D, 9, ifaddr(AF_INET6, index=77)), quiet=0.05)
+s.talk(msg(RTM_GETADDR, D, 11, ifaddr(AF_INET, index=77)), quiet=0.05)
+s.talk(msg(RTM_GETADDR, D, 12, ifaddr(AF_UNSPEC, index=77)), quiet=0.05)
+title("strict IPv6 lookup with IFA_TARGET_NETNSID 5")
+s.talk(msg(RTM_GETADDR, NLM_F_REQUEST | NLM_F_ACK, 10, ifaddr(AF_INET6) + attr_ip(IFA_NUM["ADDRESS"], "2001:db8::1") + nsid(5)), quiet=0.05)
