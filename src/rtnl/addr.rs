@@ -260,6 +260,9 @@ fn check_new_ipv6(local: &[u8; 16], flags: u32, link: &Link) -> Result<(), NlErr
     Ok(())
 }
 
+/// IPv6's name for the IFA_F_SECONDARY bit (privacy addresses, which nlroute never makes).
+const IFA_F_TEMPORARY: u32 = IFA_F_SECONDARY;
+
 fn ipv6_addr(
     stack: &Stack,
     req: &Request<'_>,
@@ -274,7 +277,21 @@ fn ipv6_addr(
         (None, Some(a)) => (a, None),
         (None, None) => return Err(NlError::errno(libc::EINVAL)),
     };
+    let mut flags = attrs
+        .get(IFA_FLAGS)
+        .and_then(|a| a.u32_prefix())
+        .unwrap_or(ifm.flags as u32);
+    flags &= IFA_F_NODAD
+        | IFA_F_HOMEADDRESS
+        | IFA_F_MANAGETEMPADDR
+        | IFA_F_NOPREFIXROUTE
+        | IFA_F_MCAUTOJOIN;
+    // inet6_rtm_newaddr checks the lifetimes first, then finds the device and its IPv6
+    // device; only a new address (inet6_addr_add) has its prefix length checked.
     let (preferred, valid) = lifetimes(attrs).unwrap_or((INFINITY_LIFE_TIME, INFINITY_LIFE_TIME));
+    if valid == 0 || preferred > valid {
+        return Err(NlError::new(libc::EINVAL, "ipv6: address lifetime invalid"));
+    }
     let Some(link) = stack.ns(req.ns).link(ifm.index) else {
         return Err(NlError::new(
             libc::ENODEV,
@@ -285,30 +302,31 @@ fn ipv6_addr(
     if link.mtu < IPV6_MIN_MTU {
         return Err(NlError::errno(libc::EINVAL));
     }
-    let mut flags = attrs
-        .get(IFA_FLAGS)
-        .and_then(|a| a.u32_prefix())
-        .unwrap_or(ifm.flags as u32);
-    flags &= IFA_F_NODAD
-        | IFA_F_HOMEADDRESS
-        | IFA_F_MANAGETEMPADDR
-        | IFA_F_NOPREFIXROUTE
-        | IFA_F_MCAUTOJOIN;
-    if ifm.prefixlen > 128 {
-        return Err(NlError::new(libc::EINVAL, "ipv6: Invalid prefix length"));
-    }
-    if flags & IFA_F_MANAGETEMPADDR != 0 && ifm.prefixlen != 64 {
-        return Err(NlError::new(
-            libc::EINVAL,
-            "ipv6: address with \"mngtmpaddr\" flag must have a prefix length of 64",
-        ));
-    }
-    if valid == 0 || preferred > valid {
-        return Err(NlError::new(libc::EINVAL, "ipv6: address lifetime invalid"));
-    }
-    // ipv6_get_ifaddr: an address the link has is modified, not added.
-    if !link.addrs6.iter().any(|a| a.local == local) {
-        check_new_ipv6(&local, flags, link)?;
+    let replace = req.flags() & (NLM_F_REPLACE | NLM_F_EXCL) == NLM_F_REPLACE;
+    match link.addrs6.iter().find(|a| a.local == local) {
+        None => {
+            if ifm.prefixlen > 128 {
+                return Err(NlError::new(libc::EINVAL, "ipv6: Invalid prefix length"));
+            }
+            if flags & IFA_F_MANAGETEMPADDR != 0 && ifm.prefixlen != 64 {
+                return Err(NlError::new(
+                    libc::EINVAL,
+                    "ipv6: address with \"mngtmpaddr\" flag must have a prefix length of 64",
+                ));
+            }
+            check_new_ipv6(&local, flags, link)?;
+        }
+        // inet6_addr_modify keeps the prefix length, so mngtmpaddr is checked against the
+        // address's own (a refusal without a message).
+        Some(old)
+            if replace
+                && flags & IFA_F_MANAGETEMPADDR != 0
+                && (old.flags & IFA_F_TEMPORARY != 0 || old.prefixlen != 64) =>
+        {
+            return Err(NlError::errno(libc::EINVAL));
+        }
+        // (Without NLM_F_REPLACE, EEXIST: the stack says so.)
+        Some(_) => {}
     }
     apply_lifetime_flags(&mut flags, preferred, valid);
     Ok(Addr {
