@@ -15,6 +15,9 @@ use crate::wire::{NLMSG_HDRLEN, Writer, align4};
 
 const IFNAMSIZ: u16 = 16;
 const IFALIASZ: u16 = 256;
+/// MAX_TCP_HEADER as Linux 6.18 here has it (the smallest GSO size it takes is 193): a
+/// GSO size must exceed it.
+const MAX_TCP_HEADER: u32 = 192;
 const MAX_ADDR_LEN: u16 = 32;
 
 /// ifla_policy (the parts nlroute acts on or Linux rejects).
@@ -36,7 +39,8 @@ pub static IFLA_POLICY: Policy = Policy {
         (IFLA_LINKINFO, Pol::Nested),
         (IFLA_NET_NS_PID, Pol::U32),
         (IFLA_NET_NS_FD, Pol::U32),
-        (IFLA_IFALIAS, Pol::Str(IFALIASZ - 1)),
+        // NLA_BINARY "to allow 0-length string": the NUL counts.
+        (IFLA_IFALIAS, Pol::Binary(IFALIASZ - 1)),
         (IFLA_VFINFO_LIST, Pol::Nested),
         (IFLA_VF_PORTS, Pol::Nested),
         (IFLA_PORT_SELF, Pol::Nested),
@@ -46,7 +50,7 @@ pub static IFLA_POLICY: Policy = Policy {
         (IFLA_NUM_TX_QUEUES, Pol::U32),
         (IFLA_NUM_RX_QUEUES, Pol::U32),
         (IFLA_GSO_MAX_SEGS, Pol::U32),
-        (IFLA_GSO_MAX_SIZE, Pol::U32),
+        (IFLA_GSO_MAX_SIZE, Pol::U32Min(MAX_TCP_HEADER + 1)),
         (IFLA_PHYS_PORT_ID, Pol::Binary(32)),
         (IFLA_CARRIER_CHANGES, Pol::U32),
         (IFLA_PHYS_SWITCH_ID, Pol::Binary(32)),
@@ -64,15 +68,17 @@ pub static IFLA_POLICY: Policy = Policy {
         (IFLA_ALT_IFNAME, Pol::Name(127)),
         (IFLA_PERM_ADDRESS, Pol::Reject),
         (IFLA_PROTO_DOWN_REASON, Pol::Nested),
-        (IFLA_NEW_IFINDEX, Pol::S32),
+        (IFLA_NEW_IFINDEX, Pol::S32Min(1)),
         (IFLA_PARENT_DEV_NAME, Pol::NulStr),
         (IFLA_GRO_MAX_SIZE, Pol::U32),
         (IFLA_TSO_MAX_SIZE, Pol::Reject),
         (IFLA_TSO_MAX_SEGS, Pol::Reject),
         (IFLA_ALLMULTI, Pol::Reject),
-        (IFLA_GSO_IPV4_MAX_SIZE, Pol::U32),
+        (IFLA_GSO_IPV4_MAX_SIZE, Pol::U32Min(MAX_TCP_HEADER + 1)),
         (IFLA_GRO_IPV4_MAX_SIZE, Pol::U32),
         (IFLA_NETNS_IMMUTABLE, Pol::Reject),
+        (IFLA_HEADROOM, Pol::Reject),
+        (IFLA_TAILROOM, Pol::Reject),
     ],
 };
 
@@ -186,6 +192,26 @@ fn parse_request_as<'a>(req: &Request<'a>, mode: Mode) -> Result<(IfInfo, Attrs<
     Ok((ifm, attrs))
 }
 
+/// IFLA_TARGET_NETNSID names a namespace by id, and no emulated namespace has one
+/// (rtnl_get_net_ns_capable, rtnl_link_get_net_by_nlattr: EINVAL). Several ways of naming a
+/// namespace at once are refused first (rtnl_ensure_unique_netns).
+fn no_namespace_id(attrs: &Attrs<'_>) -> Result<(), NlError> {
+    let named = [IFLA_NET_NS_PID, IFLA_NET_NS_FD, IFLA_TARGET_NETNSID]
+        .iter()
+        .filter(|&&a| attrs.has(a))
+        .count();
+    if named > 1 {
+        return Err(NlError::new(
+            libc::EINVAL,
+            "multiple netns identifying attributes specified",
+        ));
+    }
+    if attrs.has(IFLA_TARGET_NETNSID) {
+        return Err(NlError::errno(libc::EINVAL));
+    }
+    Ok(())
+}
+
 /// A link named by IFLA_IFNAME or IFLA_ALT_IFNAME (rtnl_dev_get).
 fn by_name<'n>(ns: &'n Namespace, attrs: &Attrs<'_>) -> Option<&'n Link> {
     let name = attrs
@@ -251,6 +277,7 @@ pub fn get(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             Mode::Liberal,
         )?
     };
+    no_namespace_id(&attrs)?;
     let ns = stack.ns(req.ns);
     let link = if ifm.index > 0 {
         ns.link(ifm.index as u32)
@@ -435,11 +462,12 @@ pub fn fill(
     w.attr_u32(IFLA_PROMISCUITY, link.promiscuity);
     w.attr_u32(IFLA_ALLMULTI, link.allmulti);
     w.attr_u32(IFLA_NUM_TX_QUEUES, link.num_tx_queues);
-    w.attr_u32(IFLA_GSO_MAX_SEGS, 65535);
-    w.attr_u32(IFLA_GSO_MAX_SIZE, 65536);
-    w.attr_u32(IFLA_GRO_MAX_SIZE, 65536);
-    w.attr_u32(IFLA_GSO_IPV4_MAX_SIZE, 65536);
-    w.attr_u32(IFLA_GRO_IPV4_MAX_SIZE, 65536);
+    let gso = link.gso.as_deref().copied().unwrap_or_default();
+    w.attr_u32(IFLA_GSO_MAX_SEGS, gso.gso_max_segs);
+    w.attr_u32(IFLA_GSO_MAX_SIZE, gso.gso_max_size);
+    w.attr_u32(IFLA_GRO_MAX_SIZE, gso.gro_max_size);
+    w.attr_u32(IFLA_GSO_IPV4_MAX_SIZE, gso.gso_ipv4_max_size);
+    w.attr_u32(IFLA_GRO_IPV4_MAX_SIZE, gso.gro_ipv4_max_size);
     w.attr_u32(IFLA_TSO_MAX_SIZE, ops.tso_max_size(link, ns));
     w.attr_u32(IFLA_TSO_MAX_SEGS, 65535);
     w.attr_u32(IFLA_MAX_PACING_OFFLOAD_HORIZON, 0);
@@ -819,6 +847,14 @@ fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>, target: AfTarget) -> Result<Lin
     ch.proto_down = attrs
         .get(IFLA_PROTO_DOWN)
         .and_then(|a| a.payload.first().map(|&b| b != 0));
+    ch.gso = [
+        IFLA_GSO_MAX_SIZE,
+        IFLA_GSO_MAX_SEGS,
+        IFLA_GRO_MAX_SIZE,
+        IFLA_GSO_IPV4_MAX_SIZE,
+        IFLA_GRO_IPV4_MAX_SIZE,
+    ]
+    .map(u32_attr);
     ch.num_tx_queues = u32_attr(IFLA_NUM_TX_QUEUES);
     ch.num_rx_queues = u32_attr(IFLA_NUM_RX_QUEUES);
     ch.carrier = attrs
@@ -835,6 +871,7 @@ fn changes_from(ifm: &IfInfo, attrs: &Attrs<'_>, target: AfTarget) -> Result<Lin
 /// RTM_NEWLINK: change an existing link, or create one with NLM_F_CREATE (rtnl_newlink).
 pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let (ifm, attrs) = parse_request(req)?;
+    no_namespace_id(&attrs)?;
     let info = match attrs.get(IFLA_LINKINFO) {
         Some(a) => Some(policy::parse(
             a.payload,
@@ -1598,6 +1635,7 @@ fn bridge_request<'a>(stack: &Stack, req: &Request<'a>) -> Result<BridgeRequest<
 /// RTM_SETLINK (rtnl_setlink).
 pub fn set(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let (ifm, attrs) = parse_request(req)?;
+    no_namespace_id(&attrs)?;
     let link = target(stack.ns(req.ns), &ifm, &attrs)?;
     let target = AfTarget::Device {
         inet: !link.inet4_off,
@@ -1618,6 +1656,7 @@ pub fn set(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
 /// RTM_DELLINK (rtnl_dellink).
 pub fn del(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Result<Reply, NlError> {
     let (ifm, attrs) = parse_request(req)?;
+    no_namespace_id(&attrs)?;
     let ns = stack.ns(req.ns);
     if ifm.index <= 0
         && !named(&attrs)

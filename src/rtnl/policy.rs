@@ -22,6 +22,10 @@ pub enum Pol {
     NulStr,
     /// NLA_BINARY with a maximum length.
     Binary(u16),
+    /// NLA_POLICY_MIN(NLA_U32, n).
+    U32Min(u32),
+    /// NLA_POLICY_MIN(NLA_S32, n).
+    S32Min(i32),
     Nested,
     Flag,
     /// NLA_REJECT: present means invalid.
@@ -35,7 +39,7 @@ impl Pol {
         match self {
             Pol::U8 => Some(1),
             Pol::U16 => Some(2),
-            Pol::U32 | Pol::S32 => Some(4),
+            Pol::U32 | Pol::S32 | Pol::U32Min(_) | Pol::S32Min(_) => Some(4),
             Pol::U64 => Some(8),
             _ => None,
         }
@@ -185,11 +189,22 @@ fn validate(attr: &Attr<'_>, pol: Pol) -> Result<(), Invalid> {
     let len = attr.payload.len();
     if let Some(exact) = pol.exact_len() {
         // Liberal validation accepts longer payloads (Linux only warns); shorter never.
-        return if len < exact {
-            Err(failed(libc::ERANGE))
-        } else {
-            Ok(())
+        if len < exact {
+            return Err(failed(libc::ERANGE));
+        }
+        // nla_validate_int_range.
+        let out_of_range = match pol {
+            Pol::U32Min(min) => attr.u32_prefix().is_some_and(|v| v < min),
+            Pol::S32Min(min) => attr.u32_prefix().is_some_and(|v| (v as i32) < min),
+            _ => false,
         };
+        if out_of_range {
+            return Err(Invalid {
+                msg: "integer out of range",
+                ..failed(libc::ERANGE)
+            });
+        }
+        return Ok(());
     }
     match pol {
         Pol::Unspec(min) if len < min as usize => Err(failed(libc::ERANGE)),
@@ -253,6 +268,8 @@ pub fn write_policy(w: &mut crate::wire::Writer, nest: u16, pol: Pol) {
         Pol::U8 => (NL_ATTR_TYPE_U8, Some((0, u8::MAX as u64))),
         Pol::U16 => (NL_ATTR_TYPE_U16, Some((0, u16::MAX as u64))),
         Pol::U32 => (NL_ATTR_TYPE_U32, Some((0, u32::MAX as u64))),
+        Pol::U32Min(min) => (NL_ATTR_TYPE_U32, Some((min as u64, u32::MAX as u64))),
+        Pol::S32Min(_) => (NL_ATTR_TYPE_S32, None),
         Pol::U64 => (NL_ATTR_TYPE_U64, Some((0, u64::MAX))),
         Pol::S32 => (NL_ATTR_TYPE_S32, None),
         Pol::Str(_) | Pol::Name(_) => (NL_ATTR_TYPE_STRING, None),
@@ -266,8 +283,13 @@ pub fn write_policy(w: &mut crate::wire::Writer, nest: u16, pol: Pol) {
         w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_U, min);
         w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_U, max);
     }
-    if pol == Pol::S32 {
-        w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_S, i32::MIN as i64 as u64);
+    let signed_min = match pol {
+        Pol::S32 => Some(i32::MIN),
+        Pol::S32Min(min) => Some(min),
+        _ => None,
+    };
+    if let Some(min) = signed_min {
+        w.attr_u64(NL_POLICY_TYPE_ATTR_MIN_VALUE_S, min as i64 as u64);
         w.attr_u64(NL_POLICY_TYPE_ATTR_MAX_VALUE_S, i32::MAX as i64 as u64);
     }
     if let Pol::Str(max) | Pol::Name(max) | Pol::Binary(max) = pol

@@ -7,6 +7,35 @@ use super::kinds::Kind;
 use super::{Addr, Namespace, Rng};
 use crate::wire::consts::*;
 
+/// A device's GSO and GRO limits (netif_set_gso_max_size and the like).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GsoLimits {
+    pub gso_max_size: u32,
+    pub gso_max_segs: u32,
+    pub gro_max_size: u32,
+    pub gso_ipv4_max_size: u32,
+    pub gro_ipv4_max_size: u32,
+}
+
+/// GSO_LEGACY_MAX_SIZE: the default sizes; the IPv4 limits follow a size up to it.
+pub const GSO_LEGACY_MAX_SIZE: u32 = 65536;
+/// GSO_MAX_SEGS, also every device's tso_max_segs here.
+pub const GSO_MAX_SEGS: u32 = 65535;
+/// GRO_MAX_SIZE (8 * 65535).
+pub const GRO_MAX_SIZE: u32 = 524280;
+
+impl Default for GsoLimits {
+    fn default() -> GsoLimits {
+        GsoLimits {
+            gso_max_size: GSO_LEGACY_MAX_SIZE,
+            gso_max_segs: GSO_MAX_SEGS,
+            gro_max_size: GSO_LEGACY_MAX_SIZE,
+            gso_ipv4_max_size: GSO_LEGACY_MAX_SIZE,
+            gro_ipv4_max_size: GSO_LEGACY_MAX_SIZE,
+        }
+    }
+}
+
 /// IPV4_DEVCONF_MAX: the number of IPv4 device settings (enum ipv4_devconf, from 1).
 pub const IPV4_DEVCONF_MAX: usize = 33;
 const IPV4_DEVCONF_NOXFRM: usize = 15;
@@ -102,6 +131,9 @@ pub struct Link {
     /// ([`Link::inet_conf_initial`]).
     #[serde(default)]
     pub inet_conf: Option<Box<[u32]>>,
+    /// GSO and GRO limits once set (IFLA_GSO_MAX_SIZE and the like); None: the defaults.
+    #[serde(default)]
+    pub gso: Option<Box<GsoLimits>>,
     /// A carrier change waits for link watch: until it runs, the operational state stays
     /// as it was (not saved: a loaded state is settled at once).
     #[serde(skip)]
@@ -162,6 +194,7 @@ impl Link {
             inet6_ready: false,
             inet4_off: false,
             inet_conf: None,
+            gso: None,
             link_watch_pending: false,
             brport: Default::default(),
             addrs4: Vec::new(),

@@ -3,9 +3,9 @@
 
 use super::addr::{IPV4_MIN_MTU, IPV6_MIN_MTU, Inet6Event};
 use super::kinds::Kind;
-use super::link::refresh;
+use super::link::{GsoLimits, refresh};
 use super::stp::{self, PortEvent};
-use super::{Error, Event, Link, NsId, Result, Stack};
+use super::{Error, Event, Link, Namespace, NsId, Result, Stack};
 use crate::wire::consts::*;
 
 /// The MTU of a bridge without ports (ETH_DATA_LEN).
@@ -35,6 +35,9 @@ pub struct LinkChanges {
     /// IPv4 device settings (id, value) of an AF_INET entry of IFLA_AF_SPEC (Some even
     /// when it sets none: the entry alone makes do_setlink announce a running device).
     pub inet_conf: Option<Vec<(u8, u32)>>,
+    /// IFLA_GSO_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GRO_MAX_SIZE, IFLA_GSO_IPV4_MAX_SIZE and
+    /// IFLA_GRO_IPV4_MAX_SIZE, in that order.
+    pub gso: [Option<u32>; 5],
     pub num_tx_queues: Option<u32>,
     pub num_rx_queues: Option<u32>,
     /// IFLA_CARRIER: only kinds with ndo_change_carrier (dummy) accept it.
@@ -163,6 +166,7 @@ impl Stack {
         {
             return Err(Error::errno(libc::EINVAL));
         }
+        check_gso(link, &ch.gso, nsr)?;
         if let Some(mtu) = ch.mtu {
             check_mtu(link, mtu, nsr)?;
         }
@@ -405,6 +409,9 @@ impl Stack {
                 }
                 changed = true;
             }
+        }
+        if ch.gso.iter().any(Option::is_some) {
+            link.gso = Some(Box::new(set_gso(link.gso.as_deref(), &ch.gso)));
         }
         if let Some(txqlen) = ch.txqlen
             && link.txqlen != txqlen
@@ -1324,4 +1331,55 @@ pub fn check_mtu(link: &Link, mtu: u32, ns: &super::Namespace) -> Result<()> {
         return Err(Error::errno(libc::EINVAL));
     }
     Ok(())
+}
+
+/// validate_linkmsg's limits on GSO and GRO settings: sizes up to the device's TSO limit
+/// (GRO up to GRO_MAX_SIZE), segments up to GSO_MAX_SEGS.
+fn check_gso(link: &Link, gso: &[Option<u32>; 5], nsr: &Namespace) -> Result<()> {
+    use super::link::{GRO_MAX_SIZE, GSO_MAX_SEGS};
+    let tso_max_size = link.kind.ops().tso_max_size(link, nsr);
+    let limits = [
+        (tso_max_size, "too big gso_max_size"),
+        (GSO_MAX_SEGS, "too big gso_max_segs"),
+        (GRO_MAX_SIZE, "too big gro_max_size"),
+        (tso_max_size, "too big gso_ipv4_max_size"),
+        (GRO_MAX_SIZE, "too big gro_ipv4_max_size"),
+    ];
+    for (value, (max, msg)) in gso.iter().zip(limits) {
+        if value.is_some_and(|v| v > max) {
+            return Err(Error::new(libc::EINVAL, msg));
+        }
+    }
+    Ok(())
+}
+
+/// The limits after `gso` is applied (do_setlink's order): a GSO or GRO size up to
+/// GSO_LEGACY_MAX_SIZE sets the IPv4 one too (netif_set_gso_max_size,
+/// netif_set_gro_max_size), which an IPv4 value given after it overrides.
+fn set_gso(old: Option<&GsoLimits>, gso: &[Option<u32>; 5]) -> GsoLimits {
+    use super::link::GSO_LEGACY_MAX_SIZE;
+    let mut l = old.copied().unwrap_or_default();
+    let [gso_size, gso_segs, gro_size, gso_ipv4, gro_ipv4] = *gso;
+    if let Some(v) = gso_size {
+        l.gso_max_size = v;
+        if v <= GSO_LEGACY_MAX_SIZE {
+            l.gso_ipv4_max_size = v;
+        }
+    }
+    if let Some(v) = gso_segs {
+        l.gso_max_segs = v;
+    }
+    if let Some(v) = gro_size {
+        l.gro_max_size = v;
+        if v <= GSO_LEGACY_MAX_SIZE {
+            l.gro_ipv4_max_size = v;
+        }
+    }
+    if let Some(v) = gso_ipv4 {
+        l.gso_ipv4_max_size = v;
+    }
+    if let Some(v) = gro_ipv4 {
+        l.gro_ipv4_max_size = v;
+    }
+    l
 }
