@@ -918,6 +918,9 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
         vxlan_validate(&loc)?;
     }
     let ns = stack.ns(req.ns);
+    if ifm.index < 0 {
+        return Err(NlError::new(libc::EINVAL, "ifindex can't be negative"));
+    }
     let existing = if ifm.index > 0 {
         ns.link(ifm.index as u32)
     } else if named(&attrs) {
@@ -1041,13 +1044,17 @@ fn choose_name(
             let name = std::str::from_utf8(a.str_bytes())
                 .map_err(|_| NlError::errno(libc::EINVAL))?
                 .to_string();
-            if name.contains('%') {
-                return stack
-                    .alloc_name(ns, name.split('%').next().unwrap_or(prefix))
-                    .map_err(|e| stack_error(e, |_| None));
-            }
             if !valid_name(&name) {
                 return Err(NlError::errno(libc::EINVAL));
+            }
+            // __dev_alloc_name: one '%', and it is "%d"; the rest stays around the number.
+            if let Some((before, after)) = name.split_once('%') {
+                let Some(after) = after.strip_prefix('d').filter(|a| !a.contains('%')) else {
+                    return Err(NlError::errno(libc::EINVAL));
+                };
+                return stack
+                    .alloc_name(ns, before, after)
+                    .map_err(|e| stack_error(e, |_| None));
             }
             if stack.ns(ns).name_taken(&name) {
                 return Err(NlError::errno(libc::EEXIST));
@@ -1055,9 +1062,27 @@ fn choose_name(
             Ok(name)
         }
         None => stack
-            .alloc_name(ns, prefix)
+            .alloc_name(ns, prefix, "")
             .map_err(|e| stack_error(e, |_| None)),
     }
+}
+
+/// rtnl_create_link: 1 to 4096 queues each way.
+fn check_queues(ch: &LinkChanges) -> Result<(), NlError> {
+    let bad = |n: Option<u32>| n.is_some_and(|n| !(1..=4096).contains(&n));
+    if bad(ch.num_tx_queues) {
+        return Err(NlError::new(
+            libc::EINVAL,
+            "Invalid number of transmit queues",
+        ));
+    }
+    if bad(ch.num_rx_queues) {
+        return Err(NlError::new(
+            libc::EINVAL,
+            "Invalid number of receive queues",
+        ));
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1164,6 +1189,7 @@ fn create(
         return Err(NlError::errno(libc::EEXIST));
     }
     let mut ch = changes_from(ifm, attrs, AfTarget::New)?;
+    check_queues(&ch)?;
     if let Some(cap) = mtu_cap {
         ch.mtu = ch.mtu.map(|m| m.min(cap));
     }
@@ -1191,6 +1217,7 @@ fn create(
             Some(pa) => changes_from(&pifm, pa, AfTarget::New)?,
             None => LinkChanges::default(),
         };
+        check_queues(&pch)?;
         pch.name = None;
         peer_setup = Some((peer_name, pch));
     }
@@ -1198,7 +1225,13 @@ fn create(
     // with an existing name is reported before anything is created.
     let explicit_name = attrs.get(IFLA_IFNAME).is_some();
     let mut main_name = if explicit_name {
-        Some(choose_name(stack, nsid, Some(attrs), kind_prefix)?)
+        let chosen = choose_name(stack, nsid, Some(attrs), kind_prefix);
+        // An invalid name fails at the device's registration: a veth peer, registered
+        // first, used up an index (never announced).
+        if chosen.as_ref().is_err_and(|e| e.errno == libc::EINVAL) && peer_setup.is_some() {
+            stack.ns_mut(nsid).alloc_ifindex();
+        }
+        Some(chosen?)
     } else {
         None
     };
@@ -1210,16 +1243,22 @@ fn create(
     // Validate settings against the new device's kind before registering anything.
     let mut probe = Link::new(0, String::new(), kind.clone(), stack.rng());
     probe.link = lower.filter(|_| !matches!(kind, Kind::Veth));
-    // register_netdevice validates the MTU without an extack: a bare EINVAL; above the
-    // lower device's MTU, macvlan_common_newlink and vlan_newlink say EINVAL too.
-    let bare = |_: crate::stack::Error| NlError::errno(libc::EINVAL);
-    if let Some(mtu) = ch.mtu {
-        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(bare)?;
-    }
-    if let Some((_, pch)) = &peer_setup
-        && let Some(mtu) = pch.mtu
-    {
-        check_mtu(&probe, mtu, stack.ns(nsid)).map_err(bare)?;
+    // rtnl_create_link checks the MTU against the kind's range (dev_validate_mtu, with its
+    // message), except for veth, whose veth_validate refuses it first without one; above
+    // the lower device's MTU, macvlan_common_newlink and vlan_newlink say a bare EINVAL.
+    let is_veth = matches!(kind, Kind::Veth);
+    let on_create =
+        |e: crate::stack::Error| NlError::new(libc::EINVAL, if is_veth { "" } else { e.msg });
+    for settings in std::iter::once(&ch).chain(peer_setup.as_ref().map(|(_, p)| p)) {
+        // validate_linkmsg: addresses shorter than the device's (before it is registered,
+        // so no index is used up).
+        let short = |a: &Option<Vec<u8>>| a.as_ref().is_some_and(|a| a.len() < probe.address.len());
+        if short(&settings.address) || short(&settings.broadcast) {
+            return Err(NlError::errno(libc::EINVAL));
+        }
+        if let Some(mtu) = settings.mtu {
+            check_mtu(&probe, mtu, stack.ns(nsid)).map_err(on_create)?;
+        }
     }
     let peer_idx = match peer_setup.take() {
         Some((pname, pch)) => {
@@ -1239,7 +1278,7 @@ fn create(
     let name = match main_name.take() {
         Some(n) => n,
         None => stack
-            .alloc_name(nsid, kind_prefix)
+            .alloc_name(nsid, kind_prefix, "")
             .map_err(|e| stack_error(e, |_| None))?,
     };
     let lower_for_kind = match kind {

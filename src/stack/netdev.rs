@@ -73,11 +73,12 @@ pub fn valid_name(name: &str) -> bool {
 }
 
 impl Stack {
-    /// Picks the first free name for a pattern like "veth%d" (dev_alloc_name).
-    pub fn alloc_name(&self, ns: NsId, prefix: &str) -> Result<String> {
+    /// The first free name `prefix` N `suffix`, for a pattern like "veth%d"
+    /// (__dev_alloc_name).
+    pub fn alloc_name(&self, ns: NsId, prefix: &str, suffix: &str) -> Result<String> {
         let ns = self.ns(ns);
         (0..32768)
-            .map(|i| format!("{prefix}{i}"))
+            .map(|i| format!("{prefix}{i}{suffix}"))
             .find(|n| !ns.name_taken(n))
             .filter(|n| n.len() < 16)
             .ok_or(Error::errno(libc::ENFILE))
