@@ -950,9 +950,8 @@ pub fn new(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
             inet6: link.has_inet6(),
         };
         let mut ch = changes_from(&ifm, &attrs, target)?;
-        if ifm.index <= 0 {
-            ch.name = None; // the name selected the device, it does not rename it
-        }
+        // Renamed by index only: otherwise the name selected the device.
+        resolve_rename(stack, req.ns, &ifm, &mut ch)?;
         // Changed kind or port data is announced (DO_SETLINK_NOTIFY).
         ch.notify = data.is_some() || slave.is_some();
         if let Some(slave) = slave {
@@ -1047,14 +1046,8 @@ fn choose_name(
             if !valid_name(&name) {
                 return Err(NlError::errno(libc::EINVAL));
             }
-            // __dev_alloc_name: one '%', and it is "%d"; the rest stays around the number.
-            if let Some((before, after)) = name.split_once('%') {
-                let Some(after) = after.strip_prefix('d').filter(|a| !a.contains('%')) else {
-                    return Err(NlError::errno(libc::EINVAL));
-                };
-                return stack
-                    .alloc_name(ns, before, after)
-                    .map_err(|e| stack_error(e, |_| None));
+            if name.contains('%') {
+                return alloc_from_pattern(stack, ns, &name);
             }
             if stack.ns(ns).name_taken(&name) {
                 return Err(NlError::errno(libc::EEXIST));
@@ -1083,6 +1076,40 @@ fn check_queues(ch: &LinkChanges) -> Result<(), NlError> {
         ));
     }
     Ok(())
+}
+
+/// The new name of a change (do_setlink): only a device given by index is renamed, and
+/// not to an empty name; a "%d" pattern picks the first free number, the device's own
+/// name counting as taken (dev_change_name through __dev_alloc_name).
+fn resolve_rename(
+    stack: &Stack,
+    ns: NsId,
+    ifm: &IfInfo,
+    ch: &mut LinkChanges,
+) -> Result<(), NlError> {
+    if ifm.index <= 0 || ch.name.as_deref() == Some("") {
+        ch.name = None;
+    }
+    let Some(name) = ch.name.as_deref().filter(|n| n.contains('%')) else {
+        return Ok(());
+    };
+    if !valid_name(name) {
+        return Err(NlError::errno(libc::EINVAL));
+    }
+    ch.name = Some(alloc_from_pattern(stack, ns, name)?);
+    Ok(())
+}
+
+/// The first free name for `pattern`: __dev_alloc_name wants one '%', a "%d", and keeps
+/// the text around the number.
+fn alloc_from_pattern(stack: &Stack, ns: NsId, pattern: &str) -> Result<String, NlError> {
+    let (before, after) = pattern.split_once('%').unwrap_or((pattern, ""));
+    let Some(after) = after.strip_prefix('d').filter(|a| !a.contains('%')) else {
+        return Err(NlError::errno(libc::EINVAL));
+    };
+    stack
+        .alloc_name(ns, before, after)
+        .map_err(|e| stack_error(e, |_| None))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1682,9 +1709,7 @@ pub fn set(stack: &mut Stack, req: &Request<'_>, out: &mut Vec<Caused>) -> Resul
     };
     let ifindex = link.ifindex;
     let mut ch = changes_from(&ifm, &attrs, target)?;
-    if ifm.index <= 0 {
-        ch.name = None;
-    }
+    resolve_rename(stack, req.ns, &ifm, &mut ch)?;
     let loc = Locator {
         attrs: &attrs,
         info_data: None,
@@ -1808,13 +1833,17 @@ fn link_prop(
     Ok(Reply::Ack)
 }
 
-/// rtnl_group_dellink: every link of the group goes, unless one of them cannot be deleted.
+/// rtnl_group_dellink: every link of the group goes, unless one of them cannot be deleted;
+/// the default group (0) never, an empty group is ENODEV.
 fn del_group(
     stack: &mut Stack,
     req: &Request<'_>,
     group: u32,
     out: &mut Vec<Caused>,
 ) -> Result<Reply, NlError> {
+    if group == 0 {
+        return Err(NlError::errno(libc::EPERM));
+    }
     let members: Vec<u32> = stack
         .ns(req.ns)
         .links
@@ -1822,6 +1851,9 @@ fn del_group(
         .filter(|l| l.group == group)
         .map(|l| l.ifindex)
         .collect();
+    if members.is_empty() {
+        return Err(NlError::errno(libc::ENODEV));
+    }
     let undeletable = members.iter().any(|&i| {
         stack
             .ns(req.ns)
