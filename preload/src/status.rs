@@ -184,8 +184,8 @@ pub const NETLINK_FLAG_OPTIONS: [i32; 7] = [3, 4, 5, 8, 10, 11, 12];
 /// Set in a published options word (0 until then).
 const OPTIONS_PUBLISHED: u64 = 1 << 63;
 
-/// The word at [`OPTIONS_AT`]: SO_RCVBUF in the low half, then the flags of
-/// [`NETLINK_FLAG_OPTIONS`] for which `flag` is true.
+/// The word at `OPTIONS_AT`: SO_RCVBUF in the low half, then the flags of
+/// `NETLINK_FLAG_OPTIONS` for which `flag` is true.
 pub fn options_word(rcvbuf: u32, flag: impl Fn(i32) -> bool) -> u64 {
     let flags = NETLINK_FLAG_OPTIONS
         .iter()
