@@ -1,7 +1,6 @@
 """RTM_GETADDR with IFA_TARGET_NETNSID naming no namespace (strict and non-strict dumps, IPv6
 lookups: rtnl_get_net_ns_capable finds no namespace by that id), and NLM_F_DUMP_FILTERED on a
-strict dump naming a missing device (set before the dump fails). (The IPv6 lookup without a
-device, with the address on two links, is a known difference: see the README.)"""
+strict dump naming a missing device (set before the dump fails)."""
 sh("ip link add v0 type veth peer name v1")
 sh("ip addr add 192.0.2.1/24 dev v0")
 sh("ip addr add 2001:db8::1/64 dev v1 nodad")

@@ -193,6 +193,7 @@ fn ipv4_addr(
         proto: proto(attrs),
         rt_priority: rt_priority(attrs),
         dad_until_ms: None,
+        added: 0,
     }))
 }
 
@@ -346,6 +347,7 @@ fn ipv6_addr(
         proto: proto(attrs),
         rt_priority: rt_priority(attrs),
         dad_until_ms: None,
+        added: 0,
     })
 }
 
@@ -435,12 +437,14 @@ pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<
         .then(|| nsr.link(ifm.index))
         .flatten()
         .map(|l| l.ifindex);
+    // The hash chain holds the newest first.
     let found = nsr
         .links
         .values()
         .filter(|l| dev.is_none_or(|d| d == l.ifindex))
         .flat_map(|l| l.addrs6.iter())
-        .find(|a| a.local == addr)
+        .filter(|a| a.local == addr)
+        .min_by_key(|a| std::cmp::Reverse(a.added))
         .ok_or(NlError::errno(libc::EADDRNOTAVAIL))?;
     let mut w = Writer::with_capacity(128);
     let h = AddrHeader {

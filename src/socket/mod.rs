@@ -63,8 +63,9 @@ const RCVBUF_MIN: usize = 2304;
 const DUMP_PART_MAX: usize = 32768 - 320;
 /// Dump part size before the reader has shown a larger buffer (NLMSG_GOODSIZE).
 const DUMP_PART_MIN: usize = 4096 - 320;
-/// Multicast groups a NETLINK_ROUTE socket can join (__RTNLGRP_MAX rounded up).
-const MAX_GROUPS: u32 = 64;
+/// One past the last multicast group a NETLINK_ROUTE socket can join: the family has
+/// RTNLGRP_MAX groups (39 in Linux 6.18, RTNLGRP_IPV6_ACADDR).
+const MAX_GROUPS: u32 = 40;
 
 #[derive(Debug)]
 struct Sock {
@@ -478,12 +479,13 @@ impl Host {
                 if group == 0 || group >= MAX_GROUPS {
                     return Err(libc::EINVAL);
                 }
+                // (No autobind: an unbound member has port 0 and hears nothing until a
+                // send or bind gives it one, see `notify`.)
                 if name == NETLINK_ADD_MEMBERSHIP {
                     sock.groups |= 1 << (group - 1);
                 } else {
                     sock.groups &= !(1 << (group - 1));
                 }
-                self.autobind(s);
             }
             NETLINK_PKTINFO => sock.pktinfo = on,
             NETLINK_BROADCAST_ERROR => sock.broadcast_error = on,
@@ -675,12 +677,18 @@ impl Host {
             }
         };
         let bit = 1u64 << (group - 1);
+        // nlmsg_notify excludes the port it reports to (the sender, with NLM_F_ECHO), else
+        // port 0: do_one_broadcast passes over a socket with the excluded port, so an
+        // unbound member hears nothing.
+        let exclude = echo_to.and_then(|e| self.sock(e)).map_or(0, |e| e.port_id);
         let members: Vec<SockId> = self
             .socks
             .iter()
             .enumerate()
             .filter_map(|(i, x)| x.as_ref().map(|s| (i as SockId, s)))
-            .filter(|(i, s)| s.ns == ns && s.groups & bit != 0 && Some(*i) != echo_to)
+            .filter(|(i, s)| {
+                s.ns == ns && s.groups & bit != 0 && Some(*i) != echo_to && s.port_id != exclude
+            })
             .map(|(i, _)| i)
             .collect();
         if members.is_empty() && echo_to.is_none() {

@@ -39,6 +39,10 @@ pub struct Addr {
     pub rt_priority: u32,
     /// When duplicate address detection completes (stack milliseconds), if running.
     pub dad_until_ms: Option<u64>,
+    /// For IPv6, the order it was added in (ipv6_add_addr hashes it at the head of its
+    /// chain, so a lookup by address on no particular device finds the newest first).
+    #[serde(default)]
+    pub added: u64,
 }
 
 /// The selectors of an IPv4 RTM_DELADDR (inet_rtm_deladdr): each one given must match.
@@ -262,6 +266,8 @@ impl Stack {
     ) -> Result<(), Error> {
         let now = self.now_cs();
         let now_ms = self.now_ms();
+        self.addr6_added += 1;
+        addr.added = self.addr6_added;
         let link = self
             .ns_mut(ns)
             .link_mut(addr.ifindex)
@@ -388,7 +394,10 @@ impl Stack {
         let now = self.now_cs();
         let now_ms = self.now_ms();
         let Stack {
-            namespaces, rng, ..
+            namespaces,
+            rng,
+            addr6_added,
+            ..
         } = self;
         let Some(link) = namespaces.get_mut(ns).and_then(|n| n.link_mut(ifindex)) else {
             return;
@@ -426,7 +435,10 @@ impl Stack {
                 // ipv6_add_addr refuses an address the device has under any prefix length;
                 // below the IPv6 MTU there is no IPv6 to add it to.
                 if link.mtu >= IPV6_MIN_MTU && !link.addrs6.iter().any(|a| a.local == lo6) {
-                    let a = kernel_addr(ifindex, AF_INET6, lo6.to_vec(), 128, RT_SCOPE_HOST, now);
+                    let mut a =
+                        kernel_addr(ifindex, AF_INET6, lo6.to_vec(), 128, RT_SCOPE_HOST, now);
+                    *addr6_added += 1;
+                    a.added = *addr6_added;
                     insert6(&mut link.addrs6, a.clone());
                     events.push(Event::NewAddr(Box::new(a)));
                 }
@@ -452,7 +464,9 @@ impl Stack {
                         a.dad_until_ms = Some(now_ms + DAD_MILLIS);
                     }
                 }
-                if let Some(a) = link_local_for(link, now, now_ms, rng) {
+                if let Some(mut a) = link_local_for(link, now, now_ms, rng) {
+                    *addr6_added += 1;
+                    a.added = *addr6_added;
                     // addrconf_add_linklocal starts DAD without a notification: listeners
                     // first hear of the address when DAD completes, unless no DAD runs.
                     if a.flags & IFA_F_TENTATIVE == 0 {
@@ -576,6 +590,7 @@ fn kernel_addr(ifindex: u32, family: u8, local: Vec<u8>, plen: u8, scope: u8, no
         },
         rt_priority: 0,
         dad_until_ms: None,
+        added: 0,
     }
 }
 

@@ -145,6 +145,9 @@ pub struct Stack {
     /// alone (what the preload library's memo needs, see `Host::read_epoch`).
     #[serde(skip)]
     clock_reads: std::cell::Cell<u64>,
+    /// IPv6 addresses added so far (see `Addr::added`).
+    #[serde(default)]
+    addr6_added: u64,
 }
 
 impl Default for Stack {
@@ -165,6 +168,7 @@ impl Stack {
             linkwatch: Default::default(),
             port_joins: 0,
             clock_reads: Default::default(),
+            addr6_added: 0,
         };
         stack.add_namespace();
         stack

@@ -103,6 +103,7 @@ mod tests {
             proto: 0,
             rt_priority: 0,
             dad_until_ms: None,
+            added: 0,
         }
     }
 
