@@ -1,0 +1,72 @@
+"""Link notifications for raw RTM_SETLINK changes on an up veth end with
+carrier (v0) and on a down one (v2): IFLA_TXQLEN, IFLA_GROUP, IFLA_IFALIAS,
+IFLA_MTU, IFLA_ADDRESS, IFF_PROMISC via ifi_flags/ifi_change, IFLA_IFNAME,
+and several of these in one request. Group and alias notify only through
+do_setlink's closing netdev_state_change(), a no-op on a down device; address,
+mtu, name, flags and txqlen each notify through their own netdev event, so
+one request changing several sends one RTM_NEWLINK per change, in do_setlink
+order. Counters are left out."""
+import time
+
+SKIP = {"STATS", "STATS64", "XDP", "MAP", "DEVLINK_PORT", "DPLL_PIN", "QDISC"}
+
+
+def watch(sock, quiet=0.2):
+    """Compact print of every notification (link: header, attributes minus counters)."""
+    n = 0
+    while select.select([sock.s], [], [], quiet)[0]:
+        data = sock.s.recv(65536)
+        off = 0
+        while off + 16 <= len(data):
+            ln, t, f, seq, pid = struct.unpack_from("=IHHII", data, off)
+            body = data[off + 16: off + ln]
+            off += align(ln)
+            n += 1
+            name = TYPES.get(t, t)
+            if t in (RTM_NEWLINK, RTM_DELLINK):
+                fam, typ, idx, flg, chg = struct.unpack_from("=BxHiII", body)
+                a = [fmt_link_attr(at, ab) for at, ab in attrs_of(body[16:])
+                     if IFLA.get(at & 0x3FFF) not in SKIP]
+                out(f"   {name} fam={fam} idx={idx} flags=0x{flg:x} change=0x{chg:x} " + " ".join(a))
+            elif t in (RTM_NEWADDR, RTM_DELADDR):
+                fam, plen, flg, scope, idx = struct.unpack_from("=BBBBi", body)
+                a = [fmt_addr_attr(at, ab, fam) for at, ab in attrs_of(body[8:])]
+                out(f"   {name} fam={fam}/{plen} flags=0x{flg:x} scope={scope} idx={idx} " + " ".join(a))
+            else:
+                out(f"   {name} len={ln}")
+    if n == 0:
+        out("   (nothing)")
+
+
+sh("ip link add v0 address 02:00:00:00:00:10 type veth peer name v1 address 02:00:00:00:00:11")
+sh("ip link add v2 address 02:00:00:00:00:20 type veth peer name v3 address 02:00:00:00:00:21")
+for d in ("v0", "v1"):
+    sh(f"ip link set {d} addrgenmode none")
+    sh(f"ip link set {d} up")
+time.sleep(1.0)
+listener = Sock(groups=RTMGRP_LINK)
+s = Sock()
+seq = [0]
+
+
+def setlink(name, index, body=b"", flags=0, change=0):
+    seq[0] += 1
+    title(f"{name} on index {index}")
+    s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, seq[0],
+               ifinfo(index=index, flags=flags, change=change) + body), quiet=0.05)
+    watch(listener, quiet=0.1)
+
+
+for idx in (3, 5):  # v0 (up, carrier), v2 (down)
+    setlink("txqlen 500", idx, attr_u32(IFLA_NUM["TXQLEN"], 500))
+    setlink("group 3", idx, attr_u32(IFLA_NUM["GROUP"], 3))
+    setlink("alias", idx, attr_str(IFLA_NUM["IFALIAS"], "x"))
+    setlink("mtu 1400", idx, attr_u32(IFLA_NUM["MTU"], 1400))
+    setlink("address", idx, attr_mac(IFLA_NUM["ADDRESS"], "02:00:00:00:00:99"))
+    setlink("txqlen 600 + mtu 1300", idx, attr_u32(IFLA_NUM["TXQLEN"], 600) + attr_u32(IFLA_NUM["MTU"], 1300))
+    setlink("promisc on", idx, flags=IFF_PROMISC, change=IFF_PROMISC)
+    setlink("rename", idx, attr_str(IFLA_NUM["IFNAME"], f"w{idx}"))
+    setlink("name + address + mtu + txqlen + promisc off in one request", idx,
+            attr_str(IFLA_NUM["IFNAME"], f"x{idx}") + attr_mac(IFLA_NUM["ADDRESS"], "02:00:00:00:00:98")
+            + attr_u32(IFLA_NUM["MTU"], 1200) + attr_u32(IFLA_NUM["TXQLEN"], 700), flags=0, change=IFF_PROMISC)
+
