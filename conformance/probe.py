@@ -369,6 +369,42 @@ class Sock:
         return " ".join(parts)
 
 
+# What `watch` leaves out of link messages: counters and state that vary between runs.
+WATCH_SKIP = {"STATS", "STATS64", "XDP", "MAP", "DEVLINK_PORT", "DPLL_PIN", "QDISC"}
+
+
+def watch(sock, quiet=0.2, sort=False):
+    """Compact print of every notification on `sock` until it is quiet: a link message's
+    header and attributes without WATCH_SKIP, an address message's header and attributes.
+    `sort` orders the lines (events whose order depends on per-address timers)."""
+    lines = []
+    while select.select([sock.s], [], [], quiet)[0]:
+        data = sock.s.recv(65536)
+        off = 0
+        while off + 16 <= len(data):
+            ln, t = struct.unpack_from("=IH", data, off)
+            body = data[off + 16: off + ln]
+            off += align(ln)
+            name = TYPES.get(t, t)
+            if t in (RTM_NEWLINK, RTM_DELLINK):
+                fam, _, idx, flg, chg = struct.unpack_from("=BxHiII", body)
+                a = [fmt_link_attr(at, ab) for at, ab in attrs_of(body[16:])
+                     if IFLA.get(at & 0x3FFF) not in WATCH_SKIP]
+                lines.append(f"   {name} fam={fam} idx={idx} flags=0x{flg:x} change=0x{chg:x} "
+                             + " ".join(a))
+            elif t in (RTM_NEWADDR, RTM_DELADDR):
+                fam, plen, flg, scope, idx = struct.unpack_from("=BBBBi", body)
+                a = [fmt_addr_attr(at, ab, fam) for at, ab in attrs_of(body[8:])]
+                lines.append(f"   {name} fam={fam}/{plen} flags=0x{flg:x} scope={scope} idx={idx} "
+                             + " ".join(a))
+            else:
+                lines.append(f"   {name} len={ln}")
+    for line in (sorted(lines) if sort else lines):
+        out(line)
+    if not lines:
+        out("   (nothing)")
+
+
 def sh(cmd):
     """Set up state with iproute2 (same namespace); prints the command only."""
     p = subprocess.run(cmd, shell=True, capture_output=True, text=True)

@@ -36,6 +36,8 @@ br(4, "NUM_TX_QUEUES 0", "a4", attr_u32(IFLA_NUM["NUM_TX_QUEUES"], 0))
 br(5, "NUM_RX_QUEUES 5000", "a5", attr_u32(IFLA_NUM["NUM_RX_QUEUES"], 5000))
 br(6, "MTU 10", "a6", attr_u32(IFLA_NUM["MTU"], 10))
 br(7, "IFLA_MAP", "a7", attr(IFLA_NUM["MAP"], bytes(32)))
+br(17, "GSO_MAX_SIZE above the TSO limit (validate_linkmsg)", "a17",
+   attr_u32(IFLA_NUM["GSO_MAX_SIZE"], 600000))
 br(8, "negative ifi_index", "a8", index=-5)
 br(9, "name with two %d", "a%d%d")
 br(10, "name with %s", "a%s")

@@ -10,39 +10,6 @@ complete DAD (~1-2 s)."""
 import struct
 import time
 
-SKIP = {"STATS", "STATS64", "XDP", "MAP", "DEVLINK_PORT", "DPLL_PIN", "QDISC"}
-
-
-def watch(sock, quiet=0.2, sort=False):
-    """Compact print of every notification (link: header, attributes minus counters)."""
-    n = 0
-    lines = []
-    while select.select([sock.s], [], [], quiet)[0]:
-        data = sock.s.recv(65536)
-        off = 0
-        while off + 16 <= len(data):
-            ln, t, f, seq, pid = struct.unpack_from("=IHHII", data, off)
-            body = data[off + 16: off + ln]
-            off += align(ln)
-            n += 1
-            name = TYPES.get(t, t)
-            if t in (RTM_NEWLINK, RTM_DELLINK):
-                fam, typ, idx, flg, chg = struct.unpack_from("=BxHiII", body)
-                a = [fmt_link_attr(at, ab) for at, ab in attrs_of(body[16:])
-                     if IFLA.get(at & 0x3FFF) not in SKIP]
-                lines.append(f"   {name} fam={fam} idx={idx} flags=0x{flg:x} change=0x{chg:x} " + " ".join(a))
-            elif t in (RTM_NEWADDR, RTM_DELADDR):
-                fam, plen, flg, scope, idx = struct.unpack_from("=BBBBi", body)
-                a = [fmt_addr_attr(at, ab, fam) for at, ab in attrs_of(body[8:])]
-                lines.append(f"   {name} fam={fam}/{plen} flags=0x{flg:x} scope={scope} idx={idx} " + " ".join(a))
-            else:
-                lines.append(f"   {name} len={ln}")
-    for line in (sorted(lines) if sort else lines):
-        out(line)
-    if n == 0:
-        out("   (nothing)")
-
-
 IFLA_AF_SPEC, IFLA_INET_CONF, IPV4_DEVCONF_PROMOTE_SECONDARIES = 26, 1, 20
 sh("ip link add v0 address 02:00:00:00:00:10 type veth peer name v1 address 02:00:00:00:00:11")
 listener = Sock(groups=RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR)

@@ -8,36 +8,6 @@ one request changing several sends one RTM_NEWLINK per change, in do_setlink
 order. Counters are left out."""
 import time
 
-SKIP = {"STATS", "STATS64", "XDP", "MAP", "DEVLINK_PORT", "DPLL_PIN", "QDISC"}
-
-
-def watch(sock, quiet=0.2):
-    """Compact print of every notification (link: header, attributes minus counters)."""
-    n = 0
-    while select.select([sock.s], [], [], quiet)[0]:
-        data = sock.s.recv(65536)
-        off = 0
-        while off + 16 <= len(data):
-            ln, t, f, seq, pid = struct.unpack_from("=IHHII", data, off)
-            body = data[off + 16: off + ln]
-            off += align(ln)
-            n += 1
-            name = TYPES.get(t, t)
-            if t in (RTM_NEWLINK, RTM_DELLINK):
-                fam, typ, idx, flg, chg = struct.unpack_from("=BxHiII", body)
-                a = [fmt_link_attr(at, ab) for at, ab in attrs_of(body[16:])
-                     if IFLA.get(at & 0x3FFF) not in SKIP]
-                out(f"   {name} fam={fam} idx={idx} flags=0x{flg:x} change=0x{chg:x} " + " ".join(a))
-            elif t in (RTM_NEWADDR, RTM_DELADDR):
-                fam, plen, flg, scope, idx = struct.unpack_from("=BBBBi", body)
-                a = [fmt_addr_attr(at, ab, fam) for at, ab in attrs_of(body[8:])]
-                out(f"   {name} fam={fam}/{plen} flags=0x{flg:x} scope={scope} idx={idx} " + " ".join(a))
-            else:
-                out(f"   {name} len={ln}")
-    if n == 0:
-        out("   (nothing)")
-
-
 sh("ip link add v0 address 02:00:00:00:00:10 type veth peer name v1 address 02:00:00:00:00:11")
 sh("ip link add v2 address 02:00:00:00:00:20 type veth peer name v3 address 02:00:00:00:00:21")
 for d in ("v0", "v1"):

@@ -6,7 +6,7 @@ use super::{Caused, NlError, Reply, Request, attrs_offset, stack_error};
 use crate::rtnl::dump::{Dump, DumpKind, LinkFilter};
 use crate::stack::kinds::{self, Kind};
 use crate::stack::link::IPV4_DEVCONF_MAX;
-use crate::stack::netdev::{LinkChanges, check_mtu, valid_name};
+use crate::stack::netdev::{LinkChanges, check_gso, check_mtu, valid_name};
 use crate::stack::{AttrRef, Event, Link, Namespace, NsId, Stack};
 use crate::wire::attr::AttrIter;
 use crate::wire::attr::NLA_HDRLEN;
@@ -583,8 +583,6 @@ static INET_AF_POLICY: Policy = Policy {
     rules: &[(IFLA_INET_CONF, Pol::Nested)],
 };
 const IFLA_INET_CONF: u16 = 1;
-/// AF_BRIDGE has rtnl_af_ops without set_link_af: its entry is EOPNOTSUPP.
-const AF_BRIDGE_SPEC: u8 = 7;
 
 /// What IFLA_AF_SPEC of a change sets.
 #[derive(Default)]
@@ -621,7 +619,7 @@ fn af_spec_changes(spec: crate::wire::Attr<'_>, target: AfTarget) -> Result<AfCh
                 // nla_for_each_nested: a malformed tail ends the walk, unreported.
                 for a in tb.get(IFLA_INET_CONF).into_iter().flat_map(|c| c.nested()) {
                     let Ok(a) = a else { break };
-                    let id = a.kind & 0x3fff;
+                    let id = a.kind;
                     let value = a.u32_prefix().filter(|_| a.payload.len() >= 4);
                     match value {
                         Some(v) if (1..=IPV4_DEVCONF_MAX as u16).contains(&id) => {
@@ -650,7 +648,8 @@ fn af_spec_changes(spec: crate::wire::Attr<'_>, target: AfTarget) -> Result<AfCh
                 // (The policy checked its length: an IPv6 address, or more.)
                 ch.token = t.and_then(|a| a.payload.get(..16)?.try_into().ok());
             }
-            AF_BRIDGE_SPEC => return Err(NlError::errno(libc::EOPNOTSUPP)),
+            // AF_BRIDGE has rtnl_af_ops without set_link_af.
+            AF_BRIDGE => return Err(NlError::errno(libc::EOPNOTSUPP)),
             _ => return Err(NlError::errno(libc::EAFNOSUPPORT)),
         }
     }
@@ -1277,12 +1276,14 @@ fn create(
     let on_create =
         |e: crate::stack::Error| NlError::new(libc::EINVAL, if is_veth { "" } else { e.msg });
     for settings in std::iter::once(&ch).chain(peer_setup.as_ref().map(|(_, p)| p)) {
-        // validate_linkmsg: addresses shorter than the device's (before it is registered,
-        // so no index is used up).
+        // validate_linkmsg: addresses shorter than the device's, GSO and GRO limits (before
+        // it is registered, so no index is used up).
         let short = |a: &Option<Vec<u8>>| a.as_ref().is_some_and(|a| a.len() < probe.address.len());
         if short(&settings.address) || short(&settings.broadcast) {
             return Err(NlError::errno(libc::EINVAL));
         }
+        check_gso(&probe, &settings.gso, stack.ns(nsid))
+            .map_err(|e| NlError::new(e.errno, e.msg))?;
         if let Some(mtu) = settings.mtu {
             check_mtu(&probe, mtu, stack.ns(nsid)).map_err(on_create)?;
         }

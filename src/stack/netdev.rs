@@ -1336,7 +1336,7 @@ pub fn check_mtu(link: &Link, mtu: u32, ns: &super::Namespace) -> Result<()> {
 
 /// validate_linkmsg's limits on GSO and GRO settings: sizes up to the device's TSO limit
 /// (GRO up to GRO_MAX_SIZE), segments up to GSO_MAX_SEGS.
-fn check_gso(link: &Link, gso: &[Option<u32>; 5], nsr: &Namespace) -> Result<()> {
+pub fn check_gso(link: &Link, gso: &[Option<u32>; 5], nsr: &Namespace) -> Result<()> {
     use super::link::{GRO_MAX_SIZE, GSO_MAX_SEGS};
     let tso_max_size = link.kind.ops().tso_max_size(link, nsr);
     let limits = [
