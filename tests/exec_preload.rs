@@ -244,8 +244,18 @@ fn options_are_read_back_in_the_program() {
     assert_eq!(without, 400, "getsockopt trapped without the library");
     let (out, with) = trapped(true, &args, &[libc::SYS_getsockopt]);
     assert_eq!(out.trim(), "options=200 of 200");
-    // The first reads may come before the server has read the option notes: those trap.
+    // The first reads may come before the server has taken the changes: those trap.
     assert!(with <= 4, "{with} of 400 getsockopt trapped");
+    // The changes travel on the status page, which wakes nobody, not as notes on the
+    // connection (see preload/src/status.rs, "Options").
+    let log = exec_logged(true, &args, "trace").stderr;
+    assert!(
+        log.contains("option changes taken from the status page"),
+        "{log}"
+    );
+    assert!(!log.contains("option note"), "{log}");
+    let log = exec_logged(false, &args, "trace").stderr;
+    assert!(!log.contains("taken from the status page"), "{log}");
 }
 
 #[test]

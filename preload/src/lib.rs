@@ -17,8 +17,9 @@
 //! - `getsockname` is answered from the same page;
 //! - `getsockopt` of SO_TYPE, SO_DOMAIN and SO_PROTOCOL, fixed at socket(), is answered
 //!   here; of SO_RCVBUF and netlink's flags, from the status page;
-//! - `setsockopt` of the options Linux never refuses (netlink's flags, SO_RCVBUF) travels
-//!   as an option note on the connection, in order with the socket's requests;
+//! - `setsockopt` of the options Linux never refuses (netlink's flags, SO_RCVBUF) is
+//!   written on the status page, which the server reads before it next works for the
+//!   socket (an option note on the connection without a page);
 //! - a request goes out through the gate's `sendto`, which the filter traps: the supervisor
 //!   hands it to the engine before the call returns (as Linux handles a netlink sendmsg
 //!   inside the call), so its answer is queued when the program reads, and the receive is
@@ -401,8 +402,8 @@ fn page() -> Option<&'static [AtomicU64]> {
         return None;
     }
     let at = PAGE.load(Relaxed);
-    // SAFETY: a shared read-only mapping of WORDS words that stays for the process's life;
-    // the server changes it only through atomics.
+    // SAFETY: a shared mapping of WORDS words that stays for the process's life; both sides
+    // change it only through atomics.
     Some(unsafe { core::slice::from_raw_parts(at as *const AtomicU64, status::WORDS) })
 }
 
@@ -770,7 +771,10 @@ fn quiet_slot(w: &[AtomicU64], fd: c_int, ino: u64) -> Option<usize> {
         return None;
     }
     let slot = find_slot(w, ino)?;
-    (w[slot + status::HOLDS_AT].load(SeqCst) == 0).then_some(slot)
+    // Nor an option change the server has not taken (the answer may depend on it).
+    let taken = w[slot + status::NOTES_READ_AT].load(SeqCst)
+        == w[slot + status::NOTES_SENT_AT].load(SeqCst);
+    (taken && w[slot + status::HOLDS_AT].load(SeqCst) == 0).then_some(slot)
 }
 
 /// The memo's answer to `request` (a `status::memo_candidate`) on socket `fd`, queued on
@@ -1105,9 +1109,17 @@ unsafe fn fast_recv(
     };
     if let Some(c) = capacity
         && (dump_part || c > reported as usize)
-        && (with_address || verified(fd).is_some())
+        && let Some(ino) = if with_address {
+            Some(ino)
+        } else {
+            verified(fd).map(|(_, i)| i)
+        }
     {
-        pace(fd, c);
+        // A dump part: the server must make the next one now. Else only the size matters,
+        // for the next dump: it is written on the page, which wakes nobody.
+        if dump_part || !want(ino, |w| status::want_reader_len(w, c)) {
+            pace(fd, c);
+        }
         if let Some(i) = index(fd) {
             let c = c.min(status::READER_LEN_MAX) as u32;
             REPORTED_LEN[i].fetch_max(c, Relaxed);
@@ -1583,28 +1595,35 @@ pub unsafe extern "C" fn dup3(old: c_int, new: c_int, flags: c_int) -> c_int {
     r
 }
 
-/// Sends an option note; false if the connection did not take it (then the option goes
-/// the trapped way).
-/// Sends an option note for the socket whose connection has inode `ino`, counted on the
-/// status page before it leaves (see `status`, "Options"): whether it was sent.
-fn option_note(fd: c_int, ino: u64, tag: [u8; 4], name: c_int, value: [u8; 4]) -> bool {
-    let counted = page().and_then(|w| {
-        let at = find_slot(w, ino)?;
-        let count = &w[at + status::NOTES_SENT_AT];
-        count.fetch_add(1, SeqCst);
-        // Closed by another thread meanwhile, its slot taken by a new socket: that one's
-        // count must stay its own.
-        if w[at].load(SeqCst) != ino {
-            count.fetch_sub(1, SeqCst);
-            return None;
-        }
-        Some(count)
-    });
-    let ok = send_note(fd, &notes::option(tag, name, value));
-    if !ok && let Some(count) = counted {
-        count.fetch_sub(1, SeqCst);
+/// Sends an option note (no status page, see `status`): whether the connection took it
+/// (if not, the option goes the trapped way).
+fn option_note(fd: c_int, tag: [u8; 4], name: c_int, value: [u8; 4]) -> bool {
+    send_note(fd, &notes::option(tag, name, value))
+}
+
+/// Writes a change (`change` of the word) in the slot of the socket whose connection has
+/// inode `ino`, for the server to take before it next works for that socket (see `status`,
+/// "Options"): whether there was a slot to write in.
+fn want(ino: u64, change: impl Fn(u64) -> u64) -> bool {
+    let Some(w) = page() else {
+        return false;
+    };
+    let Some(at) = find_slot(w, ino) else {
+        return false;
+    };
+    // (Should another thread close the socket meanwhile and the server give its slot to a
+    // new socket between the look above and the write, the change would reach that one: a
+    // race Linux settles with EBADF or a change to the closing socket. The window is a few
+    // instructions wide, and only a program racing close against setsockopt opens it.)
+    let word = &w[at + status::WANTS_AT];
+    let mut old = word.load(SeqCst);
+    while let Err(now) = word.compare_exchange_weak(old, change(old), SeqCst, SeqCst) {
+        old = now;
     }
-    ok
+    // Counted after the write, so that a server that read the count took the change too.
+    w[at + status::NOTES_SENT_AT].fetch_add(1, SeqCst);
+    w[status::WANTS_DIRTY_WORD].fetch_add(1, SeqCst);
+    true
 }
 
 /// getsockopt(`level`, `name`) of the emulated socket `fd` from the status page: once every
@@ -1641,7 +1660,9 @@ pub unsafe extern "C" fn setsockopt(
         && known(fd)
         && let Some((_, ino)) = verified(fd)
         && get_user(val, &mut value)
-        && option_note(fd, ino, tag, name, value)
+        && (want(ino, |w| {
+            status::want_option(w, level, name, i32::from_ne_bytes(value)).unwrap_or(w)
+        }) || option_note(fd, tag, name, value))
     {
         return 0;
     }

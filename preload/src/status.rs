@@ -34,13 +34,24 @@
 //! depends on: the socket's namespace, the options that shape replies and its process's
 //! rights (see [`key_word`]); 0 until the server has published it.
 //!
-//! ## Options: getsockopt without a trap
-//! A slot's word at [`OPTIONS_AT`] holds what getsockopt gives for SO_RCVBUF and netlink's
-//! flags ([`options_word`]). The library sends setsockopt of those as notes on the
-//! connection, which the server reads in a later round: until then the word is stale. So
-//! the library counts, at [`NOTES_SENT_AT`] (the only words it writes), each note before
-//! sending it, and the server counts at [`NOTES_READ_AT`] each one it applied. Between rounds,
-//! with the counts equal, every note sent so far is in the word.
+//! ## Options: setsockopt and getsockopt without a trap
+//! The library takes setsockopt of SO_RCVBUF and netlink's flags (options Linux never
+//! refuses) itself, and tells the server by writing the slot's word at [`WANTS_AT`]
+//! ([`want_option`]), which also carries the largest receive buffer the program used
+//! ([`want_reader_len`]: dump parts are sized to it). A note on the connection would wake
+//! the server, which on a virtual machine costs the program 5-20 µs a note (an
+//! inter-processor interrupt); nothing needs the change before the server next works for
+//! that socket or delivers to it, so the server takes the word ([`read_wants`]) then: at the
+//! start of every round and before each request it reads, when the page's word
+//! [`WANTS_DIRTY_WORD`] moved (the library bumps it after each write).
+//!
+//! A slot's word at [`OPTIONS_AT`] holds what getsockopt gives for those options
+//! ([`options_word`]), as the server last published it: stale while a change waits in
+//! [`WANTS_AT`]. So the library counts each change it writes at [`NOTES_SENT_AT`], and the
+//! server stores at [`NOTES_READ_AT`] the count it had read before it took the word. Between
+//! rounds, with the counts equal, every change made so far is in the options word (and in
+//! the key word, which the memo relies on). (Without a page, as with a server outside
+//! `exec`, the library sends each change as an option note instead, see `notes`.)
 //!
 //! ## The memo: answers the library may give itself
 //! A request that changes nothing (a read: RTM_GET*, not a dump; or one refused before it
@@ -82,6 +93,7 @@ pub const MAGIC_WORD: usize = 0;
 pub const ROUND_WORD: usize = 1;
 pub const STASH_WORD: usize = 2;
 pub const MEMO_EPOCH_WORD: usize = 3;
+pub const WANTS_DIRTY_WORD: usize = 4;
 pub const SLOTS_AT: usize = 8;
 pub const SLOTS: usize = 1 << 14;
 pub const SLOT_WORDS: usize = 8;
@@ -91,6 +103,7 @@ pub const KEY_AT: usize = 3;
 pub const OPTIONS_AT: usize = 4;
 pub const NOTES_READ_AT: usize = 5;
 pub const NOTES_SENT_AT: usize = 6;
+pub const WANTS_AT: usize = 7;
 pub const PROBE: usize = 16;
 /// Where the memo starts: after the slots.
 pub const MEMO_AT: usize = SLOTS_AT + SLOT_WORDS * SLOTS;
@@ -209,6 +222,56 @@ pub fn option_value(word: u64, level: i32, name: i32) -> Option<i32> {
         }
         _ => None,
     }
+}
+
+// The word at `WANTS_AT`: SO_RCVBUF's value (low half) and whether it was set; then, by
+// their place in `NETLINK_FLAG_OPTIONS`, the flags' values and whether each was set; then
+// the largest reader's buffer (high 16 bits; READER_LEN_MAX fits). 0: nothing waits.
+const WANT_RCVBUF_SET: u64 = 1 << 32;
+const WANT_FLAG_VALUES: u32 = 33;
+const WANT_FLAGS_SET: u32 = 40;
+const WANT_READER_LEN: u32 = 48;
+
+/// `word` (at `WANTS_AT`) with setsockopt(`level`, `name`, `value`) added (a later change
+/// of the same option replaces an earlier one); None for an option that cannot travel so.
+pub fn want_option(word: u64, level: i32, name: i32, value: i32) -> Option<u64> {
+    match level {
+        SOL_SOCKET if name == SO_RCVBUF => {
+            Some(word & !0xffff_ffff | WANT_RCVBUF_SET | u64::from(value as u32))
+        }
+        SOL_NETLINK => {
+            let bit = NETLINK_FLAG_OPTIONS.iter().position(|&n| n == name)? as u32;
+            let on = u64::from(value != 0) << (WANT_FLAG_VALUES + bit);
+            Some(word & !(1 << (WANT_FLAG_VALUES + bit)) | on | 1 << (WANT_FLAGS_SET + bit))
+        }
+        _ => None,
+    }
+}
+
+/// `word` (at `WANTS_AT`) telling of a reader's buffer of `len` bytes, if larger.
+pub fn want_reader_len(word: u64, len: usize) -> u64 {
+    let len = len.min(READER_LEN_MAX) as u64;
+    let had = word >> WANT_READER_LEN;
+    word & !(0xffff << WANT_READER_LEN) | had.max(len) << WANT_READER_LEN
+}
+
+/// What a word at `WANTS_AT` asks: the options to set, as (level, name, value), and the
+/// reader's buffer length (0: none told).
+pub fn read_wants(word: u64) -> (impl Iterator<Item = (i32, i32, i32)>, usize) {
+    let rcvbuf =
+        (word & WANT_RCVBUF_SET != 0).then_some((SOL_SOCKET, SO_RCVBUF, word as u32 as i32));
+    let flags = NETLINK_FLAG_OPTIONS
+        .iter()
+        .enumerate()
+        .filter(move |&(bit, _)| word >> (WANT_FLAGS_SET + bit as u32) & 1 != 0)
+        .map(move |(bit, &name)| {
+            let on = word >> (WANT_FLAG_VALUES + bit as u32) & 1;
+            (SOL_NETLINK, name, on as i32)
+        });
+    (
+        rcvbuf.into_iter().chain(flags),
+        (word >> WANT_READER_LEN) as usize,
+    )
 }
 
 /// FNV-1a of a request with its sequence number (bytes 8..12) left out.

@@ -19,7 +19,7 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tracing::{debug, error, info, warn};
+use tracing::{debug, error, info, trace, warn};
 
 /// Who may change state (like CAP_NET_ADMIN): root, the server's own uid, and the listed
 /// uids and gids. Everyone else may read and listen.
@@ -122,6 +122,7 @@ impl Shared {
         if let Some(p) = &s.status {
             p.begin_round();
         }
+        s.take_wants();
         let out = f(&mut s);
         if !s.holding
             && let Some(p) = &s.status
@@ -458,6 +459,8 @@ pub struct Server {
     holding: bool,
     /// Shared with exec's preload library (see `status`); embedded server only.
     status: Option<Arc<StatusPage>>,
+    /// The page's dirty word when the server last took the library's option changes.
+    wants_seen: u64,
 }
 
 impl Server {
@@ -502,6 +505,7 @@ impl Server {
             to_flush: Vec::new(),
             holding: false,
             status: None,
+            wants_seen: 0,
         })
     }
 
@@ -711,6 +715,9 @@ impl Server {
     }
 
     fn handle_datagram(&mut self, id: u64, datagram: &[u8]) {
+        // An option change the program made before sending this applies to it, and to what
+        // it causes for other sockets.
+        self.take_wants();
         let Some(c) = self.conns.get_mut(&id) else {
             return;
         };
@@ -731,14 +738,11 @@ impl Server {
             Kind::Data(d)
                 if let Some((level, name, value)) = proto::notes::read_option(datagram) =>
             {
-                // A setsockopt the program made without a trap (options that cannot fail).
+                // A setsockopt the program made without a trap (options that cannot fail),
+                // from a library without a status page.
+                trace!("connection {id}: option note {level}/{name}");
                 if let Err(e) = self.host.set_option(d.sock, level, name, &value) {
                     debug!("connection {id}: option note {level}/{name} failed with errno {e}");
-                }
-                // The status page shows the options (its key and options words) once this
-                // round's flush publishes them; the count tells the library they are current.
-                if let (Some(p), Some(slot)) = (&self.status, d.slot) {
-                    p.note_read(slot);
                 }
                 self.to_flush.push(id);
             }
@@ -787,6 +791,49 @@ impl Server {
                     );
                 }
             }
+        }
+    }
+
+    /// Applies the option changes and reader sizes the preload library wrote on the status
+    /// page since the last look (see `status`, "Options"), as the notes it would otherwise
+    /// have sent: one load when there are none.
+    fn take_wants(&mut self) {
+        let Some(page) = &self.status else {
+            return;
+        };
+        let dirty = page.wants_dirty();
+        if dirty == self.wants_seen {
+            return;
+        }
+        // Seen first: a change written during the scan moves the word again.
+        self.wants_seen = dirty;
+        for (&id, c) in &mut self.conns {
+            let Kind::Data(d) = &mut c.kind else {
+                continue;
+            };
+            let Some((word, sent)) = d.slot.and_then(|slot| page.take_wants(slot)) else {
+                continue;
+            };
+            trace!("connection {id}: option changes taken from the status page");
+            let (options, reader_len) = status::read_wants(word);
+            for (level, name, value) in options {
+                if let Err(e) = self
+                    .host
+                    .set_option(d.sock, level, name, &value.to_ne_bytes())
+                {
+                    debug!("connection {id}: option {level}/{name} failed with errno {e}");
+                }
+            }
+            if reader_len > d.reader_len {
+                d.reader_len = reader_len;
+                self.host.reader_buf(d.sock, reader_len);
+            }
+            // The options and key words first, then the count that says they are current.
+            publish(Some(page), &self.host, d);
+            if let Some(slot) = d.slot {
+                page.wants_taken(slot, sent);
+            }
+            self.to_flush.push(id);
         }
     }
 

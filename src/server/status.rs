@@ -11,16 +11,18 @@ mod layout;
 use layout::{
     ADDRESS_AT, BUCKET_HEAD_WORDS, FREE, GONE, HOLDS, HOLDS_AT, KEY_AT, MAGIC, MAGIC_WORD,
     MEMO_EPOCH_WORD, MEMO_MAX_ANSWER, NOTES_READ_AT, NOTES_SENT_AT, OPTIONS_AT, OVERRUN,
-    ROUND_WORD, STASH_WORD, WORDS,
+    ROUND_WORD, STASH_WORD, WANTS_AT, WANTS_DIRTY_WORD, WORDS,
 };
-pub use layout::{GATE_SEND_MAX, HANDOUT, PEER_HANDOUT, key_word, memo_candidate, options_word};
+pub use layout::{
+    GATE_SEND_MAX, HANDOUT, PEER_HANDOUT, key_word, memo_candidate, options_word, read_wants,
+};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed, Ordering::Release, Ordering::SeqCst, fence};
 
-/// A shared memfd mapped here; the library maps the same file, and writes only its count of
-/// option notes sent (the server never reads that).
+/// A shared memfd mapped here; the library maps the same file, and writes only the option
+/// changes it made (a slot's wants word and count, and the dirty word).
 pub struct StatusPage {
     file: OwnedFd,
     words: NonNull<AtomicU64>,
@@ -123,6 +125,7 @@ impl StatusPage {
             OPTIONS_AT,
             NOTES_READ_AT,
             NOTES_SENT_AT,
+            WANTS_AT,
         ] {
             self.word(w + at).store(0, SeqCst);
         }
@@ -142,11 +145,30 @@ impl StatusPage {
         self.word(w + OPTIONS_AT).store(s.options, SeqCst);
     }
 
-    /// The server applied an option note from the socket in `slot` (see `layout`'s
-    /// "Options"); its options word is published before the round ends.
-    pub fn note_read(&self, slot: usize) {
+    /// The page's dirty word: it moves whenever the library writes a slot's wants word.
+    pub fn wants_dirty(&self) -> u64 {
+        self.word(WANTS_DIRTY_WORD).load(SeqCst)
+    }
+
+    /// Takes the wants word of `slot` (see `layout`'s "Options"), if the library counted a
+    /// change since the server last took it: the word (0 when a change counted here was
+    /// taken with an earlier word) and the count to give [`StatusPage::wants_taken`] once
+    /// applied.
+    pub fn take_wants(&self, slot: usize) -> Option<(u64, u64)> {
+        let w = layout::slot_word(slot);
+        // The count first: the library writes the word before counting.
+        let sent = self.word(w + NOTES_SENT_AT).load(SeqCst);
+        if sent == self.word(w + NOTES_READ_AT).load(SeqCst) {
+            return None;
+        }
+        Some((self.word(w + WANTS_AT).swap(0, SeqCst), sent))
+    }
+
+    /// The changes counted up to `sent` in `slot` are applied; its options word is
+    /// published before the round ends.
+    pub fn wants_taken(&self, slot: usize, sent: u64) {
         self.word(layout::slot_word(slot) + NOTES_READ_AT)
-            .fetch_add(1, SeqCst);
+            .store(sent, SeqCst);
     }
 
     /// The server's read epoch: memo buckets stamped with another one are stale.
@@ -312,12 +334,41 @@ mod tests {
             layout::option_value(0, libc::SOL_SOCKET, libc::SO_RCVBUF),
             None
         );
-        // A new socket starts with counts equal and its options unpublished.
+        // A new socket starts with counts equal, nothing wanted and its options unpublished.
         let p = StatusPage::new().expect("memfd");
         let slot = p.attach(777).expect("slot");
-        let at = |k| p.word(layout::slot_word(slot) + k).load(SeqCst);
-        p.note_read(slot);
-        assert_eq!(at(NOTES_READ_AT), 1);
+        let word = |k| p.word(layout::slot_word(slot) + k);
+        let at = |k| word(k).load(SeqCst);
+        assert_eq!(p.take_wants(slot), None);
+        // The library's side: a change written, then counted, then the dirty word moved.
+        let dirty = p.wants_dirty();
+        let mut w = layout::want_option(0, SOL_NETLINK, 11, 1).expect("EXT_ACK travels");
+        w = layout::want_option(w, libc::SOL_SOCKET, libc::SO_RCVBUF, 4096).expect("rcvbuf");
+        w = layout::want_option(w, SOL_NETLINK, 11, 0).expect("a later change wins");
+        w = layout::want_reader_len(layout::want_reader_len(w, 65536), 4096);
+        assert_eq!(
+            layout::want_option(w, SOL_NETLINK, 9, 1),
+            None,
+            "LIST_MEMBERSHIPS"
+        );
+        word(WANTS_AT).store(w, SeqCst);
+        word(NOTES_SENT_AT).fetch_add(3, SeqCst);
+        p.word(WANTS_DIRTY_WORD).fetch_add(1, SeqCst);
+        assert_ne!(p.wants_dirty(), dirty);
+        let (taken, sent) = p.take_wants(slot).expect("a change waits");
+        assert_eq!(sent, 3);
+        let (options, reader_len) = read_wants(taken);
+        assert_eq!(
+            options.collect::<Vec<_>>(),
+            [
+                (libc::SOL_SOCKET, libc::SO_RCVBUF, 4096),
+                (SOL_NETLINK, 11, 0)
+            ]
+        );
+        assert_eq!(reader_len, layout::READER_LEN_MAX, "the largest, capped");
+        p.wants_taken(slot, sent);
+        assert_eq!((at(NOTES_READ_AT), at(WANTS_AT)), (3, 0));
+        assert_eq!(p.take_wants(slot), None);
         p.detach(slot);
         assert_eq!(p.attach(777), Some(slot));
         assert_eq!(
