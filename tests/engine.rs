@@ -1450,3 +1450,53 @@ fn reads_leave_the_read_epoch_alone_and_changes_move_it() {
         "a bridge's timers were read without the clock"
     );
 }
+
+/// Each datagram keeps the multicast group it was sent to (NETLINK_CB(skb).dst_group), which
+/// recvmsg reports: a notification its group, the requester's NLM_F_ECHO copy the same
+/// (nlmsg_notify sets it before the unicast), an ACK or a dump part none.
+#[test]
+fn datagrams_keep_the_group_they_were_sent_to() {
+    let mut c = Client::new();
+    let own = c.s;
+    let l = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(l, 0, 1 | 0x10).unwrap(); // RTMGRP_LINK | RTMGRP_IPV4_IFADDR
+    let setlink = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(1, 0, 0))
+        .attr(4, &1400u32.to_ne_bytes())
+        .done();
+    c.host.send(c.s, &setlink, &ADMIN).unwrap();
+    let groups = |c: &mut Client, s| {
+        let mut out = Vec::new();
+        while let Some((group, o)) = c.host.recv_with_group(s, 32768) {
+            let Outgoing::Datagram(d) = o else {
+                panic!("overrun")
+            };
+            out.push((split(&d)[0].kind, group));
+        }
+        out
+    };
+    assert_eq!(groups(&mut c, own), [(NLMSG_ERROR, 0)]);
+    assert_eq!(groups(&mut c, l), [(RTM_NEWLINK, 1)]);
+    let addr = Msg::new(
+        RTM_NEWADDR,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_ECHO,
+        2,
+        &ifaddr(2, 8, 1),
+    )
+    .attr(2, &[10, 0, 0, 1])
+    .done();
+    c.host.send(c.s, &addr, &ADMIN).unwrap();
+    assert_eq!(groups(&mut c, own), [(RTM_NEWADDR, 5), (NLMSG_ERROR, 0)]);
+    assert_eq!(groups(&mut c, l), [(RTM_NEWADDR, 5)]); // RTNLGRP_IPV4_IFADDR
+    c.host
+        .send(
+            c.s,
+            &Msg::new(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, 3, &ifinfo(0, 0, 0)).done(),
+            &ADMIN,
+        )
+        .unwrap();
+    let dump = groups(&mut c, own);
+    assert!(
+        dump.len() > 1 && dump.iter().all(|&(_, g)| g == 0),
+        "{dump:?}"
+    );
+}

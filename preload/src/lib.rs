@@ -993,7 +993,9 @@ const NATIVE_FLAGS: c_int = libc::MSG_PEEK
     | libc::MSG_CMSG_CLOEXEC;
 
 /// Receives into `iov` natively when the next datagram can be taken without the engine.
-/// None: make the original (trapped) call. Some(Ok((length, msg_flags))) or Some(Err(errno)).
+/// None: make the original (trapped) call. Some(Ok((length, msg_flags, group))) or
+/// Some(Err(errno)); `group`: the multicast group it was sent to (0: unicast), its mark
+/// taken out of the bytes (see `notes::mark`).
 /// The kernel checks the iovec array and buffers (EFAULT, with the datagram gone, as in
 /// netlink).
 /// `capacity` gives the total size of the buffers, when it can: needed for a dump part.
@@ -1004,7 +1006,7 @@ unsafe fn fast_recv(
     capacity: impl FnOnce() -> Option<usize>,
     flags: c_int,
     with_address: bool,
-) -> Option<Result<(ssize_t, c_int), c_int>> {
+) -> Option<Result<(ssize_t, c_int, u32), c_int>> {
     if flags & !NATIVE_FLAGS != 0 || iovlen > libc::UIO_MAXIOV as usize {
         return None;
     }
@@ -1052,6 +1054,11 @@ unsafe fn fast_recv(
                 // The overrun marker: the supervisor turns it into ENOBUFS.
                 return None;
             }
+            // A multicast mark would land somewhere in the program's buffers: the
+            // supervisor takes it out.
+            Ok(_) if notes::unmark(u16::from_ne_bytes([head[6], head[7]])).1 != 0 => {
+                return None;
+            }
             Ok(_) => None,
             Err(libc::EAGAIN) if nonblocking(fd, flags) && empty_for_sure(fd, ino) => {
                 return Some(Err(libc::EAGAIN));
@@ -1064,7 +1071,7 @@ unsafe fn fast_recv(
             if verified(fd).is_none() {
                 // Not the socket any more (its number reused behind libc's back): what the
                 // program's own call would have received.
-                return Some(Ok((n as ssize_t, m.msg_flags & libc::MSG_TRUNC)));
+                return Some(Ok((n as ssize_t, m.msg_flags & libc::MSG_TRUNC, 0)));
             }
             // The overrun marker (the only datagram this short): one ENOBUFS, and it is
             // gone, even for a peek, as the supervisor does.
@@ -1075,11 +1082,18 @@ unsafe fn fast_recv(
         }
         if !get_user(base, &mut head) {
             // The kernel just wrote there; should it be gone, the call is done anyway.
-            return Some(Ok((n as ssize_t, m.msg_flags & libc::MSG_TRUNC)));
+            return Some(Ok((n as ssize_t, m.msg_flags & libc::MSG_TRUNC, 0)));
         }
     }
+    let (nl_flags, group) = notes::unmark(u16::from_ne_bytes([head[6], head[7]]));
+    if group != 0 {
+        // Taken out of the program's first buffer (which holds the header: a peeked
+        // datagram with a mark traps above), as the server put it in.
+        let clean = nl_flags.to_ne_bytes();
+        let at = first.map_or(core::ptr::null_mut(), |(b, _)| b.cast_mut().cast::<u8>());
+        put_user(&[(at.wrapping_add(notes::FLAGS_AT).cast(), &clean)]);
+    }
     let ty = u16::from_ne_bytes([head[4], head[5]]);
-    let nl_flags = u16::from_ne_bytes([head[6], head[7]]);
     // A dump part: as Linux's recvmsg, this receive makes the engine produce the next one,
     // which it learns from a pace note sent after it (sized for the reader's buffers).
     let dump_part = nl_flags & NLM_F_MULTI != 0 && ty != NLMSG_DONE;
@@ -1125,7 +1139,7 @@ unsafe fn fast_recv(
             REPORTED_LEN[i].fetch_max(c, Relaxed);
         }
     }
-    Some(Ok((n, m.msg_flags & libc::MSG_TRUNC)))
+    Some(Ok((n, m.msg_flags & libc::MSG_TRUNC, group)))
 }
 
 /// Tells the engine that the program received from a running dump (a pace note, see
@@ -1182,12 +1196,32 @@ fn sockaddr_nl(port_id: u32, groups: u32) -> [u8; SOCKADDR_NL_LEN] {
 }
 
 /// The source address of everything an emulated socket receives: the kernel, port 0.
-fn netlink_source() -> [u8; SOCKADDR_NL_LEN] {
-    sockaddr_nl(0, 0)
+/// Whether NETLINK_PKTINFO is on for the emulated socket `fd`, from the status page; None
+/// while the page does not tell (a change the server has not taken, or options not
+/// published yet): the receive then traps, and the supervisor asks the server. Without a
+/// page (a server outside `exec`, which sends no multicast marks) it is taken as off.
+fn pktinfo_on(fd: c_int) -> Option<bool> {
+    const NETLINK_PKTINFO: c_int = 3;
+    let Some(w) = page() else {
+        return Some(false);
+    };
+    let ino = INODES[index(fd)?].load(Relaxed);
+    let slot = find_slot(w, ino)?;
+    let read = w[slot + status::NOTES_READ_AT].load(SeqCst);
+    if read != w[slot + status::NOTES_SENT_AT].load(SeqCst) {
+        return None;
+    }
+    let word = w[slot + status::OPTIONS_AT].load(SeqCst);
+    status::option_value(word, libc::SOL_NETLINK, NETLINK_PKTINFO).map(|v| v == 1)
+}
+
+fn netlink_source(group: u32) -> [u8; SOCKADDR_NL_LEN] {
+    sockaddr_nl(0, notes::group_mask(group))
 }
 
 /// Byte offsets of msghdr's fields (64-bit Linux).
 const MSG_NAMELEN_AT: usize = 8;
+const MSG_CONTROL_AT: usize = 32;
 const MSG_CONTROLLEN_AT: usize = 40;
 const MSG_FLAGS_AT: usize = 48;
 const MSGHDR_LEN: usize = 56;
@@ -1458,7 +1492,7 @@ fn to_the_kernel(addr: *const c_void, len: socklen_t) -> bool {
         return true;
     }
     let mut a = [0u8; SOCKADDR_NL_LEN];
-    len as usize >= SOCKADDR_NL_LEN && get_user(addr, &mut a) && a == netlink_source()
+    len as usize >= SOCKADDR_NL_LEN && get_user(addr, &mut a) && a == netlink_source(0)
 }
 
 #[unsafe(no_mangle)]
@@ -1521,7 +1555,7 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
             } else {
                 namelen as usize >= SOCKADDR_NL_LEN
                     && get_user2((name, &mut a), (iov, &mut one))
-                    && a == netlink_source()
+                    && a == netlink_source(0)
             };
         if plain {
             let mut base = [0u8; 8];
@@ -1718,7 +1752,11 @@ pub unsafe extern "C" fn getsockopt(
 pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> ssize_t {
     let mut h = [0u8; MSGHDR_LEN];
     // (A receive right after a send goes straight to the supervisor: nothing to read first.)
-    if known(fd) && !awaiting(fd) && get_user(msg.cast(), &mut h) {
+    if known(fd)
+        && !awaiting(fd)
+        && get_user(msg.cast(), &mut h)
+        && let Some(pktinfo) = pktinfo_on(fd)
+    {
         let name = field_u64(&h, 0) as *mut c_void;
         let namelen = u32::from_ne_bytes([h[8], h[9], h[10], h[11]]);
         let (iov, iovlen) = (field_u64(&h, 16) as *mut iovec, field_u64(&h, 24) as usize);
@@ -1730,22 +1768,36 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
                 set_errno(e);
                 return -1;
             }
-            Some(Ok((n, mflags))) => {
-                let a = netlink_source();
+            Some(Ok((n, mflags, group))) => {
+                let a = netlink_source(group);
                 let nl_len = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
-                // No control messages are produced, as on the trapped path.
-                let no_control = 0u64.to_ne_bytes();
-                let mflags = mflags.to_ne_bytes();
+                // The only control message produced: NETLINK_PKTINFO, as on the trapped
+                // path.
+                let control = field_u64(&h, MSG_CONTROL_AT) as *mut c_void;
+                let room = if control.is_null() {
+                    0
+                } else {
+                    field_u64(&h, MSG_CONTROLLEN_AT) as usize
+                };
+                let (cmsg, write, used, cut) = if pktinfo {
+                    notes::pktinfo_cmsg(group, room)
+                } else {
+                    ([0; notes::PKTINFO_CMSG_SPACE], 0, 0, false)
+                };
+                let controllen = (used as u64).to_ne_bytes();
+                let mflags = (mflags | if cut { libc::MSG_CTRUNC } else { 0 }).to_ne_bytes();
                 let at = |o: usize| msg.cast::<u8>().wrapping_add(o).cast::<c_void>();
                 let pieces = [
-                    (at(MSG_CONTROLLEN_AT), &no_control[..]),
+                    (control, &cmsg[..write]),
+                    (at(MSG_CONTROLLEN_AT), &controllen[..]),
                     (at(MSG_FLAGS_AT), &mflags[..]),
                     (name, &a[..(namelen as usize).min(a.len())]),
                     (at(MSG_NAMELEN_AT), &nl_len[..]),
                 ];
                 // Linux writes msg_namelen only when there is a name buffer.
-                let k = if name.is_null() { 2 } else { 4 };
-                if !put_user(&pieces[..k]) {
+                let from = if write == 0 { 1 } else { 0 };
+                let to = if name.is_null() { 3 } else { 5 };
+                if !put_user(&pieces[from..to]) {
                     set_errno(libc::EFAULT);
                     return -1;
                 }
@@ -1789,9 +1841,9 @@ pub unsafe extern "C" fn recvfrom(
                 set_errno(e);
                 return -1;
             }
-            Some(Ok((n, _))) => {
+            Some(Ok((n, _, group))) => {
                 if !addr.is_null() {
-                    let a = netlink_source();
+                    let a = netlink_source(group);
                     let k = (i32::from_ne_bytes(addr_len) as usize).min(a.len());
                     let nl_len = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
                     if !put_user(&[(addr.cast(), &a[..k]), (addrlen.cast(), &nl_len)]) {
@@ -1925,6 +1977,7 @@ mod libc {
     pub const SO_DOMAIN: c_int = 39;
     pub const MSG_PEEK: c_int = 0x2;
     pub const MSG_TRUNC: c_int = 0x20;
+    pub const MSG_CTRUNC: c_int = 0x8;
     pub const MSG_DONTWAIT: c_int = 0x40;
     pub const MSG_NOSIGNAL: c_int = 0x4000;
     pub const MSG_WAITALL: c_int = 0x100;

@@ -1,8 +1,11 @@
-//! The notes `exec`'s preload library sends on an emulated socket's connection, in order
-//! with the program's requests. One definition of the format for both sides: the library
-//! (preload/src/lib.rs) writes them, the server (src/server/proto.rs) reads them. Each is
-//! shorter than a netlink header (16 bytes), so no program means a request by one: Linux
-//! ignores such datagrams. (Each side uses half of this file.)
+//! What travels on an emulated socket's connection besides netlink messages. One
+//! definition of the format for both sides (each uses half of this file):
+//!
+//! - the notes `exec`'s preload library sends, in order with the program's requests: the
+//!   library (preload/src/lib.rs) writes them, the server (src/server/proto.rs) reads them.
+//!   Each is shorter than a netlink header (16 bytes), so no program means a request by
+//!   one: Linux ignores such datagrams;
+//! - the multicast marks the embedded server puts on datagrams it sends (see `mark` below).
 
 /// Pace note, 8 bytes: this tag, then the reader's buffer size (u32, native order). The
 /// program received a dump part itself; the server makes the next part, as Linux's recvmsg.
@@ -63,4 +66,68 @@ pub fn read_option(datagram: &[u8]) -> Option<(i32, i32, [u8; 4])> {
     };
     let name = i32::from_ne_bytes([n0, n1, n2, n3]);
     option_tag(level, name).map(|_| (level, name, [v0, v1, v2, v3]))
+}
+
+/// Multicast marks. Linux's recvmsg reports the multicast group a datagram was sent to
+/// (NETLINK_CB(skb).dst_group: a notification, or the requester's NLM_F_ECHO copy of one):
+/// in the source address's nl_groups ([`group_mask`]) and, with NETLINK_PKTINFO, in a
+/// control message ([`pktinfo_cmsg`]). The embedded server carries it to the reader in
+/// bits of the datagram's (only) message's nlmsg_flags that netlink never uses; the
+/// library or the supervisor, whichever takes the datagram for the program, clears them
+/// ([`unmark`]) before the program sees the bytes. (A seqpacket connection has no other
+/// per-datagram field a server without privileges can set.)
+const MARK_LOW: u16 = 0x00c0; // group bits 0-1, in flag bits 6-7
+const MARK_HIGH: u16 = 0xf000; // group bits 2-5, in flag bits 12-15
+/// The largest group a mark can carry (RTNLGRP_MAX is 39 in Linux 6.18).
+pub const MARK_MAX_GROUP: u32 = 63;
+/// Where nlmsg_flags sits in a netlink header.
+pub const FLAGS_AT: usize = 6;
+
+/// `flags` with `group` (1..=MARK_MAX_GROUP) marked in.
+pub fn mark(flags: u16, group: u32) -> u16 {
+    let g = (group & MARK_MAX_GROUP) as u16;
+    flags & !(MARK_LOW | MARK_HIGH) | (g & 3) << 6 | (g >> 2) << 12
+}
+
+/// The flags without a mark, and the group it carried (0: none).
+pub fn unmark(flags: u16) -> (u16, u32) {
+    let g = (flags & MARK_LOW) >> 6 | (flags & MARK_HIGH) >> 10;
+    (flags & !(MARK_LOW | MARK_HIGH), u32::from(g))
+}
+
+/// Linux's netlink_group_mask: a group's bit in nl_groups (none past 32).
+pub fn group_mask(group: u32) -> u32 {
+    if group == 0 || group > 32 {
+        0
+    } else {
+        1 << (group - 1)
+    }
+}
+
+const SOL_NETLINK_LEVEL: i32 = 270;
+const NETLINK_PKTINFO: i32 = 3;
+/// CMSG_LEN and CMSG_SPACE of a struct nl_pktinfo (a u32) on a 64-bit system.
+const PKTINFO_CMSG_LEN: usize = 20;
+pub const PKTINFO_CMSG_SPACE: usize = 24;
+
+/// NETLINK_PKTINFO's control message for `group`, as put_cmsg writes it into `room` bytes
+/// of msg_control: the message (write its first `write` bytes), the room it takes
+/// (msg_controllen as recvmsg returns it) and whether it was cut short (MSG_CTRUNC). Less
+/// room than a cmsghdr: nothing written, MSG_CTRUNC.
+pub fn pktinfo_cmsg(group: u32, room: usize) -> ([u8; PKTINFO_CMSG_SPACE], usize, usize, bool) {
+    let mut c = [0u8; PKTINFO_CMSG_SPACE];
+    if room < 16 {
+        return (c, 0, 0, true);
+    }
+    let write = room.min(PKTINFO_CMSG_LEN);
+    c[..8].copy_from_slice(&(write as u64).to_ne_bytes());
+    c[8..12].copy_from_slice(&SOL_NETLINK_LEVEL.to_ne_bytes());
+    c[12..16].copy_from_slice(&NETLINK_PKTINFO.to_ne_bytes());
+    c[16..20].copy_from_slice(&group.to_ne_bytes());
+    (
+        c,
+        write,
+        room.min(PKTINFO_CMSG_SPACE),
+        write < PKTINFO_CMSG_LEN,
+    )
 }

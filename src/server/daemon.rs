@@ -344,6 +344,25 @@ impl Shared {
         });
     }
 
+    /// Whether the socket with `token` has NETLINK_PKTINFO on (a change the preload library
+    /// wrote on the status page included).
+    pub fn wants_pktinfo(&self, token: u32) -> bool {
+        const NETLINK_PKTINFO: i32 = 3;
+        self.lock(|s| {
+            let &id = s.by_token.get(&token)?;
+            let Some(Conn {
+                kind: Kind::Data(d),
+                ..
+            }) = s.conns.get(&id)
+            else {
+                return None;
+            };
+            s.host
+                .int_option(d.sock, libc::SOL_NETLINK, NETLINK_PKTINFO)
+                .ok()
+        }) == Some(1)
+    }
+
     /// A control request, answered on the caller's thread.
     pub fn control(&self, r: Request) -> Reply {
         self.with(|s| s.control_direct(r))
@@ -1336,18 +1355,37 @@ fn reader_called(host: &Host, d: &mut Data) -> bool {
 
 /// The next datagram the engine has for a data connection's socket: what is queued, then
 /// (paced connections only as the reader's calls ask) the next part of a running dump.
+/// On a paced connection (exec's: its reader takes marks out, see `proto::notes::mark`), a
+/// multicast datagram carries its group.
 fn next_output(host: &mut Host, d: &mut Data) -> Option<Vec<u8>> {
-    let mut next = host.recv_queued(d.sock, d.reader_len);
+    let mut next = host.recv_queued_with_group(d.sock, d.reader_len);
     if next.is_none() && (!d.paced || d.dump_credit > 0) {
-        next = host.recv(d.sock, d.reader_len);
+        next = host.recv_with_group(d.sock, d.reader_len);
         if next.is_some() {
             d.dump_credit = d.dump_credit.saturating_sub(1);
         }
     }
-    next.map(|o| match o {
-        Outgoing::Datagram(v) => v,
+    next.map(|(group, o)| match o {
+        Outgoing::Datagram(mut v) => {
+            if d.paced && group != 0 {
+                mark_group(&mut v, group);
+            }
+            v
+        }
         Outgoing::Overrun => proto::overrun_marker(),
     })
+}
+
+/// Marks `group` into a multicast datagram (one message) for its reader to take out.
+fn mark_group(datagram: &mut [u8], group: u32) {
+    use proto::notes;
+    let at = notes::FLAGS_AT;
+    if let Some(f) = datagram.get_mut(at..at + 2)
+        && group <= notes::MARK_MAX_GROUP
+    {
+        let flags = notes::mark(u16::from_ne_bytes([f[0], f[1]]), group);
+        f.copy_from_slice(&flags.to_ne_bytes());
+    }
 }
 
 /// A fresh seed for the engine's random choices in the next request; a journaled request is

@@ -72,7 +72,8 @@ pub fn overrun_marker() -> Vec<u8> {
     (libc::ENOBUFS).to_le_bytes().to_vec()
 }
 
-/// The preload library's notes on a data connection (pace, socket options).
+/// The preload library's notes on a data connection (pace, socket options), and the
+/// embedded server's multicast marks.
 #[path = "../../preload/src/notes.rs"]
 #[allow(dead_code)] // the writing half is the library's
 pub mod notes;
@@ -318,5 +319,45 @@ mod note_tests {
         let forced = option(OPTION_TAG_SOCKET, libc::SO_RCVBUFFORCE, on);
         assert_eq!(read_option(&forced), None);
         assert_eq!(read_option(&pace(1)), None);
+    }
+
+    #[test]
+    fn marks_carry_every_group_and_leave_netlinks_flags_alone() {
+        // Every flag netlink uses: REQUEST..DUMP_FILTERED, and the per-type bits 0x100-0x800.
+        let used = 0x003f | 0x0f00;
+        for group in 1..=MARK_MAX_GROUP {
+            let marked = mark(used, group);
+            assert_eq!(unmark(marked), (used, group));
+            assert_eq!(marked & used, used);
+        }
+        assert_eq!(unmark(used), (used, 0));
+        assert_eq!(group_mask(0), 0);
+        assert_eq!(group_mask(1), 1);
+        assert_eq!(group_mask(5), 0x10);
+        assert_eq!(group_mask(32), 1 << 31);
+        assert_eq!(group_mask(33), 0);
+    }
+
+    #[test]
+    fn pktinfo_is_cut_to_the_room_as_put_cmsg_cuts_it() {
+        let (c, write, used, cut) = pktinfo_cmsg(5, 256);
+        assert_eq!((write, used, cut), (20, 24, false));
+        assert_eq!(u64::from_ne_bytes(c[..8].try_into().unwrap()), 20);
+        assert_eq!(
+            i32::from_ne_bytes(c[8..12].try_into().unwrap()),
+            libc::SOL_NETLINK
+        );
+        assert_eq!(i32::from_ne_bytes(c[12..16].try_into().unwrap()), 3);
+        assert_eq!(u32::from_ne_bytes(c[16..20].try_into().unwrap()), 5);
+        // Room for the header and part of the data: cmsg_len says what was written.
+        let (c, write, used, cut) = pktinfo_cmsg(5, 18);
+        assert_eq!((write, used, cut), (18, 18, true));
+        assert_eq!(u64::from_ne_bytes(c[..8].try_into().unwrap()), 18);
+        // Exactly CMSG_LEN: whole, without its padding.
+        let (_, write, used, cut) = pktinfo_cmsg(1, 20);
+        assert_eq!((write, used, cut), (20, 20, false));
+        // No room for a header: nothing, MSG_CTRUNC.
+        let (_, write, used, cut) = pktinfo_cmsg(1, 15);
+        assert_eq!((write, used, cut), (0, 0, true));
     }
 }

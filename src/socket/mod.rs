@@ -90,7 +90,9 @@ struct Sock {
     sndbuf: usize,
     /// The transport caps request datagrams itself (see `leave_send_size_to_transport`).
     send_size_by_transport: bool,
-    queue: VecDeque<Vec<u8>>,
+    /// Datagrams to read, each with the multicast group it was sent to (0: unicast), as
+    /// Linux's NETLINK_CB(skb).dst_group, which recvmsg reports.
+    queue: VecDeque<(u32, Vec<u8>)>,
     /// What the queue holds, counted as Linux counts sk_rmem_alloc (see [`truesize`]).
     queued: usize,
     /// ENOBUFS waits to be reported (sk_err).
@@ -179,7 +181,7 @@ impl Host {
     /// netlink_attachskb decide (Linux 6.x adds, then checks): when the queue (with what the
     /// transport holds) is empty or stays within SO_RCVBUF with it, and the socket is not
     /// congested. A refusal is an overrun.
-    fn admit(&mut self, s: SockId, bytes: Vec<u8>) {
+    fn admit(&mut self, s: SockId, group: u32, bytes: Vec<u8>) {
         let backlog = self.backlog;
         let Some(sock) = self.sock_mut(s) else { return };
         let unasked = sock.queued + BACKLOG_UNASKED <= sock.rcvbuf && !sock.congested;
@@ -202,7 +204,7 @@ impl Host {
             return;
         }
         sock.queued += truesize(bytes.len());
-        sock.queue.push_back(bytes);
+        sock.queue.push_back((group, bytes));
     }
 
     pub fn stack(&self) -> &Stack {
@@ -244,7 +246,7 @@ impl Host {
     pub fn sole_output(&self, s: SockId) -> Option<&[u8]> {
         let x = self.sock(s)?;
         match x.queue.front() {
-            Some(d) if x.queue.len() == 1 && x.dump.is_none() && !x.overrun => Some(d),
+            Some((0, d)) if x.queue.len() == 1 && x.dump.is_none() && !x.overrun => Some(d),
             _ => None,
         }
     }
@@ -648,7 +650,7 @@ impl Host {
     /// Unicast from the kernel never blocks: a full receive queue drops the message and
     /// marks the socket overrun (netlink_unicast with MSG_DONTWAIT).
     fn enqueue_unicast(&mut self, s: SockId, bytes: Vec<u8>) {
-        self.admit(s, bytes);
+        self.admit(s, 0, bytes);
     }
 
     /// Delivers a notification to every member of its group in the namespace, and to the
@@ -748,7 +750,9 @@ impl Host {
         let bytes = w.into_bytes();
         for m in members.into_iter().chain(echo_to) {
             let overrun_before = self.sock(m).is_some_and(|x| x.overrun);
-            self.admit(m, bytes.clone());
+            // The requester's NLM_F_ECHO copy too: nlmsg_notify sets the group on the
+            // message before it multicasts and then unicasts it.
+            self.admit(m, group, bytes.clone());
             if let Some(sock) = self.sock_mut(m) {
                 // An overrun wakes the reader too (sk_error_report), even one already woken
                 // and not read since: its transport must learn that an error waits.
@@ -776,8 +780,15 @@ impl Host {
     /// The next datagram for the reader; `reader_buf_len` is the size of the buffer it
     /// receives into (dump parts are sized to it, as Linux's max_recvmsg_len).
     pub fn recv(&mut self, s: SockId, reader_buf_len: usize) -> Option<Outgoing> {
-        self.recv_queued(s, reader_buf_len)
-            .or_else(|| self.next_dump_part(s).map(Outgoing::Datagram))
+        self.recv_with_group(s, reader_buf_len).map(|(_, o)| o)
+    }
+
+    /// [`Host::recv`], with the multicast group the datagram was sent to (0: unicast, a
+    /// dump part, an overrun): Linux's recvmsg gives it in the source address and with
+    /// NETLINK_PKTINFO.
+    pub fn recv_with_group(&mut self, s: SockId, reader_buf_len: usize) -> Option<(u32, Outgoing)> {
+        self.recv_queued_with_group(s, reader_buf_len)
+            .or_else(|| self.next_dump_part(s).map(|d| (0, Outgoing::Datagram(d))))
     }
 
     /// The reader of `s` receives into a buffer of `len` bytes (a receive the transport
@@ -793,16 +804,27 @@ impl Host {
     /// transport that paces dumps by the reader's calls, as Linux produces a part per
     /// recvmsg().
     pub fn recv_queued(&mut self, s: SockId, reader_buf_len: usize) -> Option<Outgoing> {
+        self.recv_queued_with_group(s, reader_buf_len)
+            .map(|(_, o)| o)
+    }
+
+    /// [`Host::recv_queued`], with the datagram's multicast group (see
+    /// [`Host::recv_with_group`]).
+    pub fn recv_queued_with_group(
+        &mut self,
+        s: SockId,
+        reader_buf_len: usize,
+    ) -> Option<(u32, Outgoing)> {
         let sock = self.sock_mut(s)?;
         sock.max_reader_buf = sock.max_reader_buf.max(reader_buf_len);
         sock.woken = false;
         if sock.overrun {
             sock.overrun = false;
-            return Some(Outgoing::Overrun);
+            return Some((0, Outgoing::Overrun));
         }
-        let d = sock.queue.pop_front()?;
+        let (group, d) = sock.queue.pop_front()?;
         sock.queued -= truesize(d.len());
-        Some(Outgoing::Datagram(d))
+        Some((group, Outgoing::Datagram(d)))
     }
 
     /// Whether a dump is under way on this socket.

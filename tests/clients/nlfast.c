@@ -2,7 +2,8 @@
  * after a peek, notifications read with recvmsg/recvfrom/recv, names, truncation, bad
  * pointers, and the socket options it answers itself. Every line must read the same in a
  * fresh network namespace (real kernel) and under `nlroute exec`, with and without the
- * library. Changes only lo's MTU. */
+ * library. Changes only lo's MTU. Ends with the multicast group a datagram reports (source
+ * address, NETLINK_PKTINFO). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +67,67 @@ static void show_name(const char *what, int fd, socklen_t len) {
 static void wait_readable(int fd) {
     char b[1];
     recv(fd, b, 0, MSG_PEEK | MSG_TRUNC);
+}
+
+/* One notification (or ACK) read from `fd` with recvmsg: a name, `room` bytes of control
+ * buffer (none for 0), the first `first` bytes of the datagram in a buffer of their own. */
+static void show_received(const char *what, int fd, size_t room, size_t first) {
+    static char b[8192];
+    char control[64];
+    memset(control, 0xcc, sizeof control);
+    struct sockaddr_nl from;
+    memset(&from, 0xff, sizeof from);
+    struct iovec v[2] = {{b, first}, {b + first, sizeof b - first}};
+    struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = v, .msg_iovlen = 2,
+                       .msg_control = room ? control : NULL, .msg_controllen = room};
+    int got = recvmsg(fd, &m, 0);
+    struct cmsghdr *c = (struct cmsghdr *)control;
+    int header = m.msg_controllen >= sizeof *c, data = m.msg_controllen >= CMSG_LEN(sizeof(unsigned));
+    printf("%s=%d type=%u nlflags=%#x pid=%u groups=%#x flags=%#x controllen=%zu cmsg=%zu/%d/%d/%u\n",
+           what, got > 0, ((struct nlmsghdr *)b)->nlmsg_type, ((struct nlmsghdr *)b)->nlmsg_flags,
+           from.nl_pid, from.nl_groups, m.msg_flags, m.msg_controllen, header ? c->cmsg_len : 0,
+           header ? c->cmsg_level : 0, header ? c->cmsg_type : 0,
+           data ? *(unsigned *)CMSG_DATA(c) : 0);
+}
+
+/* The group a datagram was sent to: the source address's nl_groups and, with
+ * NETLINK_PKTINFO, a control message cut to the room given (MSG_CTRUNC); its header as
+ * sent, also when split over two buffers. `s` changes lo's MTU. */
+static void groups_and_pktinfo(int s) {
+    int p = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    int q = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK};
+    int on = 1;
+    if (bind(p, (struct sockaddr *)&sa, sizeof sa) < 0 || bind(q, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+        setsockopt(p, SOL_NETLINK, NETLINK_PKTINFO, &on, sizeof on) < 0) {
+        printf("pktinfo_setup=%s\n", strerrorname_np(errno));
+        return;
+    }
+    static const struct { size_t room, first; } cases[] = {
+        {64, 4096}, {20, 4096}, {18, 4096}, {8, 4096}, {0, 4096}, {64, 8}, {64, 7}, {64, 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        set_mtu(s, k % 2 ? 1500 : 1400);
+        wait_readable(p);
+        char what[32];
+        snprintf(what, sizeof what, "pktinfo_%zu_%zu", cases[k].room, cases[k].first);
+        show_received(what, p, cases[k].room, cases[k].first);
+        show_received("no_pktinfo", q, 64, 4096);
+        drain(p);
+        drain(q);
+        drain(s);
+    }
+    /* A unicast answer: group 0. */
+    setsockopt(s, SOL_NETLINK, NETLINK_PKTINFO, &on, sizeof on);
+    set_mtu(s, 1500);
+    wait_readable(s);
+    show_received("pktinfo_ack", s, 64, 4096);
+    on = 0;
+    setsockopt(s, SOL_NETLINK, NETLINK_PKTINFO, &on, sizeof on);
+    drain(p);
+    drain(q);
+    close(p);
+    close(q);
 }
 
 int main(void) {
@@ -320,5 +382,6 @@ int main(void) {
         printf("socket_%s=ok cloexec=%d nonblock=%d type=%d protocol=%d ack=%d close=%s\n",
                kinds[k].what, cloexec, nonblock, ty, proto, ack, ERR(closed));
     }
+    groups_and_pktinfo(s);
     return 0;
 }

@@ -1202,7 +1202,7 @@ impl Supervisor {
             return Err(libc::EOPNOTSUPP);
         }
         // Where the bytes go.
-        let (iovs, name, msghdr) = match *target {
+        let (iovs, name, msghdr, control) = match *target {
             Target::Msg(h) => {
                 let m = read_mem(tid, h, MSGHDR_LEN)?;
                 let u64_at =
@@ -1220,6 +1220,7 @@ impl Supervisor {
                         len: namelen,
                     },
                     Some(h),
+                    (u64_at(32), u64_at(40)),
                 )
             }
             Target::From {
@@ -1233,13 +1234,13 @@ impl Supervisor {
                 } else {
                     Name::None
                 };
-                (vec![(buf, len)], name, None)
+                (vec![(buf, len)], name, None, (0, 0))
             }
             Target::Vec(iov, cnt) => {
                 if cnt > UIO_MAXIOV {
                     return Err(libc::EINVAL);
                 }
-                (read_iovecs(tid, iov, cnt)?, Name::None, None)
+                (read_iovecs(tid, iov, cnt)?, Name::None, None, (0, 0))
             }
         };
         // Linux's receive reports a socket error first (sock_error), before the queue.
@@ -1251,28 +1252,30 @@ impl Supervisor {
             self.report_reader_len(inode, capacity);
         }
         let want = capacity.min(MAX_COPY);
-        if self.buf.len() < want {
-            self.buf.resize(want, 0);
+        // At least a header is looked at: its flags may carry a multicast mark.
+        let look = want.max(proto::NLMSG_HDRLEN);
+        if self.buf.len() < look {
+            self.buf.resize(look, 0);
         }
         let fd = file.as_raw_fd();
         let stashed = self.stash.get(&inode).and_then(|q| q.front());
         self.peeked = None;
         let full = if let Some(d) = stashed {
-            let n = d.len().min(want);
+            let n = d.len().min(look);
             self.buf[..n].copy_from_slice(&d[..n]);
             d.len()
         } else {
             match sys::recv(
                 fd,
-                &mut self.buf[..want],
+                &mut self.buf[..look],
                 libc::MSG_PEEK | libc::MSG_DONTWAIT,
             ) {
                 Ok(n) => {
-                    self.peeked = Some(n).filter(|n| *n <= want);
+                    self.peeked = Some(n).filter(|n| *n <= look);
                     n
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    match self.take_direct(inode, want) {
+                    match self.take_direct(inode, look) {
                         Some(n) => n,
                         None => return Ok(None),
                     }
@@ -1290,7 +1293,19 @@ impl Supervisor {
             // Interrupted: leave the datagram for the next call.
             return Err(libc::EINTR);
         }
-        let written = self.copy_out(tid, &iovs, copied, name, msghdr, full > capacity);
+        // The group a multicast datagram was sent to, and what recvmsg reports besides the
+        // bytes: with NETLINK_PKTINFO, a control message.
+        let group = self.buf.get(..proto::NLMSG_HDRLEN).map_or(0, |h| {
+            let flags = u16::from_ne_bytes([h[6], h[7]]);
+            proto::notes::unmark(flags).1
+        });
+        let pktinfo = msghdr.is_some() && self.wants_pktinfo(inode);
+        let report = Report {
+            truncated: full > capacity,
+            group,
+            control: pktinfo.then_some(control),
+        };
+        let written = self.copy_out(tid, &iovs, copied, name, msghdr, report);
         if let Err(e) = written {
             // Linux drops a datagram it failed to copy out (unless peeking).
             if flags & libc::MSG_PEEK == 0 {
@@ -1336,7 +1351,17 @@ impl Supervisor {
         Some(full)
     }
 
-    /// Writes a peeked datagram (`copied` bytes of `self.buf`) and its source address out.
+    /// Whether the socket asked for NETLINK_PKTINFO (known to the embedded server only: a
+    /// server in another process sends no marks, so the group would be wrong anyway).
+    fn wants_pktinfo(&self, inode: u64) -> bool {
+        match (&self.connector, self.socks.get(&inode)) {
+            (Connector::Embedded(shared), Some(s)) => shared.wants_pktinfo(s.token),
+            _ => false,
+        }
+    }
+
+    /// Writes a peeked datagram (`copied` bytes of `self.buf`, its multicast mark taken
+    /// out) and its source address out; with `report.control`, NETLINK_PKTINFO.
     fn copy_out(
         &self,
         tid: u32,
@@ -1344,20 +1369,31 @@ impl Supervisor {
         copied: usize,
         name: Name,
         msghdr: Option<u64>,
-        truncated: bool,
+        report: Report,
     ) -> Result<(), Errno> {
+        // A marked datagram goes out from a copy without the mark (the buffer keeps it,
+        // should the datagram need stashing).
+        let unmarked: Option<Vec<u8>> = (report.group != 0).then(|| {
+            let mut d = self.buf[..copied].to_vec();
+            if let Some(f) = d.get_mut(6..8) {
+                let (flags, _) = proto::notes::unmark(u16::from_ne_bytes([f[0], f[1]]));
+                f.copy_from_slice(&flags.to_ne_bytes());
+            }
+            d
+        });
+        let data = unmarked.as_deref().unwrap_or(&self.buf[..copied]);
         // Scatter into the caller's buffers, and fill in the header, in one system call.
-        let mut pieces: Vec<(u64, &[u8])> = Vec::with_capacity(iovs.len().min(8) + 4);
+        let mut pieces: Vec<(u64, &[u8])> = Vec::with_capacity(iovs.len().min(8) + 5);
         let mut off = 0;
         for (base, len) in iovs {
             if off >= copied {
                 break;
             }
             let take = (*len).min(copied - off);
-            pieces.push((*base, &self.buf[off..off + take]));
+            pieces.push((*base, &data[off..off + take]));
             off += take;
         }
-        let sa = sockaddr_nl(0, 0);
+        let sa = sockaddr_nl(0, proto::notes::group_mask(report.group));
         let nl_len = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
         match name {
             Name::Msg { ptr, len } if ptr != 0 => {
@@ -1376,14 +1412,31 @@ impl Supervisor {
         // Linux writes msg_namelen only when there is a name buffer.
         let with_name = matches!(name, Name::Msg { ptr, .. } if ptr != 0);
         let namelen = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
-        let mflags = (if truncated { libc::MSG_TRUNC } else { 0 } as u32).to_ne_bytes();
-        let no_control = 0u64.to_ne_bytes();
+        let mut mflags = if report.truncated { libc::MSG_TRUNC } else { 0 };
+        // NETLINK_PKTINFO, as put_cmsg writes it (the only control message produced).
+        let (cmsg, write, used) = match report.control {
+            Some((ptr, room)) => {
+                let room = if ptr == 0 { 0 } else { room as usize };
+                let (cmsg, write, used, cut) = proto::notes::pktinfo_cmsg(report.group, room);
+                if cut {
+                    mflags |= libc::MSG_CTRUNC;
+                }
+                (Some((ptr, cmsg)), write, used)
+            }
+            None => (None, 0, 0),
+        };
+        if let Some((ptr, cmsg)) = &cmsg
+            && write > 0
+        {
+            pieces.push((*ptr, &cmsg[..write]));
+        }
+        let controllen = (used as u64).to_ne_bytes();
+        let mflags = (mflags as u32).to_ne_bytes();
         if let Some(h) = msghdr {
             if with_name {
                 pieces.push((h + 8, &namelen));
             }
-            // No control messages are produced.
-            pieces.push((h + 40, &no_control));
+            pieces.push((h + 40, &controllen));
             pieces.push((h + 48, &mflags));
         }
         write_gather(tid, &pieces)
@@ -1580,6 +1633,16 @@ enum Target {
 }
 
 #[derive(Clone, Copy)]
+/// What a receive reports besides the bytes.
+struct Report {
+    /// More than the buffers held (MSG_TRUNC).
+    truncated: bool,
+    /// The multicast group the datagram was sent to (0: unicast).
+    group: u32,
+    /// msg_control and msg_controllen, when a NETLINK_PKTINFO message is due.
+    control: Option<(u64, u64)>,
+}
+
 enum Name {
     None,
     Msg { ptr: u64, len: u32 },
