@@ -1500,3 +1500,60 @@ fn datagrams_keep_the_group_they_were_sent_to() {
         "{dump:?}"
     );
 }
+
+/// An expiring primary goes as a deleted one does (check_lifetime calls inet_del_ifa): with
+/// promote_secondaries on, the next secondary of its subnet becomes primary, announced
+/// after the deletion.
+#[test]
+fn an_expiring_primary_promotes_its_secondary_when_asked_to() {
+    const IFLA_AF_SPEC: u16 = 26;
+    const IFA_LOCAL: u16 = 2;
+    const IFA_CACHEINFO: u16 = 6;
+    const IFA_F_SECONDARY: u8 = 1;
+    let mut c = Client::new();
+    let l = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(l, 0, 0x10).unwrap(); // RTMGRP_IPV4_IFADDR
+    // IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { PROMOTE_SECONDARIES (20): 1 } } }
+    let conf = nested(&[(20, 1u32.to_ne_bytes().to_vec())]);
+    let spec = nested(&[(2, nested(&[(1, conf)]))]);
+    let r = c.send(
+        Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(1, 0, 0))
+            .attr(IFLA_AF_SPEC, &spec)
+            .done(),
+    );
+    assert_eq!(ack_errno(&r), 0);
+    let add = |c: &mut Client, last: u8, valid: u32| {
+        let mut ci = Vec::new();
+        for v in [valid, valid, 0, 0] {
+            ci.extend_from_slice(&v.to_ne_bytes());
+        }
+        let m = Msg::new(
+            RTM_NEWADDR,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE,
+            2,
+            &ifaddr(2, 24, 1),
+        )
+        .attr(IFA_LOCAL, &[10, 9, 0, last])
+        .attr(IFA_CACHEINFO, &ci)
+        .done();
+        assert_eq!(ack_errno(&c.send(m)), 0);
+    };
+    add(&mut c, 1, 2);
+    add(&mut c, 2, u32::MAX);
+    add(&mut c, 3, u32::MAX);
+    c.drain(l);
+    advance(&mut c, 3000);
+    // (The address's last byte: the first attribute, IFA_ADDRESS, holds it at 28..32.)
+    let seen: Vec<(u16, u8, u8)> = c
+        .drain(l)
+        .iter()
+        .map(|r| (r.kind, r.bytes[31], r.bytes[18] & IFA_F_SECONDARY))
+        .collect();
+    assert_eq!(seen, [(RTM_DELADDR, 1, 0), (RTM_NEWADDR, 2, 0)]);
+    let left: Vec<(u8, u8)> = addr_dump(&mut c, 2)
+        .iter()
+        .filter(|r| r.bytes[28] == 10)
+        .map(|r| (r.bytes[31], r.bytes[18] & IFA_F_SECONDARY))
+        .collect();
+    assert_eq!(left, [(2, 0), (3, IFA_F_SECONDARY)]);
+}

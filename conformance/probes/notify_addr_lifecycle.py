@@ -1,16 +1,14 @@
 """Address notifications (RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR) and
 RTNLGRP_IPV6_IFINFO. IPv4: three addresses in one subnet (one labelled),
 NLM_F_REPLACE of a secondary with a new label and a metric (__inet_insert_ifa
-keeps the label), promote_secondaries=1 set through IFLA_AF_SPEC/IFLA_INET_CONF,
-then deleting the primary (__inet_del_ifa promotes the next secondary). IPv6:
+keeps the label), then deleting the primary (its secondaries go first; promotion is
+addr_promote_secondaries). IPv6:
 a global address whose duplicate already sits (nodad) on the veth peer, added
 while down; both ends up: v0's DAD for it fails (neighbour advertisement from
 v1) and addrconf_dad_failure announces IFA_F_DADFAILED, while the link-locals
 complete DAD (~1-2 s)."""
-import struct
 import time
 
-IFLA_AF_SPEC, IFLA_INET_CONF, IPV4_DEVCONF_PROMOTE_SECONDARIES = 26, 1, 20
 sh("ip link add v0 address 02:00:00:00:00:10 type veth peer name v1 address 02:00:00:00:00:11")
 listener = Sock(groups=RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR)
 listener.join(12)  # RTNLGRP_IPV6_IFINFO
@@ -22,12 +20,7 @@ watch(listener)
 title("replace secondary with new label and metric")
 sh("ip addr change 192.0.2.2/24 dev v0 label v0:b metric 5")
 watch(listener)
-title("promote_secondaries=1 via IFLA_INET_CONF, then delete primary")
-s = Sock()
-s.talk(msg(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, ifinfo(index=3) + nest(
-    IFLA_AF_SPEC, nest(AF_INET, nest(IFLA_INET_CONF,
-                                     attr(IPV4_DEVCONF_PROMOTE_SECONDARIES, struct.pack("=I", 1)))))),
-       quiet=0.05)
+title("delete primary")
 sh("ip addr del 192.0.2.1/24 dev v0")
 watch(listener)
 title("duplicate v6 address on both ends, then v1 up, v0 up")

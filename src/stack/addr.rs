@@ -320,9 +320,8 @@ impl Stack {
     }
 
     /// inet_rtm_deladdr: deletes the first IPv4 address that matches every selector given
-    /// (local address, label, and IFA_ADDRESS with the prefix length), then __inet_del_ifa:
-    /// a primary takes the secondaries of its subnet with it, announced first (Linux's
-    /// default, promote_secondaries = 0).
+    /// (local address, label, and IFA_ADDRESS with the prefix length), then __inet_del_ifa
+    /// (see [`remove4`]).
     pub fn del_addr4(
         &mut self,
         ns: NsId,
@@ -337,6 +336,7 @@ impl Stack {
         if link.inet4_off {
             return Err(Error::new(libc::ENODEV, "ipv4: Device not found"));
         }
+        let promote = link.promotes_secondaries();
         let list = &mut link.addrs4;
         let pos = list.iter().position(|a| {
             sel.local.is_none_or(|l| a.local == l)
@@ -350,7 +350,7 @@ impl Stack {
         let Some(pos) = pos else {
             return Err(Error::new(libc::EADDRNOTAVAIL, "ipv4: Address not found"));
         };
-        events.extend(remove4(list, pos).map(|a| Event::DelAddr(Box::new(a))));
+        events.extend(remove4(list, pos, promote));
         self.changed(ns);
         self.reschedule(ns, ifindex);
         Ok(())
@@ -503,6 +503,7 @@ impl Stack {
                 continue;
             };
             let loopback = link.flags & IFF_LOOPBACK != 0;
+            let promote = link.promotes_secondaries();
             let mut solicited = false;
             for family in [AF_INET, AF_INET6] {
                 let list = link.addrs_mut(family);
@@ -512,16 +513,13 @@ impl Stack {
                     let (pref, valid) = a.remaining(now_cs);
                     if valid == 0 {
                         // An expired IPv4 primary goes like a deleted one (check_lifetime
-                        // calls inet_del_ifa): with its secondaries, which come after it.
-                        let gone: Vec<Addr> = if family == AF_INET {
-                            remove4(list, i).collect()
+                        // calls inet_del_ifa): with its secondaries, or promoting one.
+                        let gone = if family == AF_INET {
+                            remove4(list, i, promote)
                         } else {
-                            vec![list.remove(i)]
+                            vec![Event::DelAddr(Box::new(list.remove(i)))]
                         };
-                        out.extend(
-                            gone.into_iter()
-                                .map(|a| (ns_id, Event::DelAddr(Box::new(a)))),
-                        );
+                        out.extend(gone.into_iter().map(|e| (ns_id, e)));
                         continue;
                     }
                     let mut changed = false;
@@ -621,28 +619,53 @@ fn insert4(list: &mut Vec<Addr>, addr: Addr) {
     list.insert(at, addr);
 }
 
-/// __inet_del_ifa with promote_secondaries = 0: removes the IPv4 address at `pos` and, if it
-/// is a primary, the secondaries of its subnet. Returns them in the order Linux announces
-/// them: the secondaries, then the address itself.
-fn remove4(list: &mut Vec<Addr>, pos: usize) -> impl Iterator<Item = Addr> {
-    let removed = list.remove(pos);
-    let mut gone = Vec::new();
-    if !removed.is_secondary() {
-        let mut i = 0;
-        while i < list.len() {
-            let a = &list[i];
-            if a.is_secondary()
-                && a.prefixlen == removed.prefixlen
-                && ifa_match4(removed.address(), a)
-            {
-                gone.push(list.remove(i));
+/// __inet_del_ifa: removes the IPv4 address at `pos`. A primary takes the secondaries of
+/// its subnet with it, or, with `promote` (promote_secondaries), makes the first of them
+/// primary. Returns what Linux announces, in its order: each secondary deleted, the
+/// address itself, then the promoted address.
+fn remove4(list: &mut Vec<Addr>, pos: usize, promote: bool) -> Vec<Event> {
+    let mut events = Vec::new();
+    let Some(first) = list.get(pos) else {
+        return events;
+    };
+    let (primary, scope, prefixlen, address) = (
+        !first.is_secondary(),
+        first.scope,
+        first.prefixlen,
+        first.address().to_vec(),
+    );
+    // Where a promoted address goes (an index once the deleted one is gone): behind the
+    // last primary of the deleted one's scope or wider, or in its place.
+    let mut last_primary = pos;
+    // Whether anything of another subnet lies between the two (else it stays put).
+    let mut passed_other = false;
+    let mut promoted = None;
+    if primary {
+        let mut j = pos + 1;
+        while let Some(a) = list.get(j) {
+            if !a.is_secondary() && scope <= a.scope {
+                last_primary = j;
+            }
+            if !a.is_secondary() || a.prefixlen != prefixlen || !ifa_match4(&address, a) {
+                passed_other = true;
+                j += 1;
+            } else if promote {
+                promoted = Some(j);
+                break;
             } else {
-                i += 1;
+                events.push(Event::DelAddr(Box::new(list.remove(j))));
             }
         }
     }
-    gone.push(removed);
-    gone.into_iter()
+    events.push(Event::DelAddr(Box::new(list.remove(pos))));
+    if let Some(j) = promoted {
+        let mut a = list.remove(j - 1);
+        a.flags &= !IFA_F_SECONDARY;
+        let at = if passed_other { last_primary } else { j - 1 };
+        list.insert(at, a.clone());
+        events.push(Event::NewAddr(Box::new(a)));
+    }
+    events
 }
 
 /// What addrconf hears about a link.

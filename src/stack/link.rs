@@ -214,6 +214,16 @@ impl Link {
         conf
     }
 
+    /// Whether deleting a primary IPv4 address promotes the next secondary of its subnet
+    /// (IN_DEV_PROMOTE_SECONDARIES; the namespace's "all" setting is not emulated).
+    pub fn promotes_secondaries(&self) -> bool {
+        const IPV4_DEVCONF_PROMOTE_SECONDARIES: usize = 20;
+        self.inet_conf
+            .as_deref()
+            .and_then(|c| c.get(IPV4_DEVCONF_PROMOTE_SECONDARIES - 1))
+            .is_some_and(|&v| v != 0)
+    }
+
     /// Its IPv4 device configuration as IFLA_INET_CONF reports it.
     pub fn inet_conf(&self) -> [u32; IPV4_DEVCONF_MAX] {
         match self.inet_conf.as_deref() {
