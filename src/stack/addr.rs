@@ -321,7 +321,7 @@ impl Stack {
 
     /// inet_rtm_deladdr: deletes the first IPv4 address that matches every selector given
     /// (local address, label, and IFA_ADDRESS with the prefix length), then __inet_del_ifa
-    /// (see [`remove4`]).
+    /// (see `remove4`).
     pub fn del_addr4(
         &mut self,
         ns: NsId,
