@@ -1215,6 +1215,25 @@ fn pktinfo_on(fd: c_int) -> Option<bool> {
     status::option_value(word, libc::SOL_NETLINK, NETLINK_PKTINFO).map(|v| v == 1)
 }
 
+/// Whether the program asked for credentials with each message (SO_PASSCRED, which lands
+/// on the connection natively): netlink's scm_recv then gives the kernel's.
+fn passes_credentials(fd: c_int) -> bool {
+    let mut on: c_int = 0;
+    let mut len = core::mem::size_of::<c_int>() as socklen_t;
+    // SAFETY: getsockopt into our own int.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_getsockopt,
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PASSCRED,
+            &mut on as *mut c_int,
+            &mut len as *mut socklen_t,
+        )
+    };
+    r == 0 && on != 0
+}
+
 fn netlink_source(group: u32) -> [u8; SOCKADDR_NL_LEN] {
     sockaddr_nl(0, notes::group_mask(group))
 }
@@ -1771,31 +1790,27 @@ pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> s
             Some(Ok((n, mflags, group))) => {
                 let a = netlink_source(group);
                 let nl_len = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
-                // The only control message produced: NETLINK_PKTINFO, as on the trapped
-                // path.
+                // NETLINK_PKTINFO and SCM_CREDENTIALS, as on the trapped path.
                 let control = field_u64(&h, MSG_CONTROL_AT) as *mut c_void;
                 let room = if control.is_null() {
                     0
                 } else {
                     field_u64(&h, MSG_CONTROLLEN_AT) as usize
                 };
-                let (cmsg, write, used, cut) = if pktinfo {
-                    notes::pktinfo_cmsg(group, room)
-                } else {
-                    ([0; notes::PKTINFO_CMSG_SPACE], 0, 0, false)
-                };
+                let passcred = passes_credentials(fd);
+                let (cmsg, used, cut) = notes::control_messages(group, pktinfo, passcred, room);
                 let controllen = (used as u64).to_ne_bytes();
                 let mflags = (mflags | if cut { libc::MSG_CTRUNC } else { 0 }).to_ne_bytes();
                 let at = |o: usize| msg.cast::<u8>().wrapping_add(o).cast::<c_void>();
                 let pieces = [
-                    (control, &cmsg[..write]),
+                    (control, &cmsg[..used]),
                     (at(MSG_CONTROLLEN_AT), &controllen[..]),
                     (at(MSG_FLAGS_AT), &mflags[..]),
                     (name, &a[..(namelen as usize).min(a.len())]),
                     (at(MSG_NAMELEN_AT), &nl_len[..]),
                 ];
                 // Linux writes msg_namelen only when there is a name buffer.
-                let from = if write == 0 { 1 } else { 0 };
+                let from = if used == 0 { 1 } else { 0 };
                 let to = if name.is_null() { 3 } else { 5 };
                 if !put_user(&pieces[from..to]) {
                     set_errno(libc::EFAULT);
@@ -2014,6 +2029,11 @@ mod libc {
     pub const F_DUPFD: c_int = 0;
     #[cfg(target_arch = "aarch64")]
     pub const SYS_close: c_long = 57;
+    #[cfg(target_arch = "x86_64")]
+    pub const SYS_getsockopt: c_long = 55;
+    #[cfg(target_arch = "aarch64")]
+    pub const SYS_getsockopt: c_long = 209;
+    pub const SO_PASSCRED: c_int = 16;
     pub const UIO_MAXIOV: c_int = 1024;
     pub const PROT_READ: c_int = 1;
     pub const PROT_WRITE: c_int = 2;

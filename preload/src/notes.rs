@@ -71,7 +71,7 @@ pub fn read_option(datagram: &[u8]) -> Option<(i32, i32, [u8; 4])> {
 /// Multicast marks. Linux's recvmsg reports the multicast group a datagram was sent to
 /// (NETLINK_CB(skb).dst_group: a notification, or the requester's NLM_F_ECHO copy of one):
 /// in the source address's nl_groups ([`group_mask`]) and, with NETLINK_PKTINFO, in a
-/// control message ([`pktinfo_cmsg`]). The embedded server carries it to the reader in
+/// control message ([`control_messages`]). The embedded server carries it to the reader in
 /// bits of the datagram's (only) message's nlmsg_flags that netlink never uses; the
 /// library or the supervisor, whichever takes the datagram for the program, clears them
 /// ([`unmark`]) before the program sees the bytes. (A seqpacket connection has no other
@@ -104,30 +104,52 @@ pub fn group_mask(group: u32) -> u32 {
     }
 }
 
+const SOL_SOCKET_LEVEL: i32 = 1;
+const SCM_CREDENTIALS: i32 = 2;
 const SOL_NETLINK_LEVEL: i32 = 270;
 const NETLINK_PKTINFO: i32 = 3;
-/// CMSG_LEN and CMSG_SPACE of a struct nl_pktinfo (a u32) on a 64-bit system.
-const PKTINFO_CMSG_LEN: usize = 20;
-pub const PKTINFO_CMSG_SPACE: usize = 24;
+/// A cmsghdr on a 64-bit system (cmsg_len is a size_t).
+const CMSG_HDR: usize = 16;
+/// Room for both control messages a receive may give.
+pub const CONTROL_MAX: usize = 24 + 32;
 
-/// NETLINK_PKTINFO's control message for `group`, as put_cmsg writes it into `room` bytes
-/// of msg_control: the message (write its first `write` bytes), the room it takes
-/// (msg_controllen as recvmsg returns it) and whether it was cut short (MSG_CTRUNC). Less
-/// room than a cmsghdr: nothing written, MSG_CTRUNC.
-pub fn pktinfo_cmsg(group: u32, room: usize) -> ([u8; PKTINFO_CMSG_SPACE], usize, usize, bool) {
-    let mut c = [0u8; PKTINFO_CMSG_SPACE];
-    if room < 16 {
-        return (c, 0, 0, true);
+/// The control messages netlink_recvmsg gives: NETLINK_PKTINFO with the group (`pktinfo`),
+/// then, from scm_recv, SCM_CREDENTIALS (`passcred`: SO_PASSCRED) with the kernel's
+/// credentials (pid, uid and gid 0), each written as put_cmsg writes it into what is left
+/// of `room` bytes of msg_control. Returns the bytes (write the first `used`), `used`
+/// (msg_controllen as recvmsg returns it) and whether one was cut short or left out for
+/// want of room (MSG_CTRUNC).
+pub fn control_messages(
+    group: u32,
+    pktinfo: bool,
+    passcred: bool,
+    room: usize,
+) -> ([u8; CONTROL_MAX], usize, bool) {
+    let mut out = [0u8; CONTROL_MAX];
+    let mut used = 0;
+    let mut cut = false;
+    let group = group.to_ne_bytes();
+    let kernel = [0u8; 12];
+    let wanted: [(bool, i32, i32, &[u8]); 2] = [
+        (pktinfo, SOL_NETLINK_LEVEL, NETLINK_PKTINFO, &group),
+        (passcred, SOL_SOCKET_LEVEL, SCM_CREDENTIALS, &kernel),
+    ];
+    for (level, kind, data) in wanted.iter().filter(|w| w.0).map(|w| (w.1, w.2, w.3)) {
+        let left = room - used;
+        if left < CMSG_HDR {
+            cut = true;
+            continue;
+        }
+        let full = CMSG_HDR + data.len();
+        let len = full.min(left);
+        cut |= len < full;
+        let c = &mut out[used..];
+        c[..8].copy_from_slice(&(len as u64).to_ne_bytes());
+        c[8..12].copy_from_slice(&level.to_ne_bytes());
+        c[12..16].copy_from_slice(&kind.to_ne_bytes());
+        c[CMSG_HDR..len].copy_from_slice(&data[..len - CMSG_HDR]);
+        // CMSG_SPACE: the data padded to 8 bytes.
+        used += ((full + 7) & !7).min(left);
     }
-    let write = room.min(PKTINFO_CMSG_LEN);
-    c[..8].copy_from_slice(&(write as u64).to_ne_bytes());
-    c[8..12].copy_from_slice(&SOL_NETLINK_LEVEL.to_ne_bytes());
-    c[12..16].copy_from_slice(&NETLINK_PKTINFO.to_ne_bytes());
-    c[16..20].copy_from_slice(&group.to_ne_bytes());
-    (
-        c,
-        write,
-        room.min(PKTINFO_CMSG_SPACE),
-        write < PKTINFO_CMSG_LEN,
-    )
+    (out, used, cut)
 }

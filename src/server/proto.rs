@@ -339,25 +339,39 @@ mod note_tests {
     }
 
     #[test]
-    fn pktinfo_is_cut_to_the_room_as_put_cmsg_cuts_it() {
-        let (c, write, used, cut) = pktinfo_cmsg(5, 256);
-        assert_eq!((write, used, cut), (20, 24, false));
-        assert_eq!(u64::from_ne_bytes(c[..8].try_into().unwrap()), 20);
+    fn control_messages_are_cut_to_the_room_as_put_cmsg_cuts_them() {
+        let u64_at = |c: &[u8], at: usize| u64::from_ne_bytes(c[at..at + 8].try_into().unwrap());
+        let i32_at = |c: &[u8], at: usize| i32::from_ne_bytes(c[at..at + 4].try_into().unwrap());
+        // Both, with room: PKTINFO (CMSG_LEN 20, space 24), then the kernel's credentials
+        // (CMSG_LEN 28, space 32).
+        let (c, used, cut) = control_messages(5, true, true, 256);
+        assert_eq!((used, cut), (56, false));
         assert_eq!(
-            i32::from_ne_bytes(c[8..12].try_into().unwrap()),
-            libc::SOL_NETLINK
+            (u64_at(&c, 0), i32_at(&c, 8), i32_at(&c, 12)),
+            (20, libc::SOL_NETLINK, 3)
         );
-        assert_eq!(i32::from_ne_bytes(c[12..16].try_into().unwrap()), 3);
-        assert_eq!(u32::from_ne_bytes(c[16..20].try_into().unwrap()), 5);
-        // Room for the header and part of the data: cmsg_len says what was written.
-        let (c, write, used, cut) = pktinfo_cmsg(5, 18);
-        assert_eq!((write, used, cut), (18, 18, true));
-        assert_eq!(u64::from_ne_bytes(c[..8].try_into().unwrap()), 18);
+        assert_eq!(i32_at(&c, 16), 5);
+        assert_eq!((u64_at(&c, 24), i32_at(&c, 32), i32_at(&c, 36)), (28, 1, 2));
+        assert_eq!(&c[40..52], &[0; 12], "pid, uid and gid 0");
+        // 40 bytes: PKTINFO whole, the credentials' header only (cmsg_len says 16).
+        let (c, used, cut) = control_messages(5, true, true, 40);
+        assert_eq!((used, cut, u64_at(&c, 24)), (40, true, 16));
+        // Room for part of PKTINFO's data: cmsg_len says what was written.
+        let (c, used, cut) = control_messages(5, true, false, 18);
+        assert_eq!((used, cut, u64_at(&c, 0)), (18, true, 18));
         // Exactly CMSG_LEN: whole, without its padding.
-        let (_, write, used, cut) = pktinfo_cmsg(1, 20);
-        assert_eq!((write, used, cut), (20, 20, false));
-        // No room for a header: nothing, MSG_CTRUNC.
-        let (_, write, used, cut) = pktinfo_cmsg(1, 15);
-        assert_eq!((write, used, cut), (0, 0, true));
+        assert_eq!(control_messages(1, true, false, 20).1, 20);
+        assert!(!control_messages(1, true, false, 20).2);
+        // Less than a header: nothing, MSG_CTRUNC; none asked: nothing, no MSG_CTRUNC.
+        assert_eq!(control_messages(1, true, true, 15).1, 0);
+        assert!(control_messages(1, true, true, 15).2);
+        assert_eq!(control_messages(1, false, false, 0).1, 0);
+        assert!(!control_messages(1, false, false, 0).2);
+        // Credentials alone.
+        let (c, used, cut) = control_messages(0, false, true, 64);
+        assert_eq!(
+            (used, cut, u64_at(&c, 0), i32_at(&c, 8)),
+            (32, false, 28, 1)
+        );
     }
 }

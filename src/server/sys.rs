@@ -449,3 +449,20 @@ pub fn buffer_limits() -> crate::socket::BufferLimits {
         wmem_max: read("wmem_max", builtin.wmem_max),
     }
 }
+
+/// Whether SO_PASSCRED is on for the socket `fd`.
+pub fn passes_credentials(fd: RawFd) -> bool {
+    let mut on: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: getsockopt into our own int.
+    let r = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PASSCRED,
+            (&mut on as *mut libc::c_int).cast(),
+            &mut len,
+        )
+    };
+    r == 0 && on != 0
+}

@@ -3,7 +3,7 @@
  * pointers, and the socket options it answers itself. Every line must read the same in a
  * fresh network namespace (real kernel) and under `nlroute exec`, with and without the
  * library. Changes only lo's MTU. Ends with the multicast group a datagram reports (source
- * address, NETLINK_PKTINFO). */
+ * address, NETLINK_PKTINFO) and the credentials SO_PASSCRED adds. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -81,13 +81,15 @@ static void show_received(const char *what, int fd, size_t room, size_t first) {
     struct msghdr m = {.msg_name = &from, .msg_namelen = sizeof from, .msg_iov = v, .msg_iovlen = 2,
                        .msg_control = room ? control : NULL, .msg_controllen = room};
     int got = recvmsg(fd, &m, 0);
-    struct cmsghdr *c = (struct cmsghdr *)control;
-    int header = m.msg_controllen >= sizeof *c, data = m.msg_controllen >= CMSG_LEN(sizeof(unsigned));
-    printf("%s=%d type=%u nlflags=%#x pid=%u groups=%#x flags=%#x controllen=%zu cmsg=%zu/%d/%d/%u\n",
-           what, got > 0, ((struct nlmsghdr *)b)->nlmsg_type, ((struct nlmsghdr *)b)->nlmsg_flags,
-           from.nl_pid, from.nl_groups, m.msg_flags, m.msg_controllen, header ? c->cmsg_len : 0,
-           header ? c->cmsg_level : 0, header ? c->cmsg_type : 0,
-           data ? *(unsigned *)CMSG_DATA(c) : 0);
+    printf("%s=%d type=%u nlflags=%#x pid=%u groups=%#x flags=%#x controllen=%zu cmsg", what, got > 0,
+           ((struct nlmsghdr *)b)->nlmsg_type, ((struct nlmsghdr *)b)->nlmsg_flags, from.nl_pid,
+           from.nl_groups, m.msg_flags, m.msg_controllen);
+    /* Each control message: length, level, type and its first data word, if it holds one. */
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        int data = c->cmsg_len >= CMSG_LEN(sizeof(unsigned));
+        printf(" %zu/%d/%d/%u", c->cmsg_len, c->cmsg_level, c->cmsg_type, data ? *(unsigned *)CMSG_DATA(c) : 0);
+    }
+    printf("\n");
 }
 
 /* The group a datagram was sent to: the source address's nl_groups and, with
@@ -113,6 +115,19 @@ static void groups_and_pktinfo(int s) {
         snprintf(what, sizeof what, "pktinfo_%zu_%zu", cases[k].room, cases[k].first);
         show_received(what, p, cases[k].room, cases[k].first);
         show_received("no_pktinfo", q, 64, 4096);
+        drain(p);
+        drain(q);
+        drain(s);
+    }
+    /* SO_PASSCRED: the kernel's credentials follow, cut to the room as well. */
+    setsockopt(p, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+    static const size_t rooms[] = {64, 40, 24, 0};
+    for (size_t k = 0; k < sizeof rooms / sizeof rooms[0]; k++) {
+        set_mtu(s, k % 2 ? 1500 : 1400);
+        wait_readable(p);
+        char what[32];
+        snprintf(what, sizeof what, "passcred_%zu", rooms[k]);
+        show_received(what, p, rooms[k], 4096);
         drain(p);
         drain(q);
         drain(s);

@@ -1299,11 +1299,12 @@ impl Supervisor {
             let flags = u16::from_ne_bytes([h[6], h[7]]);
             proto::notes::unmark(flags).1
         });
-        let pktinfo = msghdr.is_some() && self.wants_pktinfo(inode);
         let report = Report {
             truncated: full > capacity,
             group,
-            control: pktinfo.then_some(control),
+            pktinfo: msghdr.is_some() && self.wants_pktinfo(inode),
+            passcred: msghdr.is_some() && sys::passes_credentials(file.as_raw_fd()),
+            control,
         };
         let written = self.copy_out(tid, &iovs, copied, name, msghdr, report);
         if let Err(e) = written {
@@ -1361,7 +1362,7 @@ impl Supervisor {
     }
 
     /// Writes a peeked datagram (`copied` bytes of `self.buf`, its multicast mark taken
-    /// out) and its source address out; with `report.control`, NETLINK_PKTINFO.
+    /// out), its source address and control messages out.
     fn copy_out(
         &self,
         tid: u32,
@@ -1413,22 +1414,16 @@ impl Supervisor {
         let with_name = matches!(name, Name::Msg { ptr, .. } if ptr != 0);
         let namelen = (SOCKADDR_NL_LEN as u32).to_ne_bytes();
         let mut mflags = if report.truncated { libc::MSG_TRUNC } else { 0 };
-        // NETLINK_PKTINFO, as put_cmsg writes it (the only control message produced).
-        let (cmsg, write, used) = match report.control {
-            Some((ptr, room)) => {
-                let room = if ptr == 0 { 0 } else { room as usize };
-                let (cmsg, write, used, cut) = proto::notes::pktinfo_cmsg(report.group, room);
-                if cut {
-                    mflags |= libc::MSG_CTRUNC;
-                }
-                (Some((ptr, cmsg)), write, used)
-            }
-            None => (None, 0, 0),
-        };
-        if let Some((ptr, cmsg)) = &cmsg
-            && write > 0
-        {
-            pieces.push((*ptr, &cmsg[..write]));
+        // NETLINK_PKTINFO and SCM_CREDENTIALS, as put_cmsg writes them.
+        let (ptr, room) = report.control;
+        let room = if ptr == 0 { 0 } else { room as usize };
+        let (cmsg, used, cut) =
+            proto::notes::control_messages(report.group, report.pktinfo, report.passcred, room);
+        if cut {
+            mflags |= libc::MSG_CTRUNC;
+        }
+        if used > 0 {
+            pieces.push((ptr, &cmsg[..used]));
         }
         let controllen = (used as u64).to_ne_bytes();
         let mflags = (mflags as u32).to_ne_bytes();
@@ -1639,8 +1634,12 @@ struct Report {
     truncated: bool,
     /// The multicast group the datagram was sent to (0: unicast).
     group: u32,
-    /// msg_control and msg_controllen, when a NETLINK_PKTINFO message is due.
-    control: Option<(u64, u64)>,
+    /// NETLINK_PKTINFO is on.
+    pktinfo: bool,
+    /// SO_PASSCRED is on (it lands on the connection: the program's own setsockopt).
+    passcred: bool,
+    /// msg_control and msg_controllen (0, 0 without a msghdr).
+    control: (u64, u64),
 }
 
 enum Name {
