@@ -67,6 +67,27 @@ const DUMP_PART_MIN: usize = 4096 - 320;
 /// RTNLGRP_MAX groups (39 in Linux 6.18, RTNLGRP_IPV6_ACADDR).
 const MAX_GROUPS: u32 = 40;
 
+/// SOL_SOCKET options a netlink socket answers otherwise than the unix socket a transport
+/// may carry it on: it has no peer, no peek offset (no set_peek_off) and passes no rights
+/// or pidfds (AF_UNIX only).
+pub const SO_PEERCRED: i32 = 17;
+pub const SO_PEEK_OFF: i32 = 42;
+pub const SO_PEERGROUPS: i32 = 59;
+pub const SO_PASSPIDFD: i32 = 76;
+pub const SO_PEERPIDFD: i32 = 77;
+pub const SO_PASSRIGHTS: i32 = 83;
+/// The options among those that setsockopt refuses (EOPNOTSUPP; the rest, read-only, get
+/// ENOPROTOOPT from the transport as from Linux).
+pub const NOT_NETLINK_SETSOCKOPT: [i32; 3] = [SO_PEEK_OFF, SO_PASSPIDFD, SO_PASSRIGHTS];
+pub const NOT_NETLINK_GETSOCKOPT: [i32; 6] = [
+    SO_PEERCRED,
+    SO_PEEK_OFF,
+    SO_PEERGROUPS,
+    SO_PASSPIDFD,
+    SO_PEERPIDFD,
+    SO_PASSRIGHTS,
+];
+
 #[derive(Debug)]
 struct Sock {
     ns: NsId,
@@ -458,6 +479,7 @@ impl Host {
             let asked = int as u32 as usize;
             let v = int.max(0) as usize;
             match name {
+                _ if NOT_NETLINK_SETSOCKOPT.contains(&name) => return Err(libc::EOPNOTSUPP),
                 libc::SO_RCVBUF => sock.rcvbuf = (asked.min(limits.rmem_max) * 2).max(RCVBUF_MIN),
                 libc::SO_RCVBUFFORCE => {
                     sock.rcvbuf = (v.saturating_mul(2)).clamp(RCVBUF_MIN, 1 << 26)
@@ -508,6 +530,15 @@ impl Host {
 
     pub fn get_option(&self, s: SockId, level: i32, name: i32) -> Result<Vec<u8>, i32> {
         let sock = self.sock(s).ok_or(libc::EBADF)?;
+        if level == libc::SOL_SOCKET {
+            match name {
+                // No peer: cred_to_ucred of no credentials (pid 0, uid and gid -1).
+                SO_PEERCRED => return Ok([0, u32::MAX, u32::MAX].map(u32::to_ne_bytes).concat()),
+                SO_PEERGROUPS | SO_PEERPIDFD => return Err(libc::ENODATA),
+                SO_PEEK_OFF | SO_PASSPIDFD | SO_PASSRIGHTS => return Err(libc::EOPNOTSUPP),
+                _ => {}
+            }
+        }
         if (level, name) == (SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS) {
             // Before its groups are sized a socket has none to list, not even zeros.
             let mut out = Vec::with_capacity(8);

@@ -19,6 +19,7 @@
 //!   supervisor handles before the call returns.
 
 use super::ifreq;
+use crate::socket;
 use std::ops::Range;
 
 #[cfg(target_arch = "x86_64")]
@@ -78,13 +79,28 @@ pub const FD_SYSCALLS: &[libc::c_long] = &[
 /// Linux's generic socket code treats it as on a netlink socket: SO_SNDBUF, for one, then
 /// caps a request datagram at sndbuf - 32 bytes in the program's own sendmsg (EMSGSIZE),
 /// exactly as netlink_sendmsg does.
-pub const EMULATED_SETSOCKOPT: &[i32] = &[libc::SO_RCVBUF, libc::SO_RCVBUFFORCE];
-/// SOL_SOCKET options whose getsockopt must say "netlink", not "unix socket".
+/// Also those a netlink socket refuses where the unix socket would take them (a peek
+/// offset there would change what the transport's own peeks see).
+pub const EMULATED_SETSOCKOPT: &[i32] = &[
+    libc::SO_RCVBUF,
+    libc::SO_RCVBUFFORCE,
+    socket::SO_PEEK_OFF,
+    socket::SO_PASSPIDFD,
+    socket::SO_PASSRIGHTS,
+];
+/// SOL_SOCKET options whose getsockopt must say "netlink", not "unix socket" (the peer
+/// ones included: a netlink socket has none, the unix socket has the server).
 pub const EMULATED_GETSOCKOPT: &[i32] = &[
     libc::SO_RCVBUF,
     libc::SO_TYPE,
     libc::SO_DOMAIN,
     libc::SO_PROTOCOL,
+    socket::SO_PEERCRED,
+    socket::SO_PEEK_OFF,
+    socket::SO_PEERGROUPS,
+    socket::SO_PASSPIDFD,
+    socket::SO_PEERPIDFD,
+    socket::SO_PASSRIGHTS,
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -416,6 +432,13 @@ mod tests {
             for name in [libc::SO_SNDBUF, libc::SO_RCVTIMEO, libc::SO_ERROR] {
                 assert_eq!(run(&p, nr, [800, sol_socket, name as u64, 0, 0, 0]), ALLOW);
             }
+        }
+        // Every option a netlink socket answers otherwise than a unix socket is trapped.
+        for name in socket::NOT_NETLINK_SETSOCKOPT {
+            assert!(EMULATED_SETSOCKOPT.contains(&name), "setsockopt {name}");
+        }
+        for name in socket::NOT_NETLINK_GETSOCKOPT {
+            assert!(EMULATED_GETSOCKOPT.contains(&name), "getsockopt {name}");
         }
     }
 }
