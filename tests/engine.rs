@@ -1557,3 +1557,91 @@ fn an_expiring_primary_promotes_its_secondary_when_asked_to() {
         .collect();
     assert_eq!(left, [(2, 0), (3, IFA_F_SECONDARY)]);
 }
+
+/// DAD across a veth pair: the peer holding the address answers, so ours fails
+/// (IFA_F_DADFAILED, still tentative); a failed address answers nobody, so the peer's new
+/// one succeeds; a peer still probing for it loses to the first probe.
+#[test]
+fn dad_fails_against_the_veth_peer_holding_the_address() {
+    const IFA_F_NODAD: u8 = 0x02;
+    const IFA_F_DADFAILED: u8 = 0x08;
+    const IFA_F_TENTATIVE: u8 = 0x40;
+    let mut c = Client::new();
+    assert_eq!(ack_errno(&c.add_veth("v0", "v1")), 0); // v1 is 2, v0 is 3
+    for index in [2, 3] {
+        let up = Msg::new(
+            RTM_NEWLINK,
+            NLM_F_REQUEST | NLM_F_ACK,
+            3,
+            &ifinfo(index, 1, 1),
+        );
+        assert_eq!(ack_errno(&c.send(up.done())), 0);
+    }
+    advance(&mut c, 3000);
+    let add = |c: &mut Client, index: u32, last: u8, flags: u8| {
+        let mut a = [0u8; 16];
+        a[..4].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8]);
+        a[15] = last;
+        let mut ifa = ifaddr(10, 64, index);
+        ifa[2] = flags;
+        let m = Msg::new(
+            RTM_NEWADDR,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE,
+            4,
+            &ifa,
+        )
+        .attr(2, &a)
+        .done();
+        assert_eq!(ack_errno(&c.send(m)), 0);
+    };
+    // The flags of 2001:db8::`last` on each end (None: not there).
+    let flags = |c: &mut Client, last: u8| -> [Option<u8>; 2] {
+        let dump = addr_dump(c, 10);
+        [2u32, 3].map(|index| {
+            dump.iter()
+                .find(|r| {
+                    r.bytes[20..24] == index.to_ne_bytes()
+                        && r.bytes[28..30] == [0x20, 0x01]
+                        && r.bytes[43] == last
+                })
+                .map(|r| r.bytes[18])
+        })
+    };
+    add(&mut c, 2, 1, IFA_F_NODAD);
+    add(&mut c, 3, 1, 0);
+    advance(&mut c, 3000);
+    let [v1, v0] = flags(&mut c, 1);
+    assert_eq!(v1.map(|f| f & (IFA_F_TENTATIVE | IFA_F_DADFAILED)), Some(0));
+    assert_eq!(
+        v0.map(|f| f & (IFA_F_TENTATIVE | IFA_F_DADFAILED)),
+        Some(IFA_F_TENTATIVE | IFA_F_DADFAILED)
+    );
+    // v1's answering address goes; a new one probes: v0's failed copy does not answer.
+    let del = Msg::new(
+        RTM_DELADDR,
+        NLM_F_REQUEST | NLM_F_ACK,
+        5,
+        &ifaddr(10, 64, 2),
+    )
+    .attr(
+        2,
+        &[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    )
+    .done();
+    assert_eq!(ack_errno(&c.send(del)), 0);
+    add(&mut c, 2, 1, 0);
+    advance(&mut c, 3000);
+    assert_eq!(
+        flags(&mut c, 1)[0].map(|f| f & (IFA_F_TENTATIVE | IFA_F_DADFAILED)),
+        Some(0)
+    );
+    // Both probing: exactly one end keeps the address.
+    add(&mut c, 2, 2, 0);
+    add(&mut c, 3, 2, 0);
+    advance(&mut c, 3000);
+    let both = flags(&mut c, 2).map(|f| f.map(|f| f & (IFA_F_TENTATIVE | IFA_F_DADFAILED)));
+    assert!(
+        both.contains(&Some(0)) && both.contains(&Some(IFA_F_TENTATIVE | IFA_F_DADFAILED)),
+        "{both:?}"
+    );
+}

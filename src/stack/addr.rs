@@ -494,6 +494,9 @@ impl Stack {
         let now_cs = self.now_cs();
         let mut out = Vec::new();
         for (ns_id, ifindex) in self.timers.due(now_ms) {
+            let (peer, on_the_wire) = self.dad_neighbour(ns_id, ifindex);
+            // Addresses of the peer whose DAD failed with ours (both were tentative).
+            let mut peer_failed = Vec::new();
             let Some(link) = self
                 .namespaces
                 .get_mut(ns_id)
@@ -525,11 +528,25 @@ impl Stack {
                     let mut changed = false;
                     if a.dad_until_ms.is_some_and(|t| t <= now_ms) {
                         a.dad_until_ms = None;
-                        a.flags &= !IFA_F_TENTATIVE;
                         changed = true;
-                        // addrconf_dad_completed: a link-local address sends the first
-                        // router solicitation.
-                        solicited |= family == AF_INET6 && a.scope == RT_SCOPE_LINK && !loopback;
+                        let duplicate = on_the_wire.iter().find(|(l, _)| *l == a.local);
+                        if let Some((_, false)) = duplicate {
+                            // addrconf_dad_failure: the neighbour answered; the address
+                            // stays tentative.
+                            a.flags |= IFA_F_DADFAILED;
+                        } else {
+                            // A neighbour still probing for it heard our probe, which came
+                            // first (both wait as long after probing): its DAD failed, and
+                            // it answered nothing.
+                            if let Some((local, true)) = duplicate {
+                                peer_failed.push(local.clone());
+                            }
+                            a.flags &= !IFA_F_TENTATIVE;
+                            // addrconf_dad_completed: a link-local address sends the first
+                            // router solicitation.
+                            solicited |=
+                                family == AF_INET6 && a.scope == RT_SCOPE_LINK && !loopback;
+                        }
                     }
                     if pref == 0 && a.flags & IFA_F_DEPRECATED == 0 && a.ages() {
                         a.flags |= IFA_F_DEPRECATED;
@@ -542,6 +559,9 @@ impl Stack {
                 }
             }
             link.inet6_rs_sent |= solicited;
+            if let Some(peer) = peer {
+                self.fail_dad(ns_id, peer, &peer_failed, &mut out);
+            }
             let mut stp = Vec::new();
             self.run_stp_timers(ns_id, ifindex, now_ms, &mut stp);
             out.extend(stp.into_iter().map(|e| (ns_id, e)));
@@ -555,6 +575,46 @@ impl Stack {
             }
         }
         out
+    }
+
+    /// Who hears `ifindex`'s neighbour solicitations for DAD: its veth peer, while up (no
+    /// packets move, so other neighbours, such as those across a bridge, are not
+    /// emulated), and the peer's IPv6 addresses: each with whether it is itself tentative
+    /// (it answers nothing, and fails). An address whose DAD failed is not there for it.
+    fn dad_neighbour(&self, ns: NsId, ifindex: u32) -> (Option<u32>, Vec<(Vec<u8>, bool)>) {
+        let nsr = self.ns(ns);
+        let peer = nsr
+            .link(ifindex)
+            .filter(|l| matches!(l.kind, super::Kind::Veth))
+            .and_then(|l| l.link)
+            .and_then(|p| nsr.link(p))
+            .filter(|p| p.is_up());
+        let Some(peer) = peer else {
+            return (None, Vec::new());
+        };
+        let answering = peer
+            .addrs6
+            .iter()
+            .filter(|a| a.flags & IFA_F_DADFAILED == 0)
+            .map(|a| (a.local.clone(), a.flags & IFA_F_TENTATIVE != 0))
+            .collect();
+        (Some(peer.ifindex), answering)
+    }
+
+    /// The peer's tentative addresses in `locals` heard a probe for the same address: their
+    /// DAD fails.
+    fn fail_dad(&mut self, ns: NsId, peer: u32, locals: &[Vec<u8>], out: &mut Vec<(NsId, Event)>) {
+        let Some(link) = self.ns_mut(ns).link_mut(peer) else {
+            return;
+        };
+        for a in link.addrs6.iter_mut() {
+            if a.flags & IFA_F_TENTATIVE != 0 && locals.contains(&a.local) {
+                a.dad_until_ms = None;
+                a.flags |= IFA_F_DADFAILED;
+                out.push((ns, Event::NewAddr(Box::new(a.clone()))));
+            }
+        }
+        self.reschedule(ns, peer);
     }
 
     /// The next time a timer fires, in stack milliseconds.
