@@ -12,7 +12,7 @@ listener = Sock(groups=RTMGRP_IPV6_IFADDR)
 sh("ip link set v1 up")
 sh("ip link set v0 up")
 time.sleep(2.5)
-watch(listener)
+watch(listener, sort=True)
 
 title("the peer holds it: ours fails")
 sh("ip addr add 2001:db8::1/64 dev v1 nodad")
