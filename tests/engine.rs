@@ -1645,3 +1645,55 @@ fn dad_fails_against_the_veth_peer_holding_the_address() {
         "{both:?}"
     );
 }
+
+/// do_setlink announces each step its own notifier announces, in its order, each message
+/// showing the link as that step left it: here MTU, name, then the transmit queue length
+/// on a down link (the group, applied between them, adds no message of its own there).
+#[test]
+fn a_setlink_of_several_settings_is_announced_step_by_step() {
+    const IFLA_IFNAME: u16 = 3;
+    const IFLA_MTU: u16 = 4;
+    const IFLA_TXQLEN: u16 = 13;
+    const IFLA_GROUP: u16 = 27;
+    let mut c = Client::new();
+    assert_eq!(ack_errno(&c.add_veth("v0", "v1")), 0);
+    let l = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(l, 0, 1).unwrap(); // RTMGRP_LINK
+    let m = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 9, &ifinfo(3, 0, 0))
+        .u32(IFLA_MTU, 1400)
+        .u32(IFLA_GROUP, 4)
+        .str(IFLA_IFNAME, "w0")
+        .u32(IFLA_TXQLEN, 500)
+        .done();
+    assert_eq!(ack_errno(&c.send(m)), 0);
+    let u32_of = |r: &Reply, t| {
+        u32::from_ne_bytes(
+            link_attr(r, &[t]).expect("attribute")[..4]
+                .try_into()
+                .unwrap(),
+        )
+    };
+    let seen: Vec<(u32, String, u32, u32)> = c
+        .drain(l)
+        .iter()
+        .filter(|r| r.kind == RTM_NEWLINK)
+        .map(|r| {
+            let name = link_attr(r, &[IFLA_IFNAME]).expect("name");
+            let name = String::from_utf8_lossy(&name[..name.len() - 1]).into_owned();
+            (
+                u32_of(r, IFLA_MTU),
+                name,
+                u32_of(r, IFLA_GROUP),
+                u32_of(r, IFLA_TXQLEN),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1400, "v0".into(), 0, 1000),
+            (1400, "w0".into(), 4, 1000),
+            (1400, "w0".into(), 4, 500),
+        ]
+    );
+}

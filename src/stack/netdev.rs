@@ -301,6 +301,11 @@ impl Stack {
             .filter(|&m| m != 0)
             .map(|m| self.free_port_no(ns, m, ifindex));
         let mut touched = vec![ifindex];
+        // The link as the request found it: the messages of do_setlink's steps before the
+        // last one are made from it (see `step_messages`).
+        let Some(original) = self.ns(ns).link(ifindex).cloned() else {
+            return Err(Error::errno(libc::ENODEV));
+        };
         let mut changed = false;
         let mut quiet_change = false;
         let mut address_changed = false;
@@ -469,6 +474,11 @@ impl Stack {
             .master
             .map(|m| (m != 0).then_some(m))
             .filter(|&new| new != old_master);
+        // The steps before the flags announce themselves before opening or closing does
+        // anything.
+        let steps = step_messages(&original, ch, mtu_changed);
+        let stepped_before_flags = !steps.is_empty();
+        events.extend(steps.into_iter().map(|l| Event::NewLink(Box::new(l), 0)));
         // A bridge enables its running ports as it opens and disables them as it stops
         // (ndo_open / ndo_stop), before the change is announced.
         if is_bridge && flag_change & IFF_UP != 0 {
@@ -503,18 +513,32 @@ impl Stack {
                     },
                     false => PortEvent::Down,
                 };
-                if flag_change & IFF_UP != 0 && l.is_up() && l.carrier && !had_carrier {
-                    // The carrier came on while opening (a veth whose peer is up): link
-                    // watch, which moves the operational state, runs only after the
-                    // open is announced, so that announcement still shows the old state.
-                    let mut before_link_watch = l.clone();
-                    before_link_watch.operstate = l.operstate_with(false, nsr);
-                    events.push(Event::NewLink(Box::new(before_link_watch), flag_change));
-                    link_watch = true;
-                } else {
-                    events.push(Event::NewLink(Box::new(l.clone()), flag_change));
-                    port_event = (flag_change & IFF_UP != 0).then_some(up_down);
-                }
+                let announced =
+                    if flag_change & IFF_UP != 0 && l.is_up() && l.carrier && !had_carrier {
+                        // The carrier came on while opening (a veth whose peer is up): link
+                        // watch, which moves the operational state, runs only after the
+                        // open is announced, so that announcement still shows the old state.
+                        let mut before_link_watch = l.clone();
+                        before_link_watch.operstate = l.operstate_with(false, nsr);
+                        link_watch = true;
+                        before_link_watch
+                    } else {
+                        port_event = (flag_change & IFF_UP != 0).then_some(up_down);
+                        l.clone()
+                    };
+                let state_message = state_notify && l.is_up();
+                events.extend(
+                    last_messages(
+                        &original,
+                        announced,
+                        ch,
+                        flag_change,
+                        stepped_before_flags,
+                        state_message,
+                    )
+                    .into_iter()
+                    .map(|(l, change)| Event::NewLink(Box::new(l), change)),
+                );
             }
             // dev_open ends with dev_activate and dev_close with dev_deactivate, before the
             // link watch work can run: it judges urgency by the queue they leave. A device
@@ -1383,4 +1407,84 @@ fn set_gso(old: Option<&GsoLimits>, gso: &[Option<u32>; 5]) -> GsoLimits {
         l.gro_ipv4_max_size = v;
     }
     l
+}
+
+/// The messages of do_setlink's steps that come before the flags, each showing the link as
+/// that step left it (the quiet settings applied before it included): a new address and a
+/// broadcast address (NETDEV_CHANGEADDR, even unchanged), a new MTU (NETDEV_CHANGEMTU,
+/// before addrconf updates the IPv6 MTU) and a new name (NETDEV_CHANGENAME).
+fn step_messages(original: &Link, ch: &LinkChanges, mtu_changed: bool) -> Vec<Link> {
+    let mut out = Vec::new();
+    let mut link = original.clone();
+    if let Some(addr) = &ch.address {
+        let n = link.address.len().min(addr.len());
+        link.address = addr[..n].to_vec();
+        link.address_set = true;
+        out.push(link.clone());
+    }
+    if let Some(mtu) = ch.mtu.filter(|_| mtu_changed) {
+        link.mtu6 = Some(link.mtu6.unwrap_or(link.mtu));
+        link.mtu = mtu;
+        out.push(link.clone());
+        link.mtu6 = None;
+    }
+    if let Some(group) = ch.group {
+        link.group = group;
+    }
+    if let Some(name) = ch.name.as_ref().filter(|n| **n != original.name) {
+        link.name = name.clone();
+        out.push(link.clone());
+    }
+    if let Some(alias) = &ch.alias {
+        link.alias = (!alias.is_empty()).then(|| alias.clone());
+    }
+    if let Some(b) = &ch.broadcast {
+        let n = link.broadcast.len().min(b.len());
+        link.broadcast = b[..n].to_vec();
+        out.push(link.clone());
+    }
+    out
+}
+
+/// The messages that end do_setlink, with their change masks, from `last` (the link as the
+/// request left it): the flags' (__dev_notify_flags) and the transmit queue length's
+/// (NETDEV_CHANGE_TX_QUEUE_LEN), each without the settings applied after it, then
+/// netdev_state_change's for settings that announce nothing themselves (`state_message`:
+/// on a running device). Without any step announced, `last` once, as the change's only
+/// message.
+fn last_messages(
+    original: &Link,
+    last: Link,
+    ch: &LinkChanges,
+    flag_change: u32,
+    stepped: bool,
+    state_message: bool,
+) -> Vec<(Link, u32)> {
+    // What do_setlink applies after the transmit queue length: GSO and GRO limits, the
+    // link mode.
+    let before_limits = |l: &Link| {
+        let mut l = l.clone();
+        l.gso = original.gso.clone();
+        l.linkmode = original.linkmode;
+        l
+    };
+    // A new MTU reached addrconf at its own step, before these.
+    let mut last = last;
+    if ch.mtu.is_some_and(|m| m != original.mtu) {
+        last.mtu6 = None;
+    }
+    let txqlen_changed = ch.txqlen.is_some_and(|t| t != original.txqlen);
+    let mut out = Vec::new();
+    if flag_change != 0 {
+        let mut at_flags = before_limits(&last);
+        at_flags.txqlen = original.txqlen;
+        out.push((at_flags, flag_change));
+    }
+    if txqlen_changed {
+        out.push((before_limits(&last), 0));
+    }
+    if state_message || (!stepped && out.is_empty()) {
+        out.push((last, 0));
+    }
+    out
 }
