@@ -198,6 +198,40 @@ fn through_a_separate_server_sends_stay_native() {
 }
 
 #[test]
+fn through_a_separate_server_receives_give_the_group_and_pktinfo() {
+    let Some(prog) = build_c("nlfast.c", false) else {
+        return;
+    };
+    let prog = prog.to_str().expect("utf-8 path");
+    let socket = tmpdir("preload-serve-groups").join("nl.sock");
+    let _serve = Serve::start(&socket, &[]);
+    // `nlroute serve` marks multicast datagrams for exec's readers too (the handshake asks
+    // for it), with and without the library. (These lines read the same in the kernel.)
+    for preload in [true, false] {
+        let mut c = Command::new(nlroute());
+        c.arg("exec").arg("--socket").arg(&socket);
+        if !preload {
+            c.arg("--no-preload");
+        }
+        c.args(["--", prog]);
+        let r = run_limited(&mut c, Duration::from_secs(30)).expect_ok("nlfast via serve");
+        for line in [
+            "pktinfo_64_4096=1 type=16 nlflags=0 pid=0 groups=0x1 flags=0 controllen=24 cmsg 20/270/3/1",
+            "pktinfo_64_7=1 type=16 nlflags=0 pid=0 groups=0x1 flags=0 controllen=24 cmsg 20/270/3/1",
+            "no_pktinfo=1 type=16 nlflags=0 pid=0 groups=0x1 flags=0 controllen=0 cmsg",
+            "passcred_64=1 type=16 nlflags=0 pid=0 groups=0x1 flags=0 controllen=56 cmsg 20/270/3/1 28/1/2/0",
+            "pktinfo_ack=1 type=2 nlflags=0x100 pid=0 groups=0 flags=0 controllen=24 cmsg 20/270/3/0",
+        ] {
+            assert!(
+                r.stdout.lines().any(|l| l == line),
+                "preload {preload}: {line}\n{}",
+                r.stdout
+            );
+        }
+    }
+}
+
+#[test]
 fn a_change_is_handled_during_its_send_and_its_answer_read_in_the_program() {
     let Some(prog) = build_c("nlmemo.c", false) else {
         return;

@@ -61,6 +61,7 @@ fn garbage_from_clients_never_stops_the_server() {
         protocol: libc::NETLINK_GENERIC,
         uid: 0,
         gid: 0,
+        marks: false,
     });
     assert!(send(&fd, &hello.encode()));
     let w = Welcome::decode(&recv(&fd).expect("welcome")).expect("format");

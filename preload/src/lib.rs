@@ -90,6 +90,7 @@ const NLMSG_HDRLEN: usize = 16;
 const NLMSG_ERROR: u16 = 2;
 const NLMSG_DONE: u16 = 3;
 const NLM_F_MULTI: u16 = 2;
+const NETLINK_PKTINFO: c_int = 3;
 const SOCKADDR_NL_LEN: usize = 12;
 /// Descriptor numbers the table can describe (exec reserves at most 256 below 1024).
 const TABLE: usize = 1024;
@@ -134,6 +135,9 @@ static REPORTED_LEN: [AtomicU32; TABLE] = [const { AtomicU32::new(0) }; TABLE];
 /// over.
 static MEMO_MISSES: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
 static MEMO_SKIP: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
+/// Per descriptor, without a status page (a server outside `exec`): NETLINK_PKTINFO as
+/// this process last set it (the page tells otherwise, see [`pktinfo_on`]).
+static PKTINFO_SET: [AtomicU8; TABLE] = [const { AtomicU8::new(0) }; TABLE];
 const MEMO_MAX_BACKOFF: u8 = 6;
 
 /// Reads `NLROUTE_PRELOAD=GATE:LOW:HIGH[:pairs]` (the gate page's address in hex; the
@@ -1199,11 +1203,10 @@ fn sockaddr_nl(port_id: u32, groups: u32) -> [u8; SOCKADDR_NL_LEN] {
 /// Whether NETLINK_PKTINFO is on for the emulated socket `fd`, from the status page; None
 /// while the page does not tell (a change the server has not taken, or options not
 /// published yet): the receive then traps, and the supervisor asks the server. Without a
-/// page (a server outside `exec`, which sends no multicast marks) it is taken as off.
+/// page (a server outside `exec`), as this process last set it.
 fn pktinfo_on(fd: c_int) -> Option<bool> {
-    const NETLINK_PKTINFO: c_int = 3;
     let Some(w) = page() else {
-        return Some(false);
+        return index(fd).map(|i| PKTINFO_SET[i].load(Relaxed) != 0);
     };
     let ino = INODES[index(fd)?].load(Relaxed);
     let slot = find_slot(w, ino)?;
@@ -1380,6 +1383,7 @@ fn forget(fd: c_int) {
     if let Some(i) = index(fd) {
         TYPES[i].store(0, Relaxed);
         REPORTED_LEN[i].store(0, Relaxed);
+        PKTINFO_SET[i].store(0, Relaxed);
         release_server_end(i);
     }
 }
@@ -1387,11 +1391,12 @@ fn forget(fd: c_int) {
 /// `to` now holds what `from` holds (a dup): the same socket, without a server end of its
 /// own (its memo answers go the trapped way).
 fn copy_kind(from: c_int, to: c_int) {
-    let (t, ino, reported) = index(from).map_or((0, 0, 0), |i| {
+    let (t, ino, reported, pktinfo) = index(from).map_or((0, 0, 0, 0), |i| {
         (
             TYPES[i].load(Relaxed) & !AWAITING,
             INODES[i].load(Relaxed),
             REPORTED_LEN[i].load(Relaxed),
+            PKTINFO_SET[i].load(Relaxed),
         )
     });
     if let Some(i) = index(to) {
@@ -1399,6 +1404,7 @@ fn copy_kind(from: c_int, to: c_int) {
         INODES[i].store(ino, Relaxed);
         TYPES[i].store(t, Relaxed);
         REPORTED_LEN[i].store(reported, Relaxed);
+        PKTINFO_SET[i].store(pktinfo, Relaxed);
     }
 }
 
@@ -1717,6 +1723,11 @@ pub unsafe extern "C" fn setsockopt(
             status::want_option(w, level, name, i32::from_ne_bytes(value)).unwrap_or(w)
         }) || option_note(fd, tag, name, value))
     {
+        if (level, name) == (libc::SOL_NETLINK, NETLINK_PKTINFO)
+            && let Some(i) = index(fd)
+        {
+            PKTINFO_SET[i].store(u8::from(i32::from_ne_bytes(value) != 0), Relaxed);
+        }
         return 0;
     }
     let Some(f) = real!("setsockopt", SetSockOptFn) else {

@@ -430,6 +430,8 @@ struct Data {
     changed: bool,
     /// Its slot on the status page (embedded server only).
     slot: Option<usize>,
+    /// Its reader takes multicast marks out (the handshake said so).
+    marks: bool,
 }
 
 enum Kind {
@@ -935,6 +937,7 @@ impl Server {
                             has_output: false,
                             changed: false,
                             slot: None,
+                            marks: h.marks,
                         });
                         self.by_token.insert(token, id);
                         self.by_sock.insert(sock, id);
@@ -1355,7 +1358,7 @@ fn reader_called(host: &Host, d: &mut Data) -> bool {
 
 /// The next datagram the engine has for a data connection's socket: what is queued, then
 /// (paced connections only as the reader's calls ask) the next part of a running dump.
-/// On a paced connection (exec's: its reader takes marks out, see `proto::notes::mark`), a
+/// On a connection whose reader takes marks out (exec's, see `proto::notes::mark`), a
 /// multicast datagram carries its group.
 fn next_output(host: &mut Host, d: &mut Data) -> Option<Vec<u8>> {
     let mut next = host.recv_queued_with_group(d.sock, d.reader_len);
@@ -1367,7 +1370,7 @@ fn next_output(host: &mut Host, d: &mut Data) -> Option<Vec<u8>> {
     }
     next.map(|(group, o)| match o {
         Outgoing::Datagram(mut v) => {
-            if d.paced && group != 0 {
+            if d.marks && group != 0 {
                 mark_group(&mut v, group);
             }
             v
@@ -1529,6 +1532,7 @@ mod tests {
             protocol: 0,
             uid: 0,
             gid: 0,
+            marks: true,
         }
     }
 

@@ -94,6 +94,9 @@ pub const MAX_QUERY_ANSWER: usize = 128 * 1024;
 /// Largest control payload accepted (socket option values are small).
 pub const MAX_CONTROL: usize = 64 * 1024;
 
+/// In a data handshake's features word: the client takes multicast marks out.
+const FEATURE_MARKS: u32 = 1;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataHello {
     pub pid: u32,
@@ -101,6 +104,10 @@ pub struct DataHello {
     pub protocol: i32,
     pub uid: u32,
     pub gid: u32,
+    /// The reader takes multicast marks out (see `notes::mark`): exec's supervisor and
+    /// preload library. (An optional word at the end of the handshake: a client that does
+    /// not send it gets plain datagrams.)
+    pub marks: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +131,15 @@ impl Hello {
             Hello::Control => v.extend_from_slice(&KIND_CONTROL.to_le_bytes()),
             Hello::Data(d) => {
                 v.extend_from_slice(&KIND_DATA.to_le_bytes());
-                for x in [d.pid, d.sock_type as u32, d.protocol as u32, d.uid, d.gid] {
+                let features = u32::from(d.marks) * FEATURE_MARKS;
+                for x in [
+                    d.pid,
+                    d.sock_type as u32,
+                    d.protocol as u32,
+                    d.uid,
+                    d.gid,
+                    features,
+                ] {
                     v.extend_from_slice(&x.to_le_bytes());
                 }
             }
@@ -149,6 +164,7 @@ impl Hello {
                     protocol: f(2)? as i32,
                     uid: f(3)?,
                     gid: f(4)?,
+                    marks: f(5).unwrap_or(0) & FEATURE_MARKS != 0,
                 }))
             }
             _ => Err("unknown connection kind"),
@@ -267,8 +283,12 @@ mod tests {
             protocol: 0,
             uid: 1000,
             gid: 100,
+            marks: true,
         });
         assert_eq!(Hello::decode(&h.encode()), Ok(h));
+        // A client without the features word (older, or another program) gets no marks.
+        let short = &h.encode()[..h.encode().len() - 4];
+        assert!(matches!(Hello::decode(short), Ok(Hello::Data(d)) if !d.marks));
         assert_eq!(Hello::decode(&Hello::Control.encode()), Ok(Hello::Control));
         assert!(Hello::decode(b"NLRT").is_err());
         assert!(Hello::decode(&h.encode()[..12]).is_err());

@@ -312,6 +312,8 @@ pub fn data_conn(socket: &Path) -> (OwnedFd, u32) {
         protocol: libc::NETLINK_ROUTE,
         uid: 0,
         gid: 0,
+        // These tests read the bytes as they are: no multicast marks.
+        marks: false,
     });
     send(&fd, &hello.encode()).expect("handshake");
     let w = Welcome::decode(&recv(&fd).expect("welcome")).expect("welcome format");

@@ -579,6 +579,7 @@ impl Supervisor {
             protocol: n.data.args[2] as i32,
             uid: task.euid,
             gid: task.egid,
+            marks: true,
         };
         let welcome = match shared.adopt_data(server_end, ino, hello) {
             Ok(w) if w.status == 0 => w,
@@ -725,6 +726,7 @@ impl Supervisor {
             protocol,
             uid,
             gid,
+            marks: true,
         };
         if let Connector::Embedded(shared) = &self.connector {
             let (fd, w) = shared.open_data(hello)?;
@@ -1243,6 +1245,9 @@ impl Supervisor {
                 (read_iovecs(tid, iov, cnt)?, Name::None, None, (0, 0))
             }
         };
+        // Asked before anything is peeked: a server in another process answers on the
+        // control connection, through `buf`.
+        let pktinfo = msghdr.is_some() && self.wants_pktinfo(inode, control);
         // Linux's receive reports a socket error first (sock_error), before the queue.
         if self.take_overrun(inode) {
             return Err(libc::ENOBUFS);
@@ -1302,7 +1307,7 @@ impl Supervisor {
         let report = Report {
             truncated: full > capacity,
             group,
-            pktinfo: msghdr.is_some() && self.wants_pktinfo(inode),
+            pktinfo,
             passcred: msghdr.is_some() && sys::passes_credentials(file.as_raw_fd()),
             control,
         };
@@ -1352,11 +1357,22 @@ impl Supervisor {
         Some(full)
     }
 
-    /// Whether the socket asked for NETLINK_PKTINFO (known to the embedded server only: a
-    /// server in another process sends no marks, so the group would be wrong anyway).
-    fn wants_pktinfo(&self, inode: u64) -> bool {
+    /// Whether the socket asked for NETLINK_PKTINFO. A server in another process is asked
+    /// only when the receive has a control buffer for the answer (a round trip; without
+    /// one, Linux would only flag MSG_CTRUNC).
+    fn wants_pktinfo(&mut self, inode: u64, (control, room): (u64, u64)) -> bool {
+        const NETLINK_PKTINFO: i32 = 3;
         match (&self.connector, self.socks.get(&inode)) {
             (Connector::Embedded(shared), Some(s)) => shared.wants_pktinfo(s.token),
+            (_, Some(_)) if control != 0 && room > 0 => {
+                let req = Request {
+                    level: SOL_NETLINK,
+                    name: NETLINK_PKTINFO,
+                    ..op(proto::OP_GETSOCKOPT)
+                };
+                self.sock_op(inode, req)
+                    .is_ok_and(|r| r.payload.get(..4) == Some(&1i32.to_ne_bytes()[..]))
+            }
             _ => false,
         }
     }
