@@ -1199,7 +1199,6 @@ fn sockaddr_nl(port_id: u32, groups: u32) -> [u8; SOCKADDR_NL_LEN] {
     a
 }
 
-/// The source address of everything an emulated socket receives: the kernel, port 0.
 /// Whether NETLINK_PKTINFO is on for the emulated socket `fd`, from the status page; None
 /// while the page does not tell (a change the server has not taken, or options not
 /// published yet): the receive then traps, and the supervisor asks the server. Without a
@@ -1237,6 +1236,8 @@ fn passes_credentials(fd: c_int) -> bool {
     r == 0 && on != 0
 }
 
+/// The source address of everything an emulated socket receives: the kernel, port 0, and
+/// the bit of the multicast group it was sent to (none for a unicast).
 fn netlink_source(group: u32) -> [u8; SOCKADDR_NL_LEN] {
     sockaddr_nl(0, notes::group_mask(group))
 }

@@ -495,7 +495,7 @@ impl Stack {
         let mut out = Vec::new();
         for (ns_id, ifindex) in self.timers.due(now_ms) {
             let (peer, on_the_wire) = self.dad_neighbour(ns_id, ifindex);
-            // Addresses of the peer whose DAD failed with ours (both were tentative).
+            // The peer's addresses our probes made fail (they were still tentative).
             let mut peer_failed = Vec::new();
             let Some(link) = self
                 .namespaces

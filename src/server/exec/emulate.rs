@@ -418,7 +418,7 @@ impl Supervisor {
             libc::SYS_getsockname => self.do_getname(&n, inode, proto::OP_GETSOCKNAME),
             libc::SYS_getpeername => self.do_getname(&n, inode, proto::OP_GETPEERNAME),
             libc::SYS_setsockopt => self.do_setsockopt(&n, inode),
-            libc::SYS_getsockopt => self.do_getsockopt(&n, inode),
+            libc::SYS_getsockopt => self.do_getsockopt(&n, &file, inode),
             libc::SYS_sendto => self.do_gate_send(&n, inode),
             _ => {
                 match self.do_recv(&n, &file, inode) {
@@ -909,10 +909,21 @@ impl Supervisor {
         Ok(Some(0))
     }
 
-    fn do_getsockopt(&mut self, n: &libc::seccomp_notif, inode: u64) -> Result<Option<i64>, Errno> {
+    fn do_getsockopt(
+        &mut self,
+        n: &libc::seccomp_notif,
+        file: &OwnedFd,
+        inode: u64,
+    ) -> Result<Option<i64>, Errno> {
         let (tid, level, name) = (n.pid, n.data.args[1] as i32, n.data.args[2] as i32);
         let (val, lenp) = (n.data.args[3], n.data.args[4]);
         let local = match (level, name) {
+            // sock_error: an overrun is the socket's pending error, and reading it clears it.
+            (libc::SOL_SOCKET, libc::SO_ERROR) => Some(if self.take_error(inode, file) {
+                libc::ENOBUFS
+            } else {
+                0
+            }),
             (libc::SOL_SOCKET, libc::SO_DOMAIN) => Some(libc::AF_NETLINK),
             (libc::SOL_SOCKET, libc::SO_PROTOCOL) => Some(libc::NETLINK_ROUTE),
             (libc::SOL_SOCKET, libc::SO_TYPE) => self.socks.get(&inode).map(|s| s.sock_type),
@@ -1324,6 +1335,28 @@ impl Supervisor {
         } else {
             copied as i64
         }))
+    }
+
+    /// An overrun waiting to be reported, taken as getsockopt(SO_ERROR) takes sk_err:
+    /// whether there was one, held by the embedded server or already at the head of what
+    /// the socket has to read (the marker).
+    fn take_error(&mut self, inode: u64, file: &OwnedFd) -> bool {
+        if self.take_overrun(inode) {
+            return true;
+        }
+        let head = match self.stash.get(&inode).and_then(|q| q.front()) {
+            Some(d) => Some(d.len()),
+            None => {
+                let mut b = [0u8; proto::NLMSG_HDRLEN];
+                let peek = libc::MSG_PEEK | libc::MSG_DONTWAIT;
+                sys::recv(file.as_raw_fd(), &mut b, peek).ok()
+            }
+        };
+        let marker = head.is_some_and(|n| n > 0 && n < proto::NLMSG_HDRLEN);
+        if marker {
+            self.take(inode, file.as_raw_fd());
+        }
+        marker
     }
 
     /// An overrun the embedded server keeps for the socket's next receive (see
