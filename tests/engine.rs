@@ -1697,3 +1697,30 @@ fn a_setlink_of_several_settings_is_announced_step_by_step() {
         ]
     );
 }
+
+/// do_setlink keeps the steps applied before one that fails (the MTU here, before an
+/// unknown master) and answers with the failing one's error; a short address, which
+/// validate_linkmsg refuses first, leaves everything as it was.
+#[test]
+fn a_setlink_failing_part_way_keeps_the_steps_before() {
+    const IFLA_ADDRESS: u16 = 1;
+    const IFLA_IFNAME: u16 = 3;
+    const IFLA_MTU: u16 = 4;
+    const IFLA_MASTER: u16 = 10;
+    let mut c = Client::new();
+    assert_eq!(ack_errno(&c.add_veth("v0", "v1")), 0);
+    let mtu = |c: &mut Client| link_attr(&getlink(c, 3), &[IFLA_MTU]).expect("mtu")[..4].to_vec();
+    let m = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 1, &ifinfo(3, 0, 0))
+        .u32(IFLA_MTU, 1300)
+        .u32(IFLA_MASTER, 77)
+        .done();
+    assert_ne!(ack_errno(&c.send(m)), 0);
+    assert_eq!(mtu(&mut c), 1300u32.to_ne_bytes());
+    let m = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 2, &ifinfo(3, 0, 0))
+        .u32(IFLA_MTU, 1200)
+        .attr(IFLA_ADDRESS, &[2, 0])
+        .str(IFLA_IFNAME, "w0")
+        .done();
+    assert_eq!(ack_errno(&c.send(m)), libc::EINVAL);
+    assert_eq!(mtu(&mut c), 1300u32.to_ne_bytes());
+}

@@ -12,7 +12,7 @@ use crate::wire::consts::*;
 const ETH_DATA_LEN: u32 = 1500;
 
 /// Changes requested for a link, in the order do_setlink applies them.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkChanges {
     pub address: Option<Vec<u8>>,
     pub mtu: Option<u32>,
@@ -250,6 +250,64 @@ impl Stack {
         Ok(())
     }
 
+    /// For a change that fails validation: the steps do_setlink would have applied before
+    /// the failing one, and that one's error. None when validate_linkmsg (or the namespace
+    /// move, do_setlink's first step) refuses it: lengths of the addresses, GSO and GRO
+    /// limits, an address family the device lacks.
+    fn steps_before_failure(
+        &self,
+        ns: NsId,
+        ifindex: u32,
+        ch: &LinkChanges,
+    ) -> Option<(LinkChanges, Error)> {
+        let nsr = self.ns(ns);
+        let link = nsr.link(ifindex)?;
+        let short = |given: &Option<Vec<u8>>, has: &[u8]| {
+            given.as_ref().is_some_and(|a| a.len() < has.len())
+        };
+        let up_front = ch.netns
+            || short(&ch.address, &link.address)
+            || short(&ch.broadcast, &link.broadcast)
+            || check_gso(link, &ch.gso, nsr).is_err()
+            || ((ch.addr_gen_mode.is_some() || ch.inet6_token.is_some()) && !link.has_inet6())
+            || (ch.inet_conf.is_some() && link.inet4_off);
+        if up_front {
+            return None;
+        }
+        type Step = fn(&LinkChanges, &mut LinkChanges);
+        const STEPS: [Step; 15] = [
+            |c, k| k.address = c.address.clone(),
+            |c, k| k.mtu = c.mtu,
+            |c, k| k.group = c.group,
+            |c, k| k.name = c.name.clone(),
+            |c, k| k.alias = c.alias.clone(),
+            |c, k| k.broadcast = c.broadcast.clone(),
+            |c, k| k.master = c.master,
+            |c, k| k.flags = c.flags,
+            |c, k| k.carrier = c.carrier,
+            |c, k| k.txqlen = c.txqlen,
+            |c, k| k.gso = c.gso,
+            |c, k| k.operstate = c.operstate,
+            |c, k| k.linkmode = c.linkmode,
+            |c, k| {
+                k.addr_gen_mode = c.addr_gen_mode;
+                k.inet6_token = c.inet6_token;
+                k.inet_conf = c.inet_conf.clone();
+            },
+            |c, k| k.proto_down = c.proto_down,
+        ];
+        let mut kept = LinkChanges::default();
+        for step in STEPS {
+            let mut next = kept.clone();
+            step(ch, &mut next);
+            if let Err(e) = self.validate_changes(ns, ifindex, &next) {
+                return Some((kept, e));
+            }
+            kept = next;
+        }
+        None
+    }
+
     /// Applies validated changes in do_setlink's order. Emits one RTM_NEWLINK for the link
     /// when anything a listener sees changed, then the consequences for other links.
     pub fn change_link(
@@ -272,7 +330,18 @@ impl Stack {
                 return Err(e);
             }
         }
-        self.validate_changes(ns, ifindex, ch)?;
+        if let Err(e) = self.validate_changes(ns, ifindex, ch) {
+            // do_setlink applies its steps one by one: those before the failing one stay,
+            // announced, and the failing one's error is the answer (what validate_linkmsg
+            // checks first fails before any).
+            let Some((kept, failed)) = self.steps_before_failure(ns, ifindex, ch) else {
+                return Err(e);
+            };
+            if kept != LinkChanges::default() {
+                self.change_link(ns, ifindex, &kept, events)?;
+            }
+            return Err(failed);
+        }
         // A passthru macvlan's address is its lower device's (macvlan_set_mac_address):
         // the lower device changes first, announced, and the macvlan follows it.
         let passthru_lower = self.passthru_lower(ns, ifindex);
