@@ -370,14 +370,26 @@ impl Stack {
             .filter(|&m| m != 0)
             .map(|m| self.free_port_no(ns, m, ifindex));
         let mut touched = vec![ifindex];
-        // The link as the request found it: the messages of do_setlink's steps before the
-        // last one are made from it (see `step_messages`).
+        // The link as the request found it: the last messages are made with it (see
+        // `last_messages`).
         let Some(original) = self.ns(ns).link(ifindex).cloned() else {
             return Err(Error::errno(libc::ENODEV));
         };
         let mut changed = false;
         let mut quiet_change = false;
         let mut address_changed = false;
+        // The steps before the flags that announce themselves, each as it left the link:
+        // a new address and a broadcast address (NETDEV_CHANGEADDR, even unchanged), a new
+        // MTU (NETDEV_CHANGEMTU, before addrconf updates the IPv6 MTU, which it has by the
+        // next step) and a new name (NETDEV_CHANGENAME).
+        let mut steps: Vec<Link> = Vec::new();
+        let after_mtu_step = |l: &Link, mtu_changed: bool| {
+            let mut l = l.clone();
+            if mtu_changed {
+                l.mtu6 = None;
+            }
+            l
+        };
         let was_up;
         let had_ipv6_mtu;
         let mtu_changed;
@@ -396,6 +408,7 @@ impl Stack {
                 changed = true;
                 address_changed = true;
                 link.address_set = true;
+                steps.push(link.clone());
             }
             mtu_changed = ch.mtu.is_some_and(|m| m != link.mtu);
             if let Some(mtu) = ch.mtu
@@ -411,6 +424,7 @@ impl Stack {
                     c.mtu_set_by_user = true;
                 }
                 changed = true;
+                steps.push(link.clone());
             }
             // dev_set_group announces nothing itself: see `state_notify`.
             if let Some(group) = ch.group
@@ -427,6 +441,7 @@ impl Stack {
                 self.ns_mut(ns).rename(ifindex, name.clone());
                 if let Some(link) = self.ns_mut(ns).link_mut(ifindex) {
                     relabeled = link.relabel_ipv4();
+                    steps.push(after_mtu_step(link, mtu_changed));
                 }
                 changed = true;
             }
@@ -458,6 +473,7 @@ impl Stack {
             let n = link.broadcast.len();
             link.broadcast = b[..n].to_vec();
             changed = true;
+            steps.push(after_mtu_step(link, mtu_changed));
         }
         let mut flag_change = 0;
         if let Some((flags, change)) = ch.flags {
@@ -545,7 +561,6 @@ impl Stack {
             .filter(|&new| new != old_master);
         // The steps before the flags announce themselves before opening or closing does
         // anything.
-        let steps = step_messages(&original, ch, mtu_changed);
         let stepped_before_flags = !steps.is_empty();
         events.extend(steps.into_iter().map(|l| Event::NewLink(Box::new(l), 0)));
         // A bridge enables its running ports as it opens and disables them as it stops
@@ -1476,43 +1491,6 @@ fn set_gso(old: Option<&GsoLimits>, gso: &[Option<u32>; 5]) -> GsoLimits {
         l.gro_ipv4_max_size = v;
     }
     l
-}
-
-/// The messages of do_setlink's steps that come before the flags, each showing the link as
-/// that step left it (the quiet settings applied before it included): a new address and a
-/// broadcast address (NETDEV_CHANGEADDR, even unchanged), a new MTU (NETDEV_CHANGEMTU,
-/// before addrconf updates the IPv6 MTU) and a new name (NETDEV_CHANGENAME).
-fn step_messages(original: &Link, ch: &LinkChanges, mtu_changed: bool) -> Vec<Link> {
-    let mut out = Vec::new();
-    let mut link = original.clone();
-    if let Some(addr) = &ch.address {
-        let n = link.address.len().min(addr.len());
-        link.address = addr[..n].to_vec();
-        link.address_set = true;
-        out.push(link.clone());
-    }
-    if let Some(mtu) = ch.mtu.filter(|_| mtu_changed) {
-        link.mtu6 = Some(link.mtu6.unwrap_or(link.mtu));
-        link.mtu = mtu;
-        out.push(link.clone());
-        link.mtu6 = None;
-    }
-    if let Some(group) = ch.group {
-        link.group = group;
-    }
-    if let Some(name) = ch.name.as_ref().filter(|n| **n != original.name) {
-        link.name = name.clone();
-        out.push(link.clone());
-    }
-    if let Some(alias) = &ch.alias {
-        link.alias = (!alias.is_empty()).then(|| alias.clone());
-    }
-    if let Some(b) = &ch.broadcast {
-        let n = link.broadcast.len().min(b.len());
-        link.broadcast = b[..n].to_vec();
-        out.push(link.clone());
-    }
-    out
 }
 
 /// The messages that end do_setlink, with their change masks, from `last` (the link as the
