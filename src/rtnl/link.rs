@@ -1366,6 +1366,10 @@ fn apply_settings(
             let n = link.address.len();
             link.address = a[..n].to_vec();
             link.address_set = true;
+            // br_dev_newlink sets the bridge id from it (br_stp_change_bridge_id).
+            if let Kind::Bridge(c) = &mut link.kind {
+                c.state_selected = true;
+            }
         }
         if let Some(b) = &ch.broadcast {
             let n = link.broadcast.len();

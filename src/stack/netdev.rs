@@ -402,6 +402,12 @@ impl Stack {
             had_ipv6_mtu = link.mtu >= IPV6_MIN_MTU;
             if let Some(addr) = &ch.address {
                 let n = link.address.len();
+                // br_set_mac_address changes the bridge id for another address only.
+                if let Kind::Bridge(c) = &mut link.kind
+                    && link.address[..] != addr[..n]
+                {
+                    c.state_selected = true;
+                }
                 // dev_set_mac_address raises NETDEV_CHANGEADDR even for the address the
                 // device has (announced, and heard by its bridge).
                 link.address = addr[..n].to_vec();

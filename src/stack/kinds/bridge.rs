@@ -25,6 +25,10 @@ pub struct BridgeConf {
     /// port, and loses carrier and MAC when the last one leaves.
     #[serde(default)]
     pub had_ports: bool,
+    /// Whether br_port_state_selection has run for a MAC the user gave (at creation, or
+    /// a change to another address): it turns the carrier off while no port forwards.
+    #[serde(default)]
+    pub state_selected: bool,
     /// The TSO limit br_set_gso_limits last computed (None: never, the legacy default).
     #[serde(default)]
     pub tso_max: Option<u32>,
@@ -131,6 +135,7 @@ impl Default for BridgeConf {
             group_fwd_mask: 0,
             mcast_snooping: 1,
             had_ports: false,
+            state_selected: false,
             tso_max: None,
             mtu_set_by_user: false,
             group_addr: None,
@@ -207,6 +212,9 @@ impl BridgeConf {
             self.stp_state = (v != 0) as u32;
             // br_stp_start brings the forward delay within the STP limits.
             if start {
+                // ... and runs br_port_state_selection (the carrier goes off without a
+                // forwarding port, and stays off when STP stops).
+                self.state_selected = true;
                 self.forward_delay = self
                     .forward_delay
                     .clamp(*FORWARD_DELAY.start(), *FORWARD_DELAY.end());
@@ -593,7 +601,9 @@ impl LinkOps for Bridge {
         // forwards (see stack/stp.rs).
         // br_port_state_selection turns the carrier off without a forwarding port. Without
         // STP it first runs when a port joins; kernel STP runs it at once (br_stp_start).
-        let selected = matches!(&link.kind, Kind::Bridge(c) if c.had_ports || c.stp_state != 0);
+        // br_stp_change_bridge_id runs it too, for a MAC the user sets.
+        let selected = matches!(&link.kind,
+            Kind::Bridge(c) if c.had_ports || c.stp_state != 0 || c.state_selected);
         // A bridge that is down has its ports disabled, and nothing turns its carrier back
         // on until it comes up (br_port_carrier_check ignores a bridge that is not running).
         if selected && !link.is_up() {
@@ -603,7 +613,9 @@ impl LinkOps for Bridge {
             || ports.any(|p| p.brport.state == BR_STATE_FORWARDING)
     }
     fn reports_operstate(&self, link: &Link, ns: &Namespace) -> bool {
-        matches!(&link.kind, Kind::Bridge(c) if c.had_ports) || has_ports(link, ns)
+        // Link watch runs for it once its carrier first changed.
+        matches!(&link.kind, Kind::Bridge(c) if c.had_ports || c.state_selected || c.stp_state != 0)
+            || has_ports(link, ns)
     }
     fn netns_immutable(&self) -> bool {
         true
