@@ -1,13 +1,14 @@
 //! In-process engine benchmark: creates N dummy links (each with one IPv4 address) through
-//! RTM_NEWLINK / RTM_NEWADDR requests, then times full link and address dumps.
+//! RTM_NEWLINK / RTM_NEWADDR requests, then times full link and address dumps and single
+//! requests (RTM_GETLINK by index; RTM_SETLINK of the MTU a link has, and of a new one).
 //! Run: `cargo run --release --example engine_bench -- 100000`
 
 use std::time::Instant;
 
 use nlroute::socket::{Credentials, Host, Outgoing};
 use nlroute::wire::consts::{
-    IFA_ADDRESS, IFA_LOCAL, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, RTM_GETADDR, RTM_GETLINK,
-    RTM_NEWADDR, RTM_NEWLINK,
+    IFA_ADDRESS, IFA_LOCAL, IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU, RTM_GETADDR,
+    RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK, RTM_SETLINK,
 };
 use nlroute::wire::{MessageIter, Writer};
 
@@ -51,6 +52,24 @@ fn dump(host: &mut Host, s: u32, kind: u16) -> (usize, f64) {
     (messages - 1, t.elapsed().as_secs_f64())
 }
 
+/// Microseconds per request for `count` requests made by `make(i)`, each answered in full.
+fn per_request(host: &mut Host, s: u32, count: u32, make: impl Fn(u32) -> Vec<u8>) -> f64 {
+    let requests: Vec<Vec<u8>> = (0..count).map(make).collect();
+    let t = Instant::now();
+    for r in &requests {
+        host.send(s, r, &ADMIN).expect("send");
+        while host.recv(s, 32768).is_some() {}
+    }
+    t.elapsed().as_secs_f64() * 1e6 / f64::from(count)
+}
+
+/// An ifinfomsg for link `index`.
+fn ifinfomsg(index: u32) -> [u8; 16] {
+    let mut h = [0u8; 16];
+    h[4..8].copy_from_slice(&index.to_ne_bytes());
+    h
+}
+
 const ADMIN: Credentials = Credentials {
     pid: 1,
     uid: 0,
@@ -90,6 +109,27 @@ fn main() {
     let rss1 = rss_kib();
     let (links, link_secs) = dump(&mut host, s, RTM_GETLINK);
     let (addrs, addr_secs) = dump(&mut host, s, RTM_GETADDR);
+    // Links are numbered from 2 (lo is 1); 1500 is the dummy's MTU.
+    let count = n.min(100_000);
+    let index = |i: u32| 2 + i % n;
+    let get = per_request(&mut host, s, count, |i| {
+        request(RTM_GETLINK, 0x1, i, &ifinfomsg(index(i)), |_| {})
+    });
+    let same_mtu = per_request(&mut host, s, count, |i| {
+        request(RTM_SETLINK, 0x5, i, &ifinfomsg(index(i)), |w| {
+            w.attr_u32(IFLA_MTU, 1500)
+        })
+    });
+    let new_mtu = per_request(&mut host, s, count, |i| {
+        let mtu = if (i / n).is_multiple_of(2) {
+            1400
+        } else {
+            1500
+        };
+        request(RTM_SETLINK, 0x5, i, &ifinfomsg(index(i)), |w| {
+            w.attr_u32(IFLA_MTU, mtu)
+        })
+    });
     println!(
         "links created: {n} in {create:.2} s ({:.0}/s, link+address requests)",
         n as f64 / create
@@ -101,6 +141,9 @@ fn main() {
     println!(
         "addr dump: {addrs} messages in {addr_secs:.3} s = {:.0} msg/s",
         addrs as f64 / addr_secs
+    );
+    println!(
+        "per request: RTM_GETLINK {get:.2} µs, RTM_SETLINK+ACK same MTU {same_mtu:.2} µs, new MTU {new_mtu:.2} µs"
     );
     println!(
         "memory: {} KiB for {n} links with one address = {:.0} bytes per link",

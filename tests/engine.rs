@@ -1724,3 +1724,69 @@ fn a_setlink_failing_part_way_keeps_the_steps_before() {
     assert_eq!(ack_errno(&c.send(m)), libc::EINVAL);
     assert_eq!(mtu(&mut c), 1300u32.to_ne_bytes());
 }
+
+/// A supplicant's use of the operational state: link mode dormant holds a veth end at
+/// DORMANT (not RUNNING) when link watch next runs for it, IFLA_OPERSTATE UP releases it
+/// (announced), and the next carrier change brings DORMANT back; a transition
+/// set_operstate does not allow changes nothing.
+#[test]
+fn link_mode_dormant_and_operstate_up_as_a_supplicant_sets_them() {
+    const IFLA_LINKMODE: u16 = 17;
+    let mut c = Client::new();
+    c.add_veth("v0", "v1");
+    for index in [2, 3] {
+        let up = Msg::new(
+            RTM_SETLINK,
+            NLM_F_REQUEST | NLM_F_ACK,
+            3,
+            &ifinfo(index, 1, 1),
+        );
+        assert_eq!(ack_errno(&c.send(up.done())), 0);
+    }
+    advance(&mut c, 3000);
+    let state = |c: &mut Client| {
+        let r = getlink(c, 3);
+        let flags = u32::from_ne_bytes(r.bytes[24..28].try_into().unwrap());
+        (
+            link_attr(&r, &[IFLA_OPERSTATE]).unwrap()[0],
+            flags & libc::IFF_RUNNING as u32 != 0,
+        )
+    };
+    let set = |c: &mut Client, kind: u16, value: u8| {
+        let m = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 4, &ifinfo(3, 0, 0))
+            .attr(kind, &[value])
+            .done();
+        assert_eq!(ack_errno(&c.send(m)), 0);
+    };
+    let bounce_peer = |c: &mut Client| {
+        for up in [0, 1] {
+            let m = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 5, &ifinfo(2, up, 1));
+            assert_eq!(ack_errno(&c.send(m.done())), 0);
+            advance(c, 1500);
+        }
+    };
+    let listener = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(listener, 0, 1).unwrap();
+    // The mode alone changes nothing until link watch runs.
+    set(&mut c, IFLA_LINKMODE, 1);
+    assert_eq!(state(&mut c), (6, true));
+    bounce_peer(&mut c);
+    assert_eq!(state(&mut c), (5, false));
+    c.drain(listener);
+    // Authenticated: UP, announced once; asking again changes nothing.
+    set(&mut c, IFLA_OPERSTATE, 6);
+    assert_eq!(state(&mut c), (6, true));
+    let announced = c.drain(listener);
+    assert_eq!(
+        announced.iter().filter(|r| r.kind == RTM_NEWLINK).count(),
+        1
+    );
+    set(&mut c, IFLA_OPERSTATE, 6);
+    assert!(c.drain(listener).is_empty());
+    // DOWN is no transition a program may ask for.
+    set(&mut c, IFLA_OPERSTATE, 2);
+    assert_eq!(state(&mut c), (6, true));
+    // The next carrier change: DORMANT again.
+    bounce_peer(&mut c);
+    assert_eq!(state(&mut c), (5, false));
+}

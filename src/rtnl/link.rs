@@ -5,7 +5,7 @@ use super::policy::{self, Attrs, Mode, Pol, Policy};
 use super::{Caused, NlError, Reply, Request, attrs_offset, stack_error};
 use crate::rtnl::dump::{Dump, DumpKind, LinkFilter};
 use crate::stack::kinds::{self, Kind};
-use crate::stack::link::IPV4_DEVCONF_MAX;
+use crate::stack::link::{IPV4_DEVCONF_MAX, operstate_transition};
 use crate::stack::netdev::{LinkChanges, check_gso, check_mtu, valid_name};
 use crate::stack::{AttrRef, Event, Link, Namespace, NsId, Stack};
 use crate::wire::attr::AttrIter;
@@ -1396,8 +1396,26 @@ fn apply_settings(
         if let Some(m) = ch.linkmode {
             link.linkmode = m;
         }
-        // Refresh the registration snapshot so the NEWLINK shows the settings.
-        let snapshot = link.clone();
+    }
+    // rtnl_create_link: set_operstate from a new device's UNKNOWN. Where link watch runs
+    // at registration (a carrier change), it replaces that with DOWN or LOWERLAYERDOWN at
+    // once.
+    let nsr = stack.ns(ns);
+    let watched = nsr
+        .link(idx)
+        .is_some_and(|l| l.kind.ops().reports_operstate(l, nsr));
+    if let Some(new) = ch
+        .operstate
+        .and_then(|want| operstate_transition(IF_OPER_UNKNOWN, want))
+        .filter(|&new| new != IF_OPER_UNKNOWN && !watched)
+        && let Some(link) = stack.ns_mut(ns).link_mut(idx)
+    {
+        link.oper_set = Some(new);
+    }
+    // (A bridge given a MAC lost its carrier before it was announced.)
+    crate::stack::link::refresh(stack.ns_mut(ns), idx);
+    // Refresh the registration snapshot so the NEWLINK shows the settings.
+    if let Some(snapshot) = stack.ns(ns).link(idx) {
         for e in events.iter_mut() {
             if let Event::NewLink(l, _) = e
                 && l.ifindex == idx

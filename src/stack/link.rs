@@ -77,7 +77,13 @@ pub struct Link {
     pub promiscuity: u32,
     pub allmulti: u32,
     pub carrier: bool,
+    /// The operational state as reported (IFLA_OPERSTATE; DOWN while the link is down).
     pub operstate: u8,
+    /// The state the link mode or IFLA_OPERSTATE set (dev->operstate where it differs from
+    /// what link watch derives), kept until link watch next runs for the link and finds
+    /// another state (rfc2863_policy); None: the derived state.
+    #[serde(default)]
+    pub oper_set: Option<u8>,
     pub linkmode: u8,
     pub carrier_up_count: u32,
     pub carrier_down_count: u32,
@@ -173,6 +179,7 @@ impl Link {
             allmulti: 0,
             carrier: ops.initial_carrier(),
             operstate: IF_OPER_DOWN,
+            oper_set: None,
             linkmode: 0,
             carrier_up_count: 0,
             carrier_down_count: 0,
@@ -317,6 +324,38 @@ impl Link {
         }
         IF_OPER_UP
     }
+
+    /// dev->operstate, which set_operstate starts from: what was set, else for a kind
+    /// without link watch UNKNOWN (as allocated), else the state reported while up (a
+    /// link that is down has link watch's DOWN or LOWERLAYERDOWN, which no transition
+    /// leaves).
+    pub fn stored_operstate(&self, ns: &Namespace) -> u8 {
+        match self.oper_set {
+            Some(s) => s,
+            None if !self.kind.ops().reports_operstate(self, ns) => IF_OPER_UNKNOWN,
+            None if self.is_up() => self.operstate,
+            None => IF_OPER_DOWN,
+        }
+    }
+
+    /// rfc2863_policy, as link watch runs for the link: when the derived state differs
+    /// from dev->operstate, it replaces it, as DORMANT or TESTING instead of UP in those
+    /// link modes. Kinds without link watch keep what was set. Returns the new `oper_set`.
+    pub fn link_watch_policy(&self, ns: &Namespace) -> Option<u8> {
+        if !self.kind.ops().reports_operstate(self, ns) {
+            return self.oper_set;
+        }
+        let derived = self.derive_operstate(ns);
+        if derived == self.oper_set.unwrap_or(self.operstate) {
+            return self.oper_set;
+        }
+        let new = match (self.linkmode, derived) {
+            (IF_LINK_MODE_DORMANT, IF_OPER_UP) => IF_OPER_DORMANT,
+            (IF_LINK_MODE_TESTING, IF_OPER_UP) => IF_OPER_TESTING,
+            _ => derived,
+        };
+        (new != derived).then_some(new)
+    }
 }
 
 /// Recomputes derived state of `ifindex` in `ns`; returns whether anything a listener sees
@@ -326,11 +365,13 @@ pub fn refresh(ns: &mut Namespace, ifindex: u32) -> bool {
         return false;
     };
     let carrier = link.kind.ops().carrier(link, ns);
-    // While link watch holds a change of a running link, its operational state waits.
-    let operstate = if link.link_watch_pending && link.is_up() {
-        link.operstate
-    } else {
-        link.operstate_with(carrier, ns)
+    // A state that was set stays until link watch runs; while link watch holds a change
+    // of a running link, its operational state waits.
+    let operstate = match link.oper_set {
+        _ if !link.is_up() => IF_OPER_DOWN,
+        Some(set) => set,
+        None if link.link_watch_pending => link.operstate,
+        None => link.operstate_with(carrier, ns),
     };
     let link = match ns.link_mut(ifindex) {
         Some(l) => l,
@@ -351,6 +392,21 @@ pub fn refresh(ns: &mut Namespace, ifindex: u32) -> bool {
         changed = true;
     }
     changed
+}
+
+/// set_operstate (IFLA_OPERSTATE): the state `current` moves to when a program asks for
+/// `want`: UP from DORMANT, TESTING or UNKNOWN, DORMANT or TESTING from UP or UNKNOWN.
+/// None: no move.
+pub fn operstate_transition(current: u8, want: u8) -> Option<u8> {
+    match want {
+        IF_OPER_UP if matches!(current, IF_OPER_DORMANT | IF_OPER_TESTING | IF_OPER_UNKNOWN) => {
+            Some(IF_OPER_UP)
+        }
+        IF_OPER_DORMANT | IF_OPER_TESTING if matches!(current, IF_OPER_UP | IF_OPER_UNKNOWN) => {
+            Some(want)
+        }
+        _ => None,
+    }
 }
 
 /// neigh_rand_reach_time for the IPv6 default base of 30 s: uniform in [15 s, 45 s).

@@ -141,8 +141,11 @@ impl Stack {
     /// the carrier, and a running device is announced (NETDEV_CHANGE first: its bridge and
     /// IPv6 hear of it).
     fn link_watch_do_dev(&mut self, ns: NsId, idx: u32, events: &mut Vec<Event>) {
-        if let Some(l) = self.ns_mut(ns).link_mut(idx) {
+        let nsr = self.ns_mut(ns);
+        let oper_set = nsr.link(idx).map(|l| l.link_watch_policy(nsr));
+        if let Some(l) = nsr.link_mut(idx) {
             l.link_watch_pending = false;
+            l.oper_set = oper_set.flatten();
         }
         if refresh(self.ns_mut(ns), idx) {
             self.changed(ns);

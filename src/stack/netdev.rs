@@ -3,7 +3,7 @@
 
 use super::addr::{IPV4_MIN_MTU, IPV6_MIN_MTU, Inet6Event};
 use super::kinds::Kind;
-use super::link::{GsoLimits, refresh};
+use super::link::{GsoLimits, operstate_transition, refresh};
 use super::stp::{self, PortEvent};
 use super::{Error, Event, Link, Namespace, NsId, Result, Stack};
 use crate::wire::consts::*;
@@ -452,6 +452,14 @@ impl Stack {
                 changed = true;
             }
         }
+        // set_operstate starts from the state before the flags change: closing holds the
+        // old one until link watch runs, and a link that is down has none to move from.
+        let oper_move = ch.operstate.and_then(|want| {
+            let nsr = self.ns(ns);
+            let current = nsr.link(ifindex)?.stored_operstate(nsr);
+            let new = operstate_transition(current, want).filter(|&new| new != current)?;
+            Some((current, new))
+        });
         let nsr = self.ns_mut(ns);
         let Some(link) = nsr.link_mut(ifindex) else {
             return Err(Error::errno(libc::ENODEV));
@@ -515,6 +523,20 @@ impl Stack {
         {
             link.txqlen = txqlen;
             changed = true;
+        }
+        // set_operstate, after the queue length and GSO limits: netdev_state_change
+        // announces a running device.
+        // (A link opened just now shows the state it was opened with, as refresh would.)
+        let mut oper_before = None;
+        if let Some((current, new)) = oper_move {
+            link.oper_set = Some(new);
+            if link.is_up() {
+                let opened = flag_change & IFF_UP != 0;
+                oper_before = Some(if opened { current } else { link.operstate });
+                changed = true;
+            } else {
+                quiet_change = true;
+            }
         }
         if let Some(mode) = ch.linkmode
             && link.linkmode != mode
@@ -588,7 +610,8 @@ impl Stack {
             self.changed(ns);
             // netdev_state_change raises NETDEV_CHANGE before rtnetlink's announcement; the
             // bridge answers it for a running port.
-            if state_notify && self.ns(ns).link(ifindex).is_some_and(Link::is_up) {
+            let oper_notify = oper_before.is_some();
+            if (state_notify || oper_notify) && self.ns(ns).link(ifindex).is_some_and(Link::is_up) {
                 self.bridge_port_event(ns, ifindex, PortEvent::Change, events);
             }
             let nsr = self.ns(ns);
@@ -624,6 +647,7 @@ impl Stack {
                         ch,
                         flag_change,
                         stepped_before_flags,
+                        oper_before,
                         state_message,
                     )
                     .into_iter()
@@ -797,6 +821,8 @@ impl Stack {
             (true, true) if carrier && (!had_carrier || new_inet6_device) => {
                 Some(Inet6Event::Ready)
             }
+            // set_operstate's NETDEV_CHANGE: addrconf configures a link that became ready.
+            (true, true) if oper_before.is_some() => Some(Inet6Event::Ready),
             _ => None,
         };
         if let Some(event) = inet6 {
@@ -1511,13 +1537,15 @@ fn last_messages(
     ch: &LinkChanges,
     flag_change: u32,
     stepped: bool,
+    oper_before: Option<u8>,
     state_message: bool,
 ) -> Vec<(Link, u32)> {
     // What do_setlink applies after the transmit queue length: GSO and GRO limits, the
-    // link mode.
+    // operational state, the link mode.
     let before_limits = |l: &Link| {
         let mut l = l.clone();
         l.gso = original.gso.clone();
+        l.operstate = oper_before.unwrap_or(l.operstate);
         l.linkmode = original.linkmode;
         l
     };
@@ -1535,6 +1563,12 @@ fn last_messages(
     }
     if txqlen_changed {
         out.push((before_limits(&last), 0));
+    }
+    // set_operstate's netdev_state_change (on a running device).
+    if oper_before.is_some() && last.is_up() {
+        let mut at_oper = last.clone();
+        at_oper.linkmode = original.linkmode;
+        out.push((at_oper, 0));
     }
     if state_message || (!stepped && out.is_empty()) {
         out.push((last, 0));
