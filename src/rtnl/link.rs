@@ -1124,19 +1124,27 @@ fn create(
 ) -> Result<Reply, NlError> {
     let nsid = req.ns;
     let locate = |r| loc.locate(r);
-    let lower = attrs.get(IFLA_LINK).and_then(|a| a.u32_prefix());
+    let mut lower = attrs.get(IFLA_LINK).and_then(|a| a.u32_prefix());
     if new_kind.needs_lower() {
-        let Some(lower) = lower else {
+        let Some(given) = lower else {
             return Err(match new_kind {
                 kinds::NewKind::Vlan => NlError::new(libc::EINVAL, "8021q: link not specified"),
                 _ => NlError::errno(libc::EINVAL),
             });
         };
-        let lower_link = stack
+        let mut lower_link = stack
             .ns(nsid)
-            .link(lower)
+            .link(given)
             .ok_or(NlError::errno(libc::ENODEV))?;
         if matches!(new_kind, kinds::NewKind::Macvlan | kinds::NewKind::Macvtap) {
+            // macvlan_common_newlink: a macvlan on a macvlan sits on that one's lower device.
+            if let (Kind::Macvlan(_), Some(real)) = (
+                &lower_link.kind,
+                lower_link.link.and_then(|l| stack.ns(nsid).link(l)),
+            ) {
+                lower = Some(real.ifindex);
+                lower_link = real;
+            }
             // macvlan_port_create: an Ethernet device whose rx handler is free (a bridge
             // port's is the bridge's).
             if lower_link.flags & IFF_LOOPBACK != 0 {

@@ -75,6 +75,10 @@ pub struct Link {
     /// The lower device: veth peer, macvlan/vlan parent (IFLA_LINK).
     pub link: Option<u32>,
     pub promiscuity: u32,
+    /// The promiscuity reference __dev_set_rx_mode holds while addresses of devices
+    /// stacked on it fill the unicast list of a device without a unicast filter.
+    #[serde(default)]
+    pub uc_promisc: bool,
     pub allmulti: u32,
     pub carrier: bool,
     /// The operational state as reported (IFLA_OPERSTATE; DOWN while the link is down).
@@ -176,6 +180,7 @@ impl Link {
             master: None,
             link: None,
             promiscuity: 0,
+            uc_promisc: false,
             allmulti: 0,
             carrier: ops.initial_carrier(),
             operstate: IF_OPER_DOWN,

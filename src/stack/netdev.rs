@@ -605,6 +605,7 @@ impl Stack {
         if flag_change & IFF_UP != 0 {
             self.passthru_promiscuity(ns, ifindex, now_up, true, events);
         }
+        self.sync_rx_modes(ns, ifindex);
         refresh(self.ns_mut(ns), ifindex);
         if changed {
             self.changed(ns);
@@ -1325,6 +1326,47 @@ impl Stack {
         self.set_promiscuity(ns, lower, if opening { 1 } else { -1 }, announce, events);
     }
 
+    /// __dev_set_rx_mode for a running device without IFF_UNICAST_FLT: promiscuous (one
+    /// reference, not announced) while its unicast list holds addresses, which running
+    /// macvlans (but passthru ones) and vlans with a MAC of their own put there. A device
+    /// that is down keeps its state until it opens.
+    fn sync_rx_mode(&mut self, ns: NsId, idx: u32) {
+        let nsr = self.ns(ns);
+        let Some(l) = nsr.link(idx) else {
+            return;
+        };
+        if !l.is_up() || l.kind.ops().unicast_filter() {
+            return;
+        }
+        let listed = nsr.stacked_on(idx).any(|upper| {
+            upper.is_up()
+                && match &upper.kind {
+                    Kind::Macvlan(c) => c.mode != MACVLAN_MODE_PASSTHRU,
+                    Kind::Vlan(_) => upper.address != l.address,
+                    _ => false,
+                }
+        });
+        if listed == l.uc_promisc {
+            return;
+        }
+        if let Some(l) = self.ns_mut(ns).link_mut(idx) {
+            l.uc_promisc = listed;
+            l.promiscuity = l
+                .promiscuity
+                .wrapping_add_signed(if listed { 1 } else { -1 });
+        }
+        self.changed(ns);
+    }
+
+    /// The unicast lists a change of `idx` may have moved: its own (it opened) and its
+    /// lower device's (it opened or stopped, or took another MAC).
+    fn sync_rx_modes(&mut self, ns: NsId, idx: u32) {
+        self.sync_rx_mode(ns, idx);
+        if let Some(lower) = self.ns(ns).link(idx).and_then(|l| l.link) {
+            self.sync_rx_mode(ns, lower);
+        }
+    }
+
     /// dev_set_promiscuity: the count moves as Linux's unsigned one does (a passthru
     /// macvlan whose NOPROMISC flag is cleared while it is down takes it below zero, as on
     /// Linux), and the device is announced with IFF_PROMISC as the change.
@@ -1388,7 +1430,19 @@ impl Stack {
             Some(l) if l.is_up() => l.flags &= !IFF_UP,
             _ => return,
         }
+        self.sync_rx_modes(ns, idx);
+        let nsr = self.ns_mut(ns);
         refresh(nsr, idx);
+        // NETDEV_DOWN: the macvlans on it take its carrier (netif_stacked_transfer_operstate)
+        // before they go.
+        let macvlans: Vec<u32> = nsr
+            .stacked_on(idx)
+            .filter(|u| matches!(u.kind, Kind::Macvlan(_)))
+            .map(|u| u.ifindex)
+            .collect();
+        for upper in macvlans {
+            refresh(nsr, upper);
+        }
         let Some(link) = nsr.link_mut(idx) else {
             return;
         };

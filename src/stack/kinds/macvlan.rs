@@ -118,8 +118,16 @@ impl LinkOps for Macvlan {
     fn can_proto_down(&self) -> bool {
         true
     }
+    /// The lower device's, whether the macvlan runs or not: netif_stacked_transfer_operstate
+    /// copies it at creation and whenever the lower device goes up, down or changes, and
+    /// macvlan_open / macvlan_stop leave it alone.
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
-        lower_carrier(link, ns)
+        link.link
+            .and_then(|l| ns.link(l))
+            .is_some_and(|lower| lower.carrier)
+    }
+    fn unicast_filter(&self) -> bool {
+        true
     }
     fn fill_info_data(
         &self,

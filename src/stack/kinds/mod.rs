@@ -96,6 +96,11 @@ pub trait LinkOps: Sync {
     fn qdisc_when_up(&self) -> &'static str {
         "noqueue"
     }
+    /// IFF_UNICAST_FLT: the device filters unicast addresses itself; without it, addresses
+    /// devices stacked on it add to its unicast list make it promiscuous (__dev_set_rx_mode).
+    fn unicast_filter(&self) -> bool {
+        false
+    }
     /// Whether the device sits on a peer or lower device (it reports IFLA_LINK always).
     fn has_lower(&self) -> bool {
         false

@@ -79,6 +79,9 @@ impl LinkOps for Vlan {
     fn carrier(&self, link: &Link, ns: &Namespace) -> bool {
         lower_carrier(link, ns)
     }
+    fn unicast_filter(&self) -> bool {
+        true
+    }
     fn fill_info_data(
         &self,
         link: &Link,
