@@ -88,6 +88,9 @@ pub struct Link {
     /// another state (rfc2863_policy); None: the derived state.
     #[serde(default)]
     pub oper_set: Option<u8>,
+    /// netif_dormant: a stacked device whose lower device is DORMANT (IFF_DORMANT while up).
+    #[serde(default)]
+    pub dormant: bool,
     pub linkmode: u8,
     pub carrier_up_count: u32,
     pub carrier_down_count: u32,
@@ -185,6 +188,7 @@ impl Link {
             carrier: ops.initial_carrier(),
             operstate: IF_OPER_DOWN,
             oper_set: None,
+            dormant: false,
             linkmode: 0,
             carrier_up_count: 0,
             carrier_down_count: 0,
@@ -272,6 +276,9 @@ impl Link {
             if self.carrier {
                 flags |= IFF_LOWER_UP;
             }
+            if self.dormant {
+                flags |= IFF_DORMANT;
+            }
         }
         flags
     }
@@ -320,6 +327,11 @@ impl Link {
         if !self.kind.ops().reports_operstate(self, ns) {
             return IF_OPER_UNKNOWN;
         }
+        // default_operstate: the testing bit first, the dormant bit once there is carrier.
+        let lower_state = self.lower_state(ns);
+        if lower_state == Some(IF_OPER_TESTING) {
+            return IF_OPER_TESTING;
+        }
         if !carrier {
             return if self.iflink().is_some() {
                 IF_OPER_LOWERLAYERDOWN
@@ -327,7 +339,19 @@ impl Link {
                 IF_OPER_DOWN
             };
         }
+        if lower_state == Some(IF_OPER_DORMANT) {
+            return IF_OPER_DORMANT;
+        }
         IF_OPER_UP
+    }
+
+    /// The lower device's operational state, for a kind that takes its dormant and testing
+    /// bits from it.
+    fn lower_state(&self, ns: &Namespace) -> Option<u8> {
+        if !self.kind.ops().follows_lower_state() {
+            return None;
+        }
+        Some(self.link.and_then(|l| ns.link(l))?.operstate)
     }
 
     /// dev->operstate, which set_operstate starts from: what was set, else for a kind
@@ -378,11 +402,16 @@ pub fn refresh(ns: &mut Namespace, ifindex: u32) -> bool {
         None if link.link_watch_pending => link.operstate,
         None => link.operstate_with(carrier, ns),
     };
+    let dormant = link.lower_state(ns) == Some(IF_OPER_DORMANT);
     let link = match ns.link_mut(ifindex) {
         Some(l) => l,
         None => return false,
     };
     let mut changed = false;
+    if dormant != link.dormant {
+        link.dormant = dormant;
+        changed = true;
+    }
     if carrier != link.carrier {
         link.carrier = carrier;
         if carrier {

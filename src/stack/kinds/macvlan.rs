@@ -129,6 +129,9 @@ impl LinkOps for Macvlan {
     fn unicast_filter(&self) -> bool {
         true
     }
+    fn follows_lower_state(&self) -> bool {
+        true
+    }
     fn fill_info_data(
         &self,
         link: &Link,

@@ -96,6 +96,11 @@ pub trait LinkOps: Sync {
     fn qdisc_when_up(&self) -> &'static str {
         "noqueue"
     }
+    /// Whether the device takes its lower device's DORMANT and TESTING as its own dormant
+    /// and testing bits (netif_stacked_transfer_operstate: macvlan, vlan).
+    fn follows_lower_state(&self) -> bool {
+        false
+    }
     /// IFF_UNICAST_FLT: the device filters unicast addresses itself; without it, addresses
     /// devices stacked on it add to its unicast list make it promiscuous (__dev_set_rx_mode).
     fn unicast_filter(&self) -> bool {

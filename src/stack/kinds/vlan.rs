@@ -82,6 +82,9 @@ impl LinkOps for Vlan {
     fn unicast_filter(&self) -> bool {
         true
     }
+    fn follows_lower_state(&self) -> bool {
+        true
+    }
     fn fill_info_data(
         &self,
         link: &Link,
