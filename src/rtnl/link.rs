@@ -436,6 +436,32 @@ pub fn fill(
     stack: &Stack,
     ext_mask: u32,
 ) {
+    let bridge = link.master.and_then(|m| ns.link(m));
+    fill_with_bridge(w, h, link, bridge, ns, stack, ext_mask);
+}
+
+/// [`fill`] for a bridge port, with its bridge as it was when the message was made.
+pub fn fill_port(
+    w: &mut Writer,
+    h: MsgHeader,
+    port: &Link,
+    bridge: &Link,
+    ns: &Namespace,
+    stack: &Stack,
+) {
+    fill_with_bridge(w, h, port, Some(bridge), ns, stack, 0);
+}
+
+/// [`fill`], with the bridge `link` is a port of (its IFLA_INFO_SLAVE_DATA).
+fn fill_with_bridge(
+    w: &mut Writer,
+    h: MsgHeader,
+    link: &Link,
+    bridge: Option<&Link>,
+    ns: &Namespace,
+    stack: &Stack,
+    ext_mask: u32,
+) {
     let ops = link.kind.ops();
     let m = w.begin(h.kind, h.flags, h.seq, h.portid);
     w.put_raw(
@@ -510,11 +536,11 @@ pub fn fill(
         } else {
             w.abort_nest(data);
         }
-        fill_port_info(w, link, ns, &clock);
+        fill_port_info(w, link, bridge, &clock);
         w.nest_end(info);
     } else if link.master.is_some() {
         let info = w.nest_noflag(IFLA_LINKINFO);
-        fill_port_info(w, link, ns, &|| stack.now_ms());
+        fill_port_info(w, link, bridge, &|| stack.now_ms());
         w.nest_end(info);
     }
     if let Some(iflink) = link.iflink() {
@@ -787,8 +813,8 @@ pub fn dump_bridge(_: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
 }
 
 /// IFLA_INFO_SLAVE_KIND and IFLA_INFO_SLAVE_DATA of a bridge port.
-fn fill_port_info(w: &mut Writer, link: &Link, ns: &Namespace, now_ms: &dyn Fn() -> u64) {
-    let Some(bridge) = link.master.and_then(|m| ns.link(m)) else {
+fn fill_port_info(w: &mut Writer, link: &Link, bridge: Option<&Link>, now_ms: &dyn Fn() -> u64) {
+    let Some(bridge) = bridge.filter(|_| link.master.is_some()) else {
         return;
     };
     w.attr_str(IFLA_INFO_SLAVE_KIND, "bridge");

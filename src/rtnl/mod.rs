@@ -250,6 +250,7 @@ pub fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>)
             Event::NewLink(_, u32::MAX) | Event::DelLink(_) if echo => (mine, true),
             Event::NewLink(_, u32::MAX) | Event::DelLink(_) => ((0, 0), true),
             Event::NewLink(..)
+            | Event::NewPortLink(..)
             | Event::LinkFeatures(_)
             | Event::BridgePort(..)
             | Event::Inet6Info(_) => ((0, 0), false),

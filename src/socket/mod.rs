@@ -688,7 +688,9 @@ impl Host {
     /// requester when it asked for an echo (nlmsg_notify).
     fn notify(&mut self, ns: NsId, caused: &Caused, echo_to: Option<SockId>) {
         let (msg_kind, group) = match &caused.event {
-            Event::NewLink(..) | Event::LinkFeatures(_) => (RTM_NEWLINK, RTNLGRP_LINK),
+            Event::NewLink(..) | Event::NewPortLink(..) | Event::LinkFeatures(_) => {
+                (RTM_NEWLINK, RTNLGRP_LINK)
+            }
             Event::Inet6Info(_) => (RTM_NEWLINK, RTNLGRP_IPV6_IFINFO),
             Event::DelLink(_) => (RTM_DELLINK, RTNLGRP_LINK),
             Event::BridgePort(_, _, deleted) => {
@@ -752,6 +754,14 @@ impl Host {
                 nsr,
                 &self.stack,
                 0,
+            ),
+            Event::NewPortLink(port, bridge, change) => rtnl::link::fill_port(
+                &mut w,
+                link_header(*change, None),
+                port,
+                bridge,
+                nsr,
+                &self.stack,
             ),
             // Unregistration reports every flag as changed (~0U).
             Event::DelLink(link) => rtnl::link::fill(

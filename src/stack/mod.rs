@@ -30,6 +30,9 @@ pub enum Event {
     /// A link as it is now, with the ifi_change mask Linux reports (~0 when registered).
     NewLink(Box<Link>, u32),
     DelLink(Box<Link>),
+    /// RTM_NEWLINK of a bridge port made while it is still a port, with its bridge as it was
+    /// then: the bridge may be gone (deleted) by the time the message is written.
+    NewPortLink(Box<Link>, Box<Link>, u32),
     /// RTM_NEWLINK with IFLA_EVENT_FEATURES (netdev_features_change), for a bridge whose
     /// port set changed.
     LinkFeatures(Box<Link>),

@@ -953,8 +953,9 @@ impl Stack {
                 l.promiscuity = l.promiscuity.saturating_sub(1);
                 l.allmulti = l.allmulti.saturating_sub(1);
             }
-            if let Some(l) = snapshot(self, ifindex) {
-                events.push(Event::NewLink(l, IFF_PROMISC));
+            // (Still a port: the message has its port data, even if the bridge is going.)
+            if let (Some(p), Some(b)) = (snapshot(self, ifindex), snapshot(self, br)) {
+                events.push(Event::NewPortLink(p, b, IFF_PROMISC));
             }
             // del_nbp: the port is disabled (announced), then its view goes.
             self.stp_disable_port(ns, ifindex, events);
