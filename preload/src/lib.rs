@@ -1562,6 +1562,38 @@ pub unsafe extern "C" fn sendto(
     unsafe { f(fd, buf, len, flags, addr, addrlen) }
 }
 
+/// Control messages netlink_sendmsg refuses (scm_send): file descriptors (SCM_RIGHTS is
+/// for unix sockets only), or a malformed header. The connection, a unix socket, would take
+/// the descriptors. Control data longer than this library looks at goes the usual way.
+fn refused_control(control: *const c_void, len: usize) -> bool {
+    const CMSGHDR_LEN: usize = 16;
+    let mut buf = [0u8; 512];
+    if control.is_null() || len < CMSGHDR_LEN || len > buf.len() {
+        return false;
+    }
+    let buf = &mut buf[..len];
+    if !get_user(control, buf) {
+        return false;
+    }
+    let mut at = 0;
+    while let Some(head) = buf.get(at..at + CMSGHDR_LEN) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&head[..8]);
+        let cmsg_len = u64::from_ne_bytes(word) as usize;
+        let level = c_int::from_ne_bytes([head[8], head[9], head[10], head[11]]);
+        let kind = c_int::from_ne_bytes([head[12], head[13], head[14], head[15]]);
+        // CMSG_OK
+        if cmsg_len < CMSGHDR_LEN || cmsg_len > len - at {
+            return true;
+        }
+        if level == libc::SOL_SOCKET && kind == libc::SCM_RIGHTS {
+            return true;
+        }
+        at += (cmsg_len + 7) & !7;
+    }
+    false
+}
+
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> ssize_t {
     let mut h = [0u8; MSGHDR_LEN];
@@ -1570,6 +1602,11 @@ pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) ->
         let namelen = u32::from_ne_bytes([h[8], h[9], h[10], h[11]]);
         let (iov, iovlen) = (field_u64(&h, 16) as *const c_void, field_u64(&h, 24));
         let control_len = field_u64(&h, MSG_CONTROLLEN_AT);
+        let control = field_u64(&h, MSG_CONTROL_AT) as *const c_void;
+        if refused_control(control, control_len as usize) {
+            set_errno(libc::EINVAL);
+            return -1;
+        }
         let mut one = [0u8; 16];
         let mut a = [0u8; SOCKADDR_NL_LEN];
         // One buffer and no control messages, to the kernel: what netlink clients send.
