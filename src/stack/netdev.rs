@@ -525,8 +525,8 @@ impl Stack {
             changed = true;
         }
         // set_operstate, after the queue length and GSO limits: netdev_state_change
-        // announces a running device.
-        // (A link opened just now shows the state it was opened with, as refresh would.)
+        // announces a running device. The messages before it show the state it moved from
+        // (for a link this request opened, the stored one, not the DOWN of before).
         let mut oper_before = None;
         if let Some((current, new)) = oper_move {
             link.oper_set = Some(new);

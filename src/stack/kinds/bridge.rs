@@ -25,8 +25,9 @@ pub struct BridgeConf {
     /// port, and loses carrier and MAC when the last one leaves.
     #[serde(default)]
     pub had_ports: bool,
-    /// Whether br_port_state_selection has run for a MAC the user gave (at creation, or
-    /// a change to another address): it turns the carrier off while no port forwards.
+    /// Whether br_port_state_selection has run without a port having joined: for a MAC
+    /// the user gave (at creation, or a change to another address) or kernel STP
+    /// starting. It turns the carrier off while no port forwards.
     #[serde(default)]
     pub state_selected: bool,
     /// The TSO limit br_set_gso_limits last computed (None: never, the legacy default).
