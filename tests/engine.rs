@@ -132,12 +132,15 @@ fn split(datagram: &[u8]) -> Vec<Reply> {
         } else {
             0
         };
-        // The independent decoder must accept every message we emit.
-        let decoded = NetlinkMessage::<RouteNetlinkMessage>::deserialize(m);
-        assert!(
-            decoded.is_ok(),
-            "netlink-packet-route rejects {kind}: {decoded:?}"
-        );
+        // The independent decoder must accept every message we emit (it has no netconf
+        // messages, RTM_NEWNETCONF..RTM_GETNETCONF).
+        if !(80..=82).contains(&kind) {
+            let decoded = NetlinkMessage::<RouteNetlinkMessage>::deserialize(m);
+            assert!(
+                decoded.is_ok(),
+                "netlink-packet-route rejects {kind}: {decoded:?}"
+            );
+        }
         out.push(Reply {
             kind,
             flags: u16::from_ne_bytes([m[6], m[7]]),
@@ -1789,4 +1792,80 @@ fn link_mode_dormant_and_operstate_up_as_a_supplicant_sets_them() {
     // The next carrier change: DORMANT again.
     bounce_peer(&mut c);
     assert_eq!(state(&mut c), (5, false));
+}
+
+/// Netconf: a new device announces its IPv4 and IPv6 settings before its link message
+/// (NETDEV_REGISTER), a dump lists each family's devices then "all" (-1) and "default"
+/// (-2), and an MTU below 1280 takes the IPv6 entry away (RTM_DELNETCONF).
+#[test]
+fn netconf_follows_devices_and_their_ip_devices() {
+    const RTM_NEWNETCONF: u16 = 80;
+    const RTM_DELNETCONF: u16 = 81;
+    const RTM_GETNETCONF: u16 = 82;
+    const NETCONF_GROUPS: u32 = (1 << 23) | (1 << 24);
+    let mut c = Client::new();
+    let listener = c.host.open(200, libc::SOCK_RAW, 0).unwrap();
+    c.host.bind(listener, 0, NETCONF_GROUPS | 1).unwrap();
+    c.add_veth("v0", "v1");
+    // (family, index) of each netconf message; 0 for link messages.
+    let seen = |replies: &[Reply]| -> Vec<(u16, u8, i32)> {
+        replies
+            .iter()
+            .map(|r| match r.kind {
+                RTM_NEWNETCONF | RTM_DELNETCONF => (
+                    r.kind,
+                    r.bytes[16],
+                    i32::from_ne_bytes(r.bytes[24..28].try_into().unwrap()),
+                ),
+                k => {
+                    let index = r
+                        .bytes
+                        .get(20..24)
+                        .map_or(0, |b| i32::from_ne_bytes(b.try_into().expect("four bytes")));
+                    (k, 0, index)
+                }
+            })
+            .collect()
+    };
+    let announced = c.drain(listener);
+    assert_eq!(
+        seen(&announced),
+        vec![
+            (RTM_NEWNETCONF, 2, 2),
+            (RTM_NEWNETCONF, 10, 2),
+            (RTM_NEWLINK, 0, 2),
+            (RTM_NEWNETCONF, 2, 3),
+            (RTM_NEWNETCONF, 10, 3),
+            (RTM_NEWLINK, 0, 3),
+        ]
+    );
+    let dump = |c: &mut Client, family: u8| {
+        let replies = c.send(
+            Msg::new(
+                RTM_GETNETCONF,
+                NLM_F_REQUEST | NLM_F_DUMP,
+                9,
+                &[family, 0, 0, 0],
+            )
+            .done(),
+        );
+        seen(&replies)
+            .into_iter()
+            .filter(|&(k, _, _)| k == RTM_NEWNETCONF)
+            .map(|(_, f, i)| (f, i))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        dump(&mut c, 2),
+        vec![(2, 1), (2, 2), (2, 3), (2, -1), (2, -2)]
+    );
+    let mtu = Msg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, 4, &ifinfo(3, 0, 0))
+        .u32(4, 1200)
+        .done();
+    assert_eq!(ack_errno(&c.send(mtu)), 0);
+    assert_eq!(
+        seen(&c.drain(listener)),
+        vec![(RTM_NEWLINK, 0, 3), (RTM_DELNETCONF, 10, 3)]
+    );
+    assert_eq!(dump(&mut c, 10), vec![(10, 1), (10, 2), (10, -1), (10, -2)]);
 }

@@ -34,6 +34,14 @@ pub enum DumpKind {
     Inet6Links { next: u32 },
     /// AF_BRIDGE link dump (rtnl_bridge_getlink), from ifindex `next` on.
     BridgeLinks { next: u32, ext_mask: u32 },
+    /// Netconf entries of `families` (in order): devices from ifindex `next` on, then
+    /// `tail` counts "all" and "default".
+    NetConf {
+        families: Vec<u8>,
+        family: usize,
+        next: u32,
+        tail: u8,
+    },
     /// Only NLMSG_DONE carrying an error (strict-mode validation failures).
     Failed(NlError),
 }
@@ -157,6 +165,48 @@ impl Dump {
                     super::addr::fill_inet6_ifinfo(w, h, link);
                 }
             }),
+            DumpKind::NetConf {
+                families,
+                family,
+                next,
+                tail,
+            } => {
+                let mut finished = true;
+                let put = |w: &mut Writer, conf: &crate::stack::NetConf| {
+                    let before = w.len();
+                    super::netconf::fill(w, RTM_NEWNETCONF, flags, seq, portid, conf, true);
+                    // A part holds at least one message.
+                    if w.len() > budget && before > 0 {
+                        w.truncate(before);
+                        return false;
+                    }
+                    true
+                };
+                'netconf: while let Some(&fam) = families.get(*family) {
+                    for (&idx, link) in nsr.links.range(*next..) {
+                        if let Some(conf) = crate::stack::NetConf::of_link(link, fam)
+                            && !put(w, &conf)
+                        {
+                            *next = idx;
+                            finished = false;
+                            break 'netconf;
+                        }
+                        *next = idx + 1;
+                    }
+                    *next = u32::MAX;
+                    while *tail < 2 {
+                        if !put(w, &super::netconf::tail_conf(fam, *tail)) {
+                            finished = false;
+                            break 'netconf;
+                        }
+                        *tail += 1;
+                    }
+                    *family += 1;
+                    *next = 0;
+                    *tail = 0;
+                }
+                finished
+            }
             DumpKind::Addrs {
                 families,
                 family,

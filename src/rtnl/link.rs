@@ -1457,6 +1457,14 @@ fn apply_settings(
                 **l = snapshot.clone();
             }
         }
+        // A device made with an MTU below 1280 never had an IPv6 device: addrconf saw that
+        // MTU as the device registered.
+        if !snapshot.has_inet6() {
+            events.retain(|e| {
+                !matches!(e, Event::NetConf(c, true)
+                    if c.family == AF_INET6 && c.ifindex == idx as i32)
+            });
+        }
     }
     if let Some(f) = flags {
         let fc = LinkChanges {

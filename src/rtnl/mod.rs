@@ -5,6 +5,7 @@ pub mod addr;
 pub mod af_spec;
 pub mod dump;
 pub mod link;
+pub mod netconf;
 pub mod policy;
 
 use crate::stack::{AttrRef, Event, NsId, Stack};
@@ -160,6 +161,12 @@ static HANDLERS: &[Handler] = &[
         doit: Some(addr::del),
         dumpit: None,
     },
+    Handler {
+        kind: RTM_GETNETCONF,
+        admin: false,
+        doit: Some(netconf::get),
+        dumpit: Some(netconf::dump),
+    },
 ];
 
 /// Highest rtnetlink message type Linux knows (RTM_MAX in 6.18).
@@ -253,7 +260,8 @@ pub fn push_events(out: &mut Vec<Caused>, events: Vec<Event>, req: &Request<'_>)
             | Event::NewPortLink(..)
             | Event::LinkFeatures(_)
             | Event::BridgePort(..)
-            | Event::Inet6Info(_) => ((0, 0), false),
+            | Event::Inet6Info(_)
+            | Event::NetConf(..) => ((0, 0), false),
         };
         out.push(Caused {
             event,

@@ -697,6 +697,19 @@ impl Host {
                 let kind = if *deleted { RTM_DELLINK } else { RTM_NEWLINK };
                 (kind, RTNLGRP_LINK)
             }
+            Event::NetConf(conf, made) => {
+                let kind = if *made {
+                    RTM_NEWNETCONF
+                } else {
+                    RTM_DELNETCONF
+                };
+                let group = if conf.family == AF_INET {
+                    RTNLGRP_IPV4_NETCONF
+                } else {
+                    RTNLGRP_IPV6_NETCONF
+                };
+                (kind, group)
+            }
             Event::NewAddr(a) | Event::DelAddr(a) => {
                 let kind = if matches!(caused.event, Event::NewAddr(_)) {
                     RTM_NEWADDR
@@ -787,6 +800,9 @@ impl Host {
                 rtnl::addr::fill(&mut w, addr_header, a, self.stack.now_cs());
             }
             Event::Inet6Info(link) => rtnl::addr::fill_inet6_ifinfo(&mut w, addr_header, link),
+            Event::NetConf(conf, made) => {
+                rtnl::netconf::fill(&mut w, msg_kind, 0, caused.seq, caused.portid, conf, *made)
+            }
         }
         let bytes = w.into_bytes();
         for m in members.into_iter().chain(echo_to) {

@@ -9,6 +9,7 @@ pub mod addr;
 pub mod kinds;
 pub mod link;
 pub mod linkwatch;
+pub mod netconf;
 pub mod netdev;
 pub mod stp;
 pub mod timers;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 pub use addr::{Addr, Del4};
 pub use kinds::Kind;
 pub use link::Link;
+pub use netconf::NetConf;
 
 /// Index of a namespace in the stack.
 pub type NsId = usize;
@@ -44,6 +46,9 @@ pub enum Event {
     /// The AF_INET6 view of a link whose IPv6 device just became ready
     /// (inet6_ifinfo_notify, to RTNLGRP_IPV6_IFINFO).
     Inet6Info(Box<Link>),
+    /// A device's IPv4 or IPv6 device was made (RTM_NEWNETCONF with every setting) or went
+    /// away (false: RTM_DELNETCONF, the index alone), to RTNLGRP_IPV4/IPV6_NETCONF.
+    NetConf(Box<NetConf>, bool),
 }
 
 /// A failed change: errno, Linux's extack text (empty when Linux gives none), and the

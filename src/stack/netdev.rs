@@ -5,7 +5,7 @@ use super::addr::{IPV4_MIN_MTU, IPV6_MIN_MTU, Inet6Event};
 use super::kinds::Kind;
 use super::link::{GsoLimits, operstate_transition, refresh};
 use super::stp::{self, PortEvent};
-use super::{Error, Event, Link, Namespace, NsId, Result, Stack};
+use super::{Error, Event, Link, Namespace, NetConf, NsId, Result, Stack};
 use crate::wire::consts::*;
 
 /// The MTU of a bridge without ports (ETH_DATA_LEN).
@@ -134,6 +134,11 @@ impl Stack {
         let stacked = lower.is_some() && !matches!(link.kind, Kind::Veth);
         self.ns_mut(ns).insert(link);
         refresh(self.ns_mut(ns), ifindex);
+        // NETDEV_REGISTER: devinet and addrconf make the device's IPv4 and (at an MTU of
+        // 1280 or more) IPv6 devices, each announced.
+        for family in [AF_INET, AF_INET6] {
+            events.extend(self.netconf_event(ns, ifindex, family, true));
+        }
         // netdev_upper_dev_link raises NETDEV_CHANGEUPPER on the lower device, announced
         // before the new device's first announcement (held until it is configured).
         if stacked {
@@ -697,6 +702,7 @@ impl Stack {
             // NETDEV_CHANGEMTU reaches devinet after the announcement: below 68 bytes the
             // device loses IPv4 (inetdev_destroy marks it dead first, so each address goes
             // alone, in list order), at 68 or more it has IPv4 again, empty.
+            let mut inet4_moved = None;
             if mtu_changed && let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                 let off = l.mtu < IPV4_MIN_MTU;
                 if off && !l.inet4_off {
@@ -706,17 +712,30 @@ impl Stack {
                     // (what loopback set as it registered is not set again).
                     l.inet_conf = Some(Box::new(super::link::INET_CONF_DEFAULTS));
                 }
+                if off != l.inet4_off {
+                    inet4_moved = Some(!off);
+                }
                 l.inet4_off = off;
+            }
+            // (inetdev_destroy unregisters the IPv4 device after its addresses went.)
+            if let Some(made) = inet4_moved {
+                events.extend(self.netconf_event(ns, ifindex, AF_INET, made));
             }
             // It reaches addrconf next; below the IPv6 minimum MTU the device loses its IPv6
             // addresses (addrconf_ifdown).
             let mut low_mtu = false;
+            let mut loopback_link = false;
             if let Some(l) = self.ns_mut(ns).link_mut(ifindex) {
                 l.mtu6 = None;
                 low_mtu = l.mtu < IPV6_MIN_MTU;
+                loopback_link = l.flags & IFF_LOOPBACK != 0;
             }
             if low_mtu {
                 self.addrconf(ns, ifindex, Inet6Event::Down, events);
+                // addrconf_ifdown unregisters the IPv6 device last (loopback keeps it).
+                if mtu_changed && had_ipv6_mtu && !loopback_link {
+                    events.extend(self.netconf_event(ns, ifindex, AF_INET6, false));
+                }
             }
             self.reschedule(ns, ifindex);
             // NETDEV_CHANGENAME reaches devinet after rtnetlink announced the link.
@@ -815,6 +834,7 @@ impl Stack {
                 l.inet6_tstamp_cs = now;
                 l.reachable_time_ms = reachable;
             }
+            events.extend(self.netconf_event(ns, ifindex, AF_INET6, true));
         }
         let inet6 = match (was_up, is_up) {
             (false, true) => Some(Inet6Event::Up),
@@ -830,6 +850,17 @@ impl Stack {
             self.addrconf(ns, ifindex, event, events);
         }
         Ok(())
+    }
+
+    /// RTM_NEWNETCONF (`made`, with the settings it has) or RTM_DELNETCONF for the `family`
+    /// device of `idx` (devinet_sysctl_register / addrconf_sysctl_register and their
+    /// unregister counterparts).
+    fn netconf_event(&self, ns: NsId, idx: u32, family: u8, made: bool) -> Option<Event> {
+        let conf = match made {
+            true => NetConf::of_link(self.ns(ns).link(idx)?, family)?,
+            false => NetConf::defaults(family, idx as i32),
+        };
+        Some(Event::NetConf(Box::new(conf), made))
     }
 
     /// macvlan_device_event / vlan_device_event on NETDEV_CHANGEMTU of their lower device.
@@ -876,6 +907,7 @@ impl Stack {
         let Some(br) = self.ns_mut(ns).link_mut(bridge) else {
             return;
         };
+        let old_mtu = br.mtu;
         br.mtu6 = Some(br.mtu6.unwrap_or(br.mtu));
         br.mtu = target;
         events.push(Event::NewLink(Box::new(br.clone()), 0));
@@ -883,6 +915,9 @@ impl Stack {
         self.changed(ns);
         if target < IPV6_MIN_MTU {
             self.addrconf(ns, bridge, Inet6Event::Down, events);
+            if old_mtu >= IPV6_MIN_MTU {
+                events.extend(self.netconf_event(ns, bridge, AF_INET6, false));
+            }
         }
     }
 
@@ -1171,11 +1206,25 @@ impl Stack {
         touched: &mut Vec<u32>,
         events: &mut Vec<Event>,
     ) {
+        // NETDEV_UNREGISTER: devinet, then addrconf, each deletes the addresses and then
+        // unregisters its device (announced).
+        let (had_inet4, had_inet6) = self
+            .ns(ns)
+            .link(idx)
+            .map_or((false, false), |l| (!l.inet4_off, l.has_inet6()));
         if let Some(l) = self.ns_mut(ns).link_mut(idx) {
-            let addrs = std::mem::take(&mut l.addrs4)
-                .into_iter()
-                .chain(std::mem::take(&mut l.addrs6));
-            events.extend(addrs.map(|a| Event::DelAddr(Box::new(a))));
+            let addrs4 = std::mem::take(&mut l.addrs4);
+            events.extend(addrs4.into_iter().map(|a| Event::DelAddr(Box::new(a))));
+        }
+        if had_inet4 {
+            events.extend(self.netconf_event(ns, idx, AF_INET, false));
+        }
+        if let Some(l) = self.ns_mut(ns).link_mut(idx) {
+            let addrs6 = std::mem::take(&mut l.addrs6);
+            events.extend(addrs6.into_iter().map(|a| Event::DelAddr(Box::new(a))));
+        }
+        if had_inet6 {
+            events.extend(self.netconf_event(ns, idx, AF_INET6, false));
         }
         let master = self.ns(ns).link(idx).and_then(|l| l.master);
         if let Some(br) = master {

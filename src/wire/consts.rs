@@ -26,12 +26,16 @@ from_libc!(i32: NETLINK_ROUTE, NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP, 
 // rtnetlink message types.
 from_libc!(u16: RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK, RTM_NEWADDR, RTM_DELADDR,
     RTM_GETADDR);
+from_libc!(u16: RTM_NEWNETCONF, RTM_GETNETCONF);
+/// Not in `libc`.
+pub const RTM_DELNETCONF: u16 = 81;
 /// Link properties (alternative names); not in `libc`.
 pub const RTM_NEWLINKPROP: u16 = 108;
 pub const RTM_DELLINKPROP: u16 = 109;
 
 // Multicast groups (enum rtnetlink_groups).
-from_libc!(u32: RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_IFINFO);
+from_libc!(u32: RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_IFINFO,
+    RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF);
 /// The legacy bind() group bits (RTMGRP_*) are 1 << (group - 1).
 pub const fn group_bit(group: u32) -> u32 {
     1 << (group - 1)
@@ -246,3 +250,14 @@ pub const IFLA_BRIDGE_FLAGS: u16 = 0;
 pub const IFLA_BRIDGE_MODE: u16 = 1;
 pub const BRIDGE_FLAGS_MASTER: u16 = 1;
 pub const BRIDGE_FLAGS_SELF: u16 = 2;
+
+// Per-device IP configuration messages (include/uapi/linux/netconf.h).
+pub const NETCONFA_IFINDEX: u16 = 1;
+pub const NETCONFA_FORWARDING: u16 = 2;
+pub const NETCONFA_RP_FILTER: u16 = 3;
+pub const NETCONFA_MC_FORWARDING: u16 = 4;
+pub const NETCONFA_PROXY_NEIGH: u16 = 5;
+pub const NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: u16 = 6;
+pub const NETCONFA_BC_FORWARDING: u16 = 8;
+pub const NETCONFA_IFINDEX_ALL: i32 = -1;
+pub const NETCONFA_IFINDEX_DEFAULT: i32 = -2;
