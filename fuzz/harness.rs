@@ -418,8 +418,13 @@ pub fn check_datagram(d: &[u8]) {
             assert!(len >= NLMSG_HDRLEN + 4 + NLMSG_HDRLEN, "short NLMSG_ERROR");
         }
         if kind >= 16 {
-            // rtnetlink replies: family header then well-formed attributes.
-            let fam = if kind >= 20 { 8 } else { 16 };
+            // rtnetlink replies: family header (ifinfomsg, ifaddrmsg, netconfmsg padded)
+            // then well-formed attributes.
+            let fam = match kind {
+                16..=19 => 16,
+                80..=82 => 4,
+                _ => 8,
+            };
             let body = &rest[NLMSG_HDRLEN..len];
             assert!(
                 body.len() >= fam,

@@ -100,6 +100,8 @@ talk("get AF_INET without an index", msg(RTM_GETNETCONF, NLM_F_REQUEST, 15, ncm(
 talk("get AF_INET index 99", msg(RTM_GETNETCONF, NLM_F_REQUEST, 16, ncm(AF_INET) + nc_attr_ifindex(99)))
 talk("get AF_INET6 index 99", msg(RTM_GETNETCONF, NLM_F_REQUEST, 17, ncm(AF_INET6) + nc_attr_ifindex(99)))
 talk("get AF_INET6 strict, extra attribute", msg(RTM_GETNETCONF, NLM_F_REQUEST, 26, ncm(AF_INET6) + nc_attr_ifindex(3) + attr(2, struct.pack("=i", 1))), strict=True)
+talk("get AF_INET6 strict, short rp_filter", msg(RTM_GETNETCONF, NLM_F_REQUEST, 32, ncm(AF_INET6) + nc_attr_ifindex(3) + attr(3, b"\1")), strict=True)
+talk("get AF_INET strict, short rp_filter", msg(RTM_GETNETCONF, NLM_F_REQUEST, 33, ncm(AF_INET) + nc_attr_ifindex(3) + attr(3, b"\1")), strict=True)
 talk("get AF_INET short header", msg(RTM_GETNETCONF, NLM_F_REQUEST, 27, b"\2"))
 talk("dump AF_INET6 strict, short header", msg(RTM_GETNETCONF, DUMP, 28, b"\x0a"), strict=True)
 talk("get AF_INET strict, extra attribute", msg(RTM_GETNETCONF, NLM_F_REQUEST, 18, ncm(AF_INET) + nc_attr_ifindex(3) + attr(2, struct.pack("=i", 1))), strict=True)

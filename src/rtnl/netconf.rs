@@ -15,13 +15,24 @@ use crate::wire::consts::*;
 /// struct netconfmsg: one byte, the family.
 const NETCONFMSG_LEN: usize = 1;
 
-/// devconf_ipv4_policy / devconf_ipv6_policy: at least an int each.
-static POLICY: Policy = Policy {
+/// devconf_ipv4_policy: at least an int each.
+static POLICY_V4: Policy = Policy {
     max: NETCONFA_BC_FORWARDING,
     rules: &[
         (NETCONFA_IFINDEX, Pol::Unspec(4)),
         (NETCONFA_FORWARDING, Pol::Unspec(4)),
         (NETCONFA_RP_FILTER, Pol::Unspec(4)),
+        (NETCONFA_PROXY_NEIGH, Pol::Unspec(4)),
+        (NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN, Pol::Unspec(4)),
+    ],
+};
+
+/// devconf_ipv6_policy: the same without rp_filter.
+static POLICY_V6: Policy = Policy {
+    max: NETCONFA_BC_FORWARDING,
+    rules: &[
+        (NETCONFA_IFINDEX, Pol::Unspec(4)),
+        (NETCONFA_FORWARDING, Pol::Unspec(4)),
         (NETCONFA_PROXY_NEIGH, Pol::Unspec(4)),
         (NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN, Pol::Unspec(4)),
     ],
@@ -82,7 +93,12 @@ pub fn get(stack: &mut Stack, req: &Request<'_>, _: &mut Vec<Caused>) -> Result<
     } else {
         Mode::Liberal
     };
-    let attrs = policy::parse(rest, base, &POLICY, mode)?;
+    let policy = if family == AF_INET {
+        &POLICY_V4
+    } else {
+        &POLICY_V6
+    };
+    let attrs = policy::parse(rest, base, policy, mode)?;
     if req.strict && attrs.present().any(|a| a.kind != NETCONFA_IFINDEX) {
         return Err(NlError::new(
             libc::EINVAL,
