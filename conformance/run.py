@@ -330,6 +330,12 @@ def main():
             return s, "SKIP", "pyroute2 is not installed (pip install pyroute2)"
         t0 = time.monotonic()
         verdict, detail = evaluate(s, mode, args.nlroute)
+        # Link watch and DAD timing vary in the kernel itself, more so on a loaded machine:
+        # a difference that does not come back on a second run is reported, not failed.
+        if verdict == "FAIL" and mode == "differential" and s.name not in known:
+            again, _ = evaluate(s, mode, args.nlroute)
+            if again == "PASS":
+                verdict = "RETRY"
         return s, verdict, detail, time.monotonic() - t0
 
     passed = failed = skipped = 0
@@ -341,6 +347,10 @@ def main():
                 passed += 1
                 note = "  (listed in KNOWN_DIFFERENCES but passes: remove it)" if s.name in known else ""
                 print(f"PASS  {s.name}{took}{note}")
+            elif verdict == "RETRY":
+                passed += 1
+                print(f"PASS  {s.name}{took}  (on a second run; the first differed:)")
+                print("\n".join("    " + l for l in detail.splitlines()))
             elif verdict == "SKIP":
                 skipped += 1
                 print(f"SKIP  {s.name}: {detail}")
