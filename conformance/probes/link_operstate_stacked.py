@@ -50,3 +50,16 @@ sh("ip link set mv0 up")
 time.sleep(1.2)
 watch(listener, quiet=0.1)
 show("mv0")
+
+title("IFLA_OPERSTATE DORMANT at creation: kept by kinds without link watch (ifb, a bridge)")
+for kind, name in (("ifb", "i0"), ("bridge", "b0")):
+    seq[0] += 1
+    s.talk(msg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, seq[0],
+               ifinfo() + attr_str(IFLA_NUM["IFNAME"], name) + attr_u8(IFLA_NUM["OPERSTATE"], 5)
+               + linkinfo(kind)), quiet=0.05)
+    sh(f"ip link set {name} addrgenmode none")
+    sh(f"ip link set {name} up")
+time.sleep(1.2)
+watch(listener, quiet=0.1)
+show("i0")
+show("b0")

@@ -470,7 +470,6 @@ pub fn dump(stack: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
     };
     let mut ifindex = 0;
     if req.strict {
-        let prefix = if family == AF_INET6 { "ipv6" } else { "ipv4" };
         let Some(ifm) = IfAddr::parse(body) else {
             return Ok(Dump::failed(
                 req,
@@ -484,7 +483,6 @@ pub fn dump(stack: &Stack, req: &Request<'_>) -> Result<Dump, NlError> {
                 ),
             ));
         };
-        let _ = prefix;
         if ifm.prefixlen != 0 || ifm.flags != 0 || ifm.scope != 0 {
             return Ok(Dump::failed(
                 req,

@@ -494,7 +494,22 @@ impl Stack {
         let now_cs = self.now_cs();
         let mut out = Vec::new();
         for (ns_id, ifindex) in self.timers.due(now_ms) {
-            let (peer, on_the_wire) = self.dad_neighbour(ns_id, ifindex);
+            // (Only a DAD finishing now needs the neighbour: most timers are lifetimes and
+            // STP.)
+            let dad_due = self
+                .namespaces
+                .get(ns_id)
+                .and_then(|n| n.link(ifindex))
+                .is_some_and(|l| {
+                    l.addrs6
+                        .iter()
+                        .any(|a| a.dad_until_ms.is_some_and(|t| t <= now_ms))
+                });
+            let (peer, on_the_wire) = if dad_due {
+                self.dad_neighbour(ns_id, ifindex)
+            } else {
+                (None, Vec::new())
+            };
             // The peer's addresses our probes made fail (they were still tentative).
             let mut peer_failed = Vec::new();
             let Some(link) = self
